@@ -1,0 +1,272 @@
+"""The catalog: sections of the README, the papers and resources they list, and venues.
+
+Entries share one ordering space per section (`position`) with the verbatim text blocks
+of that section, so the README export can interleave them exactly as published.
+"""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from catalog import positions
+from catalog.validators import validate_http_url, validate_one_line, validate_star_repo, validate_venue_name
+
+HTTP_URL = models.Q(url__startswith="http://") | models.Q(url__startswith="https://")
+STAR_REPO = models.Q(star_repo="") | models.Q(star_repo__regex=r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
+
+
+class VenueKind(models.TextChoices):
+    CONFERENCE = "conference", "Conference"
+    WORKSHOP = "workshop", "Workshop"
+    JOURNAL = "journal", "Journal"
+    PREPRINT = "preprint", "Preprint server"
+    BLOG = "blog", "Blog or forum"
+    LAB = "lab", "Lab or company"
+
+
+class VenueManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=100, validators=[validate_one_line, validate_venue_name])
+    kind = models.CharField(max_length=20, choices=VenueKind.choices, default=VenueKind.CONFERENCE)
+
+    objects = VenueManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="catalog_venue_name_unique_ci"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="catalog_venue_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class SectionKind(models.TextChoices):
+    PAPERS = "papers", "Papers (a table)"
+    RESOURCES = "resources", "Resources (a list)"
+    TEXT = "text", "Text or grouping only"
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Section(models.Model):
+    """A heading of the README; level 0 holds the text before the first heading."""
+
+    title = models.CharField(max_length=200, blank=True, validators=[validate_one_line])
+    slug = models.SlugField(max_length=220, blank=True, help_text="Left empty, it is made from the title.")
+    level = models.PositiveSmallIntegerField(default=1, help_text="Heading level: 1 for #, 2 for ##, ...")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    position = models.PositiveIntegerField(blank=True, help_text="Order in the README; left empty, it goes last.")
+    kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.PAPERS)
+    blank_lines_after_heading = models.PositiveSmallIntegerField(default=1)
+    blank_lines_after = models.PositiveSmallIntegerField(default=1)
+    render_hints = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = SectionManager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="catalog_section_slug_unique"),
+            models.CheckConstraint(condition=models.Q(level__lte=6), name="catalog_section_level_at_most_6"),
+            models.CheckConstraint(
+                condition=models.Q(level=0, title="") | (models.Q(level__gte=1) & ~models.Q(title="")),
+                name="catalog_section_title_unless_level_0",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or "(text before the first heading)"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("catalog:section-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        if self.position is None:
+            self.position = positions.place_section(self)
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self):
+        base = slugify(self.title)[:200] or "introduction"
+        taken = set(Section.objects.filter(slug__startswith=base).exclude(pk=self.pk).values_list("slug", flat=True))
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+
+class TextBlock(models.Model):
+    """Lines of a section that carry no entry (prose, table headers, HTML), kept verbatim."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="text_blocks")
+    position = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["section__position", "position", "id"]
+
+    def __str__(self):
+        first_line = self.text.split("\n", 1)[0]
+        return first_line[:80] or "(blank lines)"
+
+
+class TaggedPaper(TaggedItemBase):
+    content_object = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="catalog_taggedpaper_unique"),
+        ]
+
+
+class TaggedResource(TaggedItemBase):
+    content_object = models.ForeignKey("Resource", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="catalog_taggedresource_unique"),
+        ]
+
+
+class PaperQuerySet(models.QuerySet):
+    def with_code(self):
+        return self.filter(links__kind=PaperLink.Kind.CODE).distinct()
+
+
+class Paper(models.Model):
+    title = models.CharField(max_length=500, validators=[validate_one_line])
+    url = models.URLField(max_length=2000, validators=[validate_http_url])
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="papers", help_text="Empty for '-'."
+    )
+    date = models.DateField()
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="papers")
+    star_repo = models.CharField(
+        "GitHub star repo", max_length=200, blank=True, validators=[validate_star_repo], help_text="owner/name"
+    )
+    position = models.PositiveIntegerField(
+        blank=True, help_text="Order within the section; left empty, the paper goes to the place its date gives."
+    )
+    render_hints = models.JSONField(default=dict, blank=True, editable=False)
+    tags = TaggableManager(through=TaggedPaper, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "position", "id"]
+        indexes = [
+            models.Index(fields=["section", "position"], name="catalog_paper_section_pos"),
+            models.Index(fields=["date"], name="catalog_paper_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=HTTP_URL, name="catalog_paper_url_http"),
+            models.CheckConstraint(condition=STAR_REPO, name="catalog_paper_star_repo_owner_name"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:paper-detail", kwargs={"pk": self.pk})
+
+    def save(self, *args, **kwargs):
+        if self.position is None:
+            self.position = positions.place_paper(self)
+        super().save(*args, **kwargs)
+
+    @property
+    def code_links(self):
+        return [link for link in self.links.all() if link.kind == PaperLink.Kind.CODE]
+
+    @property
+    def blog_links(self):
+        return [link for link in self.links.all() if link.kind == PaperLink.Kind.BLOG]
+
+
+class Link(models.Model):
+    label = models.CharField(max_length=100, validators=[validate_one_line])
+    url = models.URLField(max_length=2000, validators=[validate_http_url])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.label}: {self.url}"
+
+
+class PaperLink(Link):
+    class Kind(models.TextChoices):
+        CODE = "code", "Code"
+        BLOG = "blog", "Blog"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["paper", "kind", "position", "id"]
+        constraints = [models.CheckConstraint(condition=HTTP_URL, name="catalog_paperlink_url_http")]
+
+
+class Resource(models.Model):
+    name = models.CharField(max_length=300, validators=[validate_one_line])
+    url = models.URLField(max_length=2000, validators=[validate_http_url])
+    description = models.CharField(max_length=1000, blank=True, validators=[validate_one_line])
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="resources")
+    star_repo = models.CharField(
+        "GitHub star repo", max_length=200, blank=True, validators=[validate_star_repo], help_text="owner/name"
+    )
+    position = models.PositiveIntegerField(blank=True, help_text="Order within the section; left empty, it goes last.")
+    render_hints = models.JSONField(default=dict, blank=True, editable=False)
+    tags = TaggableManager(through=TaggedResource, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["section__position", "position", "id"]
+        indexes = [models.Index(fields=["section", "position"], name="catalog_resource_section_pos")]
+        constraints = [
+            models.CheckConstraint(condition=HTTP_URL, name="catalog_resource_url_http"),
+            models.CheckConstraint(condition=STAR_REPO, name="catalog_resource_star_repo_owner_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:resource-detail", kwargs={"pk": self.pk})
+
+    def save(self, *args, **kwargs):
+        if self.position is None:
+            self.position = positions.place_resource(self)
+        super().save(*args, **kwargs)
+
+
+class ResourceLink(Link):
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="links")
+
+    class Meta:
+        ordering = ["resource", "position", "id"]
+        constraints = [models.CheckConstraint(condition=HTTP_URL, name="catalog_resourcelink_url_http")]

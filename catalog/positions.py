@@ -1,0 +1,96 @@
+"""Where a new entry or section goes when nobody gave it a position.
+
+Papers, resources and text blocks of one section share one ordering space, spaced by
+GAP so that an insertion rarely has to move its neighbours.
+"""
+
+from django.apps import apps
+from django.db.models import F, Max
+
+GAP = 1024
+SECTION_ITEM_MODELS = ("Paper", "Resource", "TextBlock")
+
+
+def _section_items(section_id):
+    return [apps.get_model("catalog", name).objects.filter(section_id=section_id) for name in SECTION_ITEM_MODELS]
+
+
+def _neighbour(section_id, *, below=None, above=None):
+    """The nearest position in the section below `below` or above `above`, or None."""
+    found = []
+    for items in _section_items(section_id):
+        if below is not None:
+            found.append(items.filter(position__lt=below).aggregate(p=Max("position"))["p"])
+        else:
+            found.append(items.filter(position__gt=above).order_by("position").values_list("position", flat=True).first())
+    found = [position for position in found if position is not None]
+    if not found:
+        return None
+    return max(found) if below is not None else min(found)
+
+
+def _between(section_id, low, high):
+    """A free position strictly between `low` and `high`, moving later items down if needed."""
+    if high - low < 2:
+        for items in _section_items(section_id):
+            items.filter(position__gte=high).update(position=F("position") + GAP)
+        high += GAP
+    return (low + high) // 2
+
+
+def position_before(section_id, position):
+    return _between(section_id, _neighbour(section_id, below=position) or 0, position)
+
+
+def position_after(section_id, position):
+    following = _neighbour(section_id, above=position)
+    return position + GAP if following is None else _between(section_id, position, following)
+
+
+def position_at_end(section_id):
+    last = max(
+        (items.aggregate(p=Max("position"))["p"] or 0 for items in _section_items(section_id)),
+        default=0,
+    )
+    return last + GAP
+
+
+def place_paper(paper):
+    """Newest first: above the first paper of the section dated on or before this one."""
+    papers = type(paper).objects.filter(section_id=paper.section_id).exclude(pk=paper.pk).order_by("position", "id")
+    following = papers.filter(date__lte=paper.date).values_list("position", flat=True).first()
+    if following is not None:
+        return position_before(paper.section_id, following)
+    last = papers.values_list("position", flat=True).last()
+    if last is not None:
+        return position_after(paper.section_id, last)
+    return position_at_end(paper.section_id)
+
+
+def place_resource(resource):
+    """After the last resource of the section, or at its end."""
+    resources = type(resource).objects.filter(section_id=resource.section_id).exclude(pk=resource.pk)
+    last = resources.aggregate(p=Max("position"))["p"]
+    if last is not None:
+        return position_after(resource.section_id, last)
+    return position_at_end(resource.section_id)
+
+
+def place_section(section):
+    """Last among the sections under its parent, or last in the document."""
+    sections = list(type(section).objects.exclude(pk=section.pk).order_by("position", "id"))
+    if section.parent_id is None or not sections:
+        return (sections[-1].position if sections else 0) + GAP
+    index = next(i for i, other in enumerate(sections) if other.pk == section.parent_id)
+    parent = sections[index]
+    index += 1
+    while index < len(sections) and sections[index].level > parent.level:
+        index += 1
+    low = sections[index - 1].position
+    if index == len(sections):
+        return low + GAP
+    high = sections[index].position
+    if high - low < 2:
+        type(section).objects.filter(position__gte=high).update(position=F("position") + GAP)
+        high += GAP
+    return (low + high) // 2

@@ -1,0 +1,30 @@
+"""The README format: pure functions between markdown text and a Document tree (no Django)."""
+
+from .document import NOT_AN_ENTRY, parse, render, render_section
+from .inline import RenderError, text_problem, url_problem
+from .rows import DEFAULT_TABLE_HEAD, render_paper_row, render_resource_item, table_columns
+from .tree import ERROR, WARNING, Document, Link, PaperRow, Problem, ResourceItem, Section, TableHead, Text
+
+__all__ = [
+    "DEFAULT_TABLE_HEAD",
+    "ERROR",
+    "NOT_AN_ENTRY",
+    "WARNING",
+    "Document",
+    "Link",
+    "PaperRow",
+    "Problem",
+    "RenderError",
+    "ResourceItem",
+    "Section",
+    "TableHead",
+    "Text",
+    "parse",
+    "render",
+    "render_paper_row",
+    "render_resource_item",
+    "render_section",
+    "table_columns",
+    "text_problem",
+    "url_problem",
+]

@@ -1,0 +1,137 @@
+"""Whole README text to a Document and back. `render(parse(text)) == text` for any text."""
+
+from __future__ import annotations
+
+import re
+
+from .rows import (
+    DEFAULT_TABLE_HEAD,
+    EntryError,
+    read_paper_row,
+    read_resource_item,
+    render_paper_row,
+    render_resource_item,
+    table_columns,
+)
+from .tree import ERROR, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
+
+_HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t]*)")
+NOT_AN_ENTRY = "not recognised as an entry, kept as text"
+
+
+def parse(text: str) -> Document:
+    lines = text.split("\n")
+    document = Document(sections=[])
+    starts = [index for index, line in enumerate(lines) if _read_heading(line)]
+    if not starts or starts[0] > 0:
+        document.sections.append(_parse_section(Section("", 0, line=1), lines, 0, starts[0] if starts else len(lines), document))
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(lines)
+        section = _read_heading(lines[start])
+        section.line = start + 1
+        document.sections.append(_parse_section(section, lines, start + 1, end, document))
+    return document
+
+
+def _read_heading(line: str) -> Section | None:
+    match = _HEADING.fullmatch(line)
+    if not match:
+        return None
+    hints = {"trailing": match["trailing"]} if match["trailing"] else {}
+    return Section(match["title"], len(match["marks"]), hints=hints)
+
+
+def _parse_section(section: Section, lines: list[str], start: int, end: int, document: Document) -> Section:
+    first, last = start, end
+    while last > first and lines[last - 1] == "":
+        last -= 1
+    while first < last and lines[first] == "":
+        first += 1
+    section.blank_lines_after_heading = first - start
+    section.blank_lines_after = end - last
+    section.body = _parse_body(lines, first, last, document)
+    return section
+
+
+def _parse_body(lines: list[str], start: int, end: int, document: Document) -> list:
+    body: list = []
+    index = start
+    while index < end:
+        columns = table_columns(lines[index : index + 2]) if index + 1 < end else None
+        if columns:
+            body.append(TableHead(lines[index : index + 2], columns, line=index + 1))
+            index += 2
+            while index < end and lines[index].startswith("|"):
+                _add(body, _read_row(lines[index], index + 1, columns, document), lines[index], index + 1)
+                index += 1
+        elif lines[index].startswith("- "):
+            stop = index
+            while stop < end and lines[stop].startswith("- "):
+                stop += 1
+            items = [read_resource_item(line) for line in lines[index:stop]]
+            is_resource_list = any(items)
+            for offset, item in enumerate(items):
+                number = index + offset + 1
+                if item is None and is_resource_list:
+                    document.problems.append(Problem(number, NOT_AN_ENTRY))
+                if item is not None:
+                    item.line = number
+                _add(body, item, lines[number - 1], number)
+            index = stop
+        else:
+            _add(body, None, lines[index], index + 1)
+            index += 1
+    return body
+
+
+def _read_row(line: str, number: int, columns, document: Document) -> PaperRow | None:
+    try:
+        row = read_paper_row(line, columns)
+    except EntryError as error:
+        document.problems.append(Problem(number, str(error), ERROR))
+        return None
+    if row is None:
+        document.problems.append(Problem(number, NOT_AN_ENTRY))
+        return None
+    row.line = number
+    return row
+
+
+def _add(body: list, entry, line: str, number: int) -> None:
+    """Append `entry`, or `line` as text (joining the text block before it)."""
+    if entry is not None:
+        body.append(entry)
+    elif body and type(body[-1]) is Text:
+        body[-1].lines.append(line)
+    else:
+        body.append(Text([line], line=number))
+
+
+def render(document: Document) -> str:
+    return "\n".join(line for section in document.sections for line in render_section(section))
+
+
+def render_section(section: Section) -> list[str]:
+    lines = []
+    if section.level:
+        lines.append("#" * section.level + " " + section.title + section.hints.get("trailing", ""))
+    lines += [""] * section.blank_lines_after_heading
+    columns = None
+    for node in section.body:
+        if isinstance(node, TableHead):
+            columns = node.columns
+            lines += node.lines
+        elif isinstance(node, PaperRow):
+            if columns is None:
+                columns = table_columns(DEFAULT_TABLE_HEAD)
+                lines += DEFAULT_TABLE_HEAD
+            lines.append(render_paper_row(node, columns))
+        elif isinstance(node, ResourceItem):
+            columns = None
+            lines.append(render_resource_item(node))
+        else:
+            if not all(line.startswith("|") for line in node.lines):
+                columns = None
+            lines += node.lines
+    lines += [""] * section.blank_lines_after
+    return lines

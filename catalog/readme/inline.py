@@ -1,0 +1,114 @@
+"""Inline markdown of README entries: escaping, links, link lists and star badges."""
+
+from __future__ import annotations
+
+import re
+
+from .tree import Link
+
+TABLE_SPECIALS = "\\*[]|"
+LIST_SPECIALS = "\\*[]"
+
+_LABEL = r"(?:\\.|[^\\\[\]])+"
+_URL = r"https?://(?:\\.|\([^\s()\\]*\)|[^\s()\\])+"
+_LINK = rf"\[{_LABEL}\]\({_URL}\)"
+LINK_RE = re.compile(rf"\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)")
+LINK_LIST_RE = re.compile(rf"{_LINK}(?:, {_LINK})*")
+STAR_REPO_RE = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
+STAR_BADGE_RE = re.compile(
+    rf"!\[GitHub Repo stars\]\(https://img\.shields\.io/github/stars/(?P<repo>{STAR_REPO_RE.pattern})\)"
+)
+_URL_RE = re.compile(_URL)
+
+
+class RenderError(ValueError):
+    """A field value that cannot be written into the README without changing its meaning."""
+
+
+def escape(text: str, specials: str) -> str:
+    return "".join("\\" + char if char in specials else char for char in text)
+
+
+def unescape(text: str, specials: str) -> str:
+    return re.sub(r"\\([%s])" % re.escape(specials), r"\1", text)
+
+
+def escape_url(url: str, specials: str) -> str:
+    return url.replace("|", "\\|") if "|" in specials else url
+
+
+def unescape_url(url: str, specials: str) -> str:
+    return url.replace("\\|", "|") if "|" in specials else url
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be written as a markdown link target, or None."""
+    if not url.startswith(("http://", "https://")):
+        return "must start with http:// or https://"
+    if any(char.isspace() for char in url):
+        return "must not contain whitespace"
+    if not _URL_RE.fullmatch(escape_url(url, TABLE_SPECIALS)):
+        return "must not contain unbalanced parentheses or a backslash"
+    return None
+
+
+def text_problem(text: str, *, required: bool = True) -> str | None:
+    """Why `text` cannot be written on one README line, or None."""
+    if not text:
+        return "must not be empty" if required else None
+    if "\n" in text or "\r" in text:
+        return "must be on one line"
+    if text != text.strip():
+        return "must not start or end with whitespace"
+    return None
+
+
+def check(what: str, problem: str | None) -> None:
+    if problem:
+        raise RenderError(f"{what} {problem}")
+
+
+def render_link(link: Link, specials: str) -> str:
+    check(f"link label {link.label!r}", text_problem(link.label))
+    check(f"link {link.url!r}", url_problem(link.url))
+    return f"[{escape(link.label, specials)}]({escape_url(link.url, specials)})"
+
+
+def render_links(links: list[Link], specials: str) -> str:
+    return ", ".join(render_link(link, specials) for link in links)
+
+
+def parse_links(text: str, specials: str) -> list[Link] | None:
+    """The links of a `[Label](url), [Label](url)` list, or None if `text` is not one."""
+    if not LINK_LIST_RE.fullmatch(text):
+        return None
+    return [
+        Link(unescape(m["label"], specials), unescape_url(m["url"], specials))
+        for m in LINK_RE.finditer(text)
+    ]
+
+
+def render_star_badge(repo: str) -> str:
+    check(f"star repo {repo!r}", None if STAR_REPO_RE.fullmatch(repo) else "must be owner/name")
+    return f"![GitHub Repo stars](https://img.shields.io/github/stars/{repo})"
+
+
+def split_title_link(text: str, specials: str) -> tuple[str, str, bool] | None:
+    """(title, url, bold) of a `[**Title**](url)` or `[Title](url)` link filling all of `text`."""
+    match = LINK_RE.fullmatch(text)
+    if not match:
+        return None
+    label = match["label"]
+    bold = len(label) > 4 and label.startswith("**") and label.endswith("**")
+    if bold:
+        label = label[2:-2]
+    return unescape(label, specials), unescape_url(match["url"], specials), bold
+
+
+def render_title_link(title: str, url: str, *, bold: bool, specials: str) -> str:
+    check(f"title {title!r}", text_problem(title))
+    check(f"link {url!r}", url_problem(url))
+    text = escape(title, specials)
+    if bold:
+        text = f"**{text}**"
+    return f"[{text}]({escape_url(url, specials)})"

@@ -1,0 +1,35 @@
+"""The catalog as a Django fixture: sorted, indented, natural keys for venues, sections and tags."""
+
+import json
+
+from django.core import serializers
+from taggit.models import Tag
+
+from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, TaggedPaper, TaggedResource, TextBlock, Venue
+
+
+def _groups():
+    """Querysets in loading order, each with whether its rows are keyed naturally."""
+    return [
+        (Venue.objects.order_by("name"), True),
+        (Section.objects.order_by("position", "id"), True),
+        (Tag.objects.order_by("name"), True),
+        (TextBlock.objects.order_by("pk"), False),
+        (Paper.objects.order_by("pk"), False),
+        (PaperLink.objects.order_by("pk"), False),
+        (TaggedPaper.objects.order_by("pk"), False),
+        (Resource.objects.order_by("pk"), False),
+        (ResourceLink.objects.order_by("pk"), False),
+        (TaggedResource.objects.order_by("pk"), False),
+    ]
+
+
+def catalog_fixture() -> tuple[str, int]:
+    """The fixture text and the number of objects in it; the same data always gives the same bytes."""
+    objects = []
+    for queryset, natural in _groups():
+        text = serializers.serialize(
+            "json", queryset, use_natural_foreign_keys=True, use_natural_primary_keys=natural
+        )
+        objects += json.loads(text)
+    return json.dumps(objects, indent=2, sort_keys=True, ensure_ascii=False) + "\n", len(objects)

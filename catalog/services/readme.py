@@ -1,0 +1,356 @@
+"""The README and the catalog: import a README into the models, export the models as one.
+
+The text itself is handled by the pure `catalog.readme` package; this module only maps
+its Document tree to and from the database.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from taggit.models import Tag
+
+from catalog import readme
+from catalog.models import (
+    Paper,
+    PaperLink,
+    Resource,
+    ResourceLink,
+    Section,
+    SectionKind,
+    TaggedPaper,
+    TaggedResource,
+    TextBlock,
+    Venue,
+)
+from catalog.positions import GAP
+from catalog.services.topic_tags import load_rules, topic_tags
+from catalog.services.venues import guess_venue_kind
+
+
+@dataclass
+class ReadmeProblems(Exception):
+    """Problems that stop an import, each reported as `PATH:LINE: reason`."""
+
+    path: str
+    problems: list[readme.Problem]
+
+    def lines(self) -> list[str]:
+        return [f"{self.path}:{problem.line}: {problem.message}" for problem in self.problems]
+
+    def __str__(self):
+        return "\n".join(self.lines())
+
+
+class CatalogNotEmpty(Exception):
+    pass
+
+
+@dataclass
+class ImportSummary:
+    sections: int = 0
+    resources: int = 0
+    papers: int = 0
+    venues: int = 0
+    tagged: int = 0
+    warnings: list[readme.Problem] = field(default_factory=list)
+
+    def __str__(self):
+        return (
+            f"{self.sections} sections, {self.resources} resources, {self.papers} papers, "
+            f"{self.venues} venues ({self.tagged} entries given topic tags, {len(self.warnings)} warnings)"
+        )
+
+
+def read_readme_text(path) -> str:
+    """The text of the README at `path`, refusing files that are not UTF-8 markdown."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise ReadmeProblems(name, [readme.Problem(0, f"cannot read the file: {error.strerror}", readme.ERROR)])
+    if not data.strip():
+        raise ReadmeProblems(name, [readme.Problem(1, "the file is empty", readme.ERROR)])
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise ReadmeProblems(name, [readme.Problem(line, "NUL byte: this is a binary file, not markdown", readme.ERROR)])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        reason = f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
+        raise ReadmeProblems(name, [readme.Problem(line, reason, readme.ERROR)]) from None
+
+
+def catalog_is_empty() -> bool:
+    return not (Section.objects.exists() or Paper.objects.exists() or Resource.objects.exists())
+
+
+def clear_catalog() -> None:
+    for model in (Paper, Resource, TextBlock):
+        model.objects.all().delete()
+    Section.objects.update(parent=None)
+    Section.objects.all().delete()
+    Venue.objects.all().delete()
+    Tag.objects.filter(catalog_taggedpaper_items=None, catalog_taggedresource_items=None).delete()
+
+
+def import_readme(*, path, replace=False, dry_run=False, strict=False) -> ImportSummary:
+    """Fill the catalog from the README at `path`, in one transaction; nothing is written on failure."""
+    document = readme.parse(read_readme_text(path))
+    stopping = document.problems if strict else document.errors
+    if stopping:
+        raise ReadmeProblems(str(path), stopping)
+    rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
+    with transaction.atomic():
+        if not catalog_is_empty():
+            if not replace:
+                raise CatalogNotEmpty("The catalog is not empty: use --replace to replace it with this README.")
+            clear_catalog()
+        summary = _save_document(document, rules, path=str(path))
+        summary.warnings = document.warnings
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def _save_document(document: readme.Document, rules, *, path: str) -> ImportSummary:
+    summary = ImportSummary()
+    writer = _DocumentWriter(rules)
+    parents: list[Section] = []
+    for index, node in enumerate(document.sections, start=1):
+        while parents and parents[-1].level >= node.level:
+            parents.pop()
+        section = writer.section(node, position=index * GAP, parent=parents[-1] if parents else None)
+        if node.level:
+            parents.append(section)
+        for item_index, item in enumerate(node.body, start=1):
+            writer.item(section, item, position=item_index * GAP)
+    if writer.problems:
+        raise ReadmeProblems(path, writer.problems)
+    writer.flush()
+    summary.sections = len(document.sections)
+    summary.papers = len(writer.papers)
+    summary.resources = len(writer.resources)
+    summary.venues = len(writer.venues)
+    summary.tagged = writer.tagged
+    return summary
+
+
+class _DocumentWriter:
+    """Builds the rows for a parsed document, validating each against its model fields."""
+
+    def __init__(self, rules):
+        self.rules = rules
+        self.problems: list[readme.Problem] = []
+        self.venues: dict[str, Venue] = {}
+        self.papers: list[tuple[Paper, list[PaperLink], list[str]]] = []
+        self.resources: list[tuple[Resource, list[ResourceLink], list[str]]] = []
+        self.blocks: list[TextBlock] = []
+        self.tagged = 0
+
+    def section(self, node: readme.Section, *, position: int, parent: Section | None) -> Section:
+        section = Section(
+            title=node.title,
+            level=node.level,
+            parent=parent,
+            position=position,
+            kind=_section_kind(node),
+            blank_lines_after_heading=node.blank_lines_after_heading,
+            blank_lines_after=node.blank_lines_after,
+            render_hints=node.hints,
+        )
+        self._validate(section, node.line, exclude=["slug", "parent"])
+        section.save()
+        return section
+
+    def item(self, section: Section, node, *, position: int) -> None:
+        if isinstance(node, readme.PaperRow):
+            self._paper(section, node, position)
+        elif isinstance(node, readme.ResourceItem):
+            self._resource(section, node, position)
+        else:
+            self.blocks.append(TextBlock(section=section, position=position, text="\n".join(node.lines)))
+
+    def _paper(self, section: Section, row: readme.PaperRow, position: int) -> None:
+        paper = Paper(
+            title=row.title,
+            url=row.url,
+            venue=self._venue(row.venue, row.line),
+            date=row.date,
+            section=section,
+            star_repo=row.star_repo,
+            position=position,
+            render_hints=row.hints,
+        )
+        self._validate(paper, row.line, exclude=["section", "venue"])
+        links = [
+            PaperLink(kind=kind, label=link.label, url=link.url, position=index)
+            for kind, row_links in ((PaperLink.Kind.CODE, row.code_links), (PaperLink.Kind.BLOG, row.blog_links))
+            for index, link in enumerate(row_links)
+        ]
+        for link in links:
+            self._validate(link, row.line, exclude=["paper"])
+        tags = topic_tags(self.rules, text=row.title, section_title=section.title)
+        self.papers.append((paper, links, tags))
+
+    def _resource(self, section: Section, item: readme.ResourceItem, position: int) -> None:
+        resource = Resource(
+            name=item.name,
+            url=item.url,
+            description=item.description,
+            section=section,
+            star_repo=item.star_repo,
+            position=position,
+            render_hints=item.hints,
+        )
+        self._validate(resource, item.line, exclude=["section"])
+        links = [ResourceLink(label=link.label, url=link.url, position=index) for index, link in enumerate(item.links)]
+        for link in links:
+            self._validate(link, item.line, exclude=["resource"])
+        tags = topic_tags(self.rules, text=f"{item.name} {item.description}", section_title=section.title)
+        self.resources.append((resource, links, tags))
+
+    def _venue(self, name: str | None, line: int) -> Venue | None:
+        if name is None:
+            return None
+        key = name.lower()
+        if key not in self.venues:
+            venue = Venue(name=name, kind=guess_venue_kind(name))
+            if self._validate(venue, line):
+                venue.save()
+            self.venues[key] = venue
+        return self.venues[key]
+
+    def _validate(self, instance, line: int, exclude=()) -> bool:
+        try:
+            instance.clean_fields(exclude=list(exclude))
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.problems += [readme.Problem(line, f"{name}: {message}", readme.ERROR) for message in messages]
+            return False
+        return True
+
+    def flush(self) -> None:
+        TextBlock.objects.bulk_create(self.blocks)
+        self._save_entries(self.papers, Paper, "paper", TaggedPaper)
+        self._save_entries(self.resources, Resource, "resource", TaggedResource)
+
+    def _save_entries(self, entries, model, link_field, tagged_model) -> None:
+        saved = model.objects.bulk_create([entry for entry, _, _ in entries])
+        links = []
+        for entry, (_, entry_links, _) in zip(saved, entries, strict=True):
+            for link in entry_links:
+                setattr(link, link_field, entry)
+                links.append(link)
+        link_model = PaperLink if model is Paper else ResourceLink
+        link_model.objects.bulk_create(links)
+        names = sorted({tag for _, _, tags in entries for tag in tags})
+        tag_objects = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+        for name in names:
+            if name not in tag_objects:
+                tag_objects[name] = Tag.objects.create(name=name)
+        tagged_model.objects.bulk_create(
+            tagged_model(content_object=entry, tag=tag_objects[tag])
+            for entry, (_, _, tags) in zip(saved, entries, strict=True)
+            for tag in tags
+        )
+        self.tagged += sum(1 for _, _, tags in entries if tags)
+
+
+def _section_kind(node: readme.Section) -> str:
+    kinds = {type(item) for item in node.body}
+    if kinds & {readme.PaperRow, readme.TableHead}:
+        return SectionKind.PAPERS
+    if readme.ResourceItem in kinds:
+        return SectionKind.RESOURCES
+    return SectionKind.TEXT
+
+
+def build_document() -> readme.Document:
+    """The catalog as a README Document, in a fixed number of queries."""
+    bodies: dict[int, list] = defaultdict(list)
+    papers = Paper.objects.select_related("venue").prefetch_related("links").order_by()
+    for paper in papers:
+        bodies[paper.section_id].append((paper.position, 0, paper.pk, _paper_row(paper)))
+    for resource in Resource.objects.prefetch_related("links").order_by():
+        bodies[resource.section_id].append((resource.position, 1, resource.pk, _resource_item(resource)))
+    for block in TextBlock.objects.order_by():
+        bodies[block.section_id].append((block.position, 2, block.pk, _text_node(block.text)))
+    sections = [
+        readme.Section(
+            title=section.title,
+            level=section.level,
+            body=[node for *_, node in sorted(bodies[section.pk], key=lambda item: item[:3])],
+            blank_lines_after_heading=section.blank_lines_after_heading,
+            blank_lines_after=section.blank_lines_after,
+            hints=section.render_hints,
+        )
+        for section in Section.objects.order_by("position", "id")
+    ]
+    return readme.Document(sections=sections)
+
+
+def _paper_row(paper: Paper) -> readme.PaperRow:
+    return readme.PaperRow(
+        title=paper.title,
+        url=paper.url,
+        venue=paper.venue.name if paper.venue else None,
+        date=paper.date,
+        star_repo=paper.star_repo,
+        code_links=[readme.Link(link.label, link.url) for link in paper.code_links],
+        blog_links=[readme.Link(link.label, link.url) for link in paper.blog_links],
+        hints=paper.render_hints,
+    )
+
+
+def _resource_item(resource: Resource) -> readme.ResourceItem:
+    return readme.ResourceItem(
+        name=resource.name,
+        url=resource.url,
+        description=resource.description,
+        star_repo=resource.star_repo,
+        links=[readme.Link(link.label, link.url) for link in resource.links.all()],
+        hints=resource.render_hints,
+    )
+
+
+def _text_node(text: str):
+    lines = text.split("\n")
+    columns = readme.table_columns(lines)
+    return readme.TableHead(lines, columns) if columns else readme.Text(lines)
+
+
+def export_readme() -> str:
+    """The README the catalog gives now; raises readme.RenderError for a value it cannot write."""
+    return readme.render(build_document())
+
+
+@dataclass
+class ReadmeDiff:
+    text: str
+    added: int
+    removed: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def readme_diff(current: str, exported: str, *, current_name: str, exported_name: str) -> ReadmeDiff:
+    """A unified diff from the README `current` to `exported`, with counts of lines added and removed."""
+    lines = list(
+        difflib.unified_diff(
+            current.split("\n"), exported.split("\n"), fromfile=current_name, tofile=exported_name, lineterm=""
+        )
+    )
+    body = [line for line in lines if not line.startswith(("---", "+++"))]
+    added = sum(1 for line in body if line.startswith("+"))
+    removed = sum(1 for line in body if line.startswith("-"))
+    return ReadmeDiff("\n".join(lines) + ("\n" if lines else ""), added, removed)
