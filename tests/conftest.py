@@ -1,0 +1,31 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+SEED_README = Path(settings.BASE_DIR) / "fixtures" / "README.md"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED_README.read_bytes().decode("utf-8")
+
+
+@pytest.fixture
+def seeded(db):
+    """A catalog imported from the seed README."""
+    call_command("import_readme", str(SEED_README), stdout=StringIO(), stderr=StringIO())
+
+
+@pytest.fixture
+def export():
+    """The README the catalog exports now."""
+
+    def run() -> str:
+        out = StringIO()
+        call_command("export_readme", stdout=out, stderr=StringIO())
+        return out.getvalue()
+
+    return run
