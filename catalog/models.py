@@ -92,18 +92,18 @@ class Section(models.Model):
     def __str__(self):
         return self.title or "(text before the first heading)"
 
-    def natural_key(self):
-        return (self.slug,)
-
-    def get_absolute_url(self):
-        return reverse("catalog:section-detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._unique_slug()
         if self.position is None:
             self.position = positions.place_section(self)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalog:section-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def _unique_slug(self):
         base = slugify(self.title)[:200] or "introduction"
@@ -188,13 +188,13 @@ class Paper(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("catalog:paper-detail", kwargs={"pk": self.pk})
-
     def save(self, *args, **kwargs):
         if self.position is None:
             self.position = positions.place_paper(self)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalog:paper-detail", kwargs={"pk": self.pk})
 
     @property
     def code_links(self):
@@ -255,13 +255,13 @@ class Resource(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("catalog:resource-detail", kwargs={"pk": self.pk})
-
     def save(self, *args, **kwargs):
         if self.position is None:
             self.position = positions.place_resource(self)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalog:resource-detail", kwargs={"pk": self.pk})
 
 
 class ResourceLink(Link):

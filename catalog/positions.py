@@ -22,7 +22,8 @@ def _neighbour(section_id, *, below=None, above=None):
         if below is not None:
             found.append(items.filter(position__lt=below).aggregate(p=Max("position"))["p"])
         else:
-            found.append(items.filter(position__gt=above).order_by("position").values_list("position", flat=True).first())
+            following = items.filter(position__gt=above).order_by("position")
+            found.append(following.values_list("position", flat=True).first())
     found = [position for position in found if position is not None]
     if not found:
         return None

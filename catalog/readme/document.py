@@ -24,7 +24,8 @@ def parse(text: str) -> Document:
     document = Document(sections=[])
     starts = [index for index, line in enumerate(lines) if _read_heading(line)]
     if not starts or starts[0] > 0:
-        document.sections.append(_parse_section(Section("", 0, line=1), lines, 0, starts[0] if starts else len(lines), document))
+        end = starts[0] if starts else len(lines)
+        document.sections.append(_parse_section(Section("", 0, line=1), lines, 0, end, document))
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(lines)
         section = _read_heading(lines[start])

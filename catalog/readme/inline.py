@@ -30,7 +30,7 @@ def escape(text: str, specials: str) -> str:
 
 
 def unescape(text: str, specials: str) -> str:
-    return re.sub(r"\\([%s])" % re.escape(specials), r"\1", text)
+    return re.sub(rf"\\([{re.escape(specials)}])", r"\1", text)
 
 
 def escape_url(url: str, specials: str) -> str:
@@ -82,10 +82,7 @@ def parse_links(text: str, specials: str) -> list[Link] | None:
     """The links of a `[Label](url), [Label](url)` list, or None if `text` is not one."""
     if not LINK_LIST_RE.fullmatch(text):
         return None
-    return [
-        Link(unescape(m["label"], specials), unescape_url(m["url"], specials))
-        for m in LINK_RE.finditer(text)
-    ]
+    return [Link(unescape(m["label"], specials), unescape_url(m["url"], specials)) for m in LINK_RE.finditer(text)]
 
 
 def render_star_badge(repo: str) -> str:

@@ -33,9 +33,7 @@ _DEFAULT_BADGE_SEPARATOR = {"paper": " <br> ", "resource": " "}
 _ALIGNMENT_CELL = re.compile(r" *:?-+:? *")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TRAILING = re.compile(r"[ \t]*$")
-_TITLE_CELL = re.compile(
-    rf"(?:{inline.STAR_BADGE_RE.pattern}(?P<sep> *(?:<br> *)?))?(?P<link>.+?)(?P<end> *<br>)?"
-)
+_TITLE_CELL = re.compile(rf"(?:{inline.STAR_BADGE_RE.pattern}(?P<sep> *(?:<br> *)?))?(?P<link>.+?)(?P<end> *<br>)?")
 _RESOURCE = re.compile(
     rf"- (?:{inline.STAR_BADGE_RE.pattern}(?P<sep> +))?"
     rf"(?P<link>\[(?:\\.|[^\\\[\]])+\]\((?:\\.|\([^\s()\\]*\)|[^\s()\\])+\))"
@@ -115,7 +113,8 @@ def read_paper_row(line: str, columns: tuple[str, ...]) -> PaperRow | None:
     hints: dict = {}
     _hint(hints, "padding", [_padding(cell) for cell in cells], _DEFAULT_PADDING[width])
     _hint(hints, "bold", title_link[2], True)
-    _hint(hints, "badge_separator", title_cell["sep"] or "", _DEFAULT_BADGE_SEPARATOR["paper"] if title_cell["repo"] else "")
+    badge_separator = _DEFAULT_BADGE_SEPARATOR["paper"] if title_cell["repo"] else ""
+    _hint(hints, "badge_separator", title_cell["sep"] or "", badge_separator)
     _hint(hints, "title_end", title_cell["end"] or "", _DEFAULT_TITLE_END[width])
     _hint(hints, "trailing", trailing, "")
     row = PaperRow(
@@ -165,7 +164,7 @@ def render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
     padding = hints.get("padding", _DEFAULT_PADDING[width])
     if len(padding) != width:
         padding = _DEFAULT_PADDING[width]
-    cells = [" " * left + text + " " * right for text, (left, right) in zip(contents, padding)]
+    cells = [" " * left + text + " " * right for text, (left, right) in zip(contents, padding, strict=True)]
     return "|" + "|".join(cells) + "|" + hints.get("trailing", "")
 
 
@@ -184,7 +183,8 @@ def read_resource_item(line: str) -> ResourceItem | None:
         return None
     hints: dict = {}
     _hint(hints, "bold", title_link[2], True)
-    _hint(hints, "badge_separator", match["sep"] or "", _DEFAULT_BADGE_SEPARATOR["resource"] if match["repo"] else "")
+    badge_separator = _DEFAULT_BADGE_SEPARATOR["resource"] if match["repo"] else ""
+    _hint(hints, "badge_separator", match["sep"] or "", badge_separator)
     _hint(hints, "trailing", trailing, "")
     item = ResourceItem(
         name=title_link[0],

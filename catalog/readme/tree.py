@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Union
 
 ERROR = "error"
 WARNING = "warning"
@@ -62,7 +61,7 @@ class Text:
     line: int = field(default=0, compare=False)
 
 
-Node = Union[Text, TableHead, PaperRow, ResourceItem]
+Node = Text | TableHead | PaperRow | ResourceItem
 
 
 @dataclass

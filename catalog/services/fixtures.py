@@ -5,7 +5,17 @@ import json
 from django.core import serializers
 from taggit.models import Tag
 
-from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, TaggedPaper, TaggedResource, TextBlock, Venue
+from catalog.models import (
+    Paper,
+    PaperLink,
+    Resource,
+    ResourceLink,
+    Section,
+    TaggedPaper,
+    TaggedResource,
+    TextBlock,
+    Venue,
+)
 
 
 def _groups():
@@ -28,8 +38,6 @@ def catalog_fixture() -> tuple[str, int]:
     """The fixture text and the number of objects in it; the same data always gives the same bytes."""
     objects = []
     for queryset, natural in _groups():
-        text = serializers.serialize(
-            "json", queryset, use_natural_foreign_keys=True, use_natural_primary_keys=natural
-        )
+        text = serializers.serialize("json", queryset, use_natural_foreign_keys=True, use_natural_primary_keys=natural)
         objects += json.loads(text)
     return json.dumps(objects, indent=2, sort_keys=True, ensure_ascii=False) + "\n", len(objects)

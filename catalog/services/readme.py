@@ -74,12 +74,14 @@ def read_readme_text(path) -> str:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise ReadmeProblems(name, [readme.Problem(0, f"cannot read the file: {error.strerror}", readme.ERROR)])
+        reason = f"cannot read the file: {error.strerror}"
+        raise ReadmeProblems(name, [readme.Problem(0, reason, readme.ERROR)]) from None
     if not data.strip():
         raise ReadmeProblems(name, [readme.Problem(1, "the file is empty", readme.ERROR)])
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise ReadmeProblems(name, [readme.Problem(line, "NUL byte: this is a binary file, not markdown", readme.ERROR)])
+        reason = "NUL byte: this is a binary file, not markdown"
+        raise ReadmeProblems(name, [readme.Problem(line, reason, readme.ERROR)])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

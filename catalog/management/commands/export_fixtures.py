@@ -17,6 +17,6 @@ class Command(BaseCommand):
         try:
             write_atomically(output, text)
         except OSError as error:
-            raise CommandError(f"{output}: cannot write: {error.strerror}")
+            raise CommandError(f"{output}: cannot write: {error.strerror}") from error
         if verbosity:
             self.stdout.write(f"Wrote {count} objects to {output}")

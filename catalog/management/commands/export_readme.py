@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         target = parser.add_mutually_exclusive_group()
-        target.add_argument("-o", "--output", metavar="PATH", help="Write to PATH through a temporary file and a rename.")
+        target.add_argument(
+            "-o", "--output", metavar="PATH", help="Write to PATH through a temporary file and a rename."
+        )
         target.add_argument(
             "--check",
             metavar="PATH",
@@ -24,14 +26,14 @@ class Command(BaseCommand):
         try:
             text = export_readme()
         except RenderError as error:
-            raise CommandError(f"cannot export the README: {error}")
+            raise CommandError(f"cannot export the README: {error}") from error
         if check:
             self._check(Path(check), text)
         elif output:
             try:
                 write_atomically(output, text)
             except OSError as error:
-                raise CommandError(f"{output}: cannot write: {error.strerror}")
+                raise CommandError(f"{output}: cannot write: {error.strerror}") from error
             if verbosity:
                 self.stderr.write(f"Wrote {len(text.encode())} bytes to {output}")
         else:
@@ -41,7 +43,7 @@ class Command(BaseCommand):
         try:
             current = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"{path}: cannot read as UTF-8 text: {error}")
+            raise CommandError(f"{path}: cannot read as UTF-8 text: {error}") from error
         diff = readme_diff(current, text, current_name=str(path), exported_name="database export")
         if diff.changed:
             self.stdout.write(diff.text, ending="")

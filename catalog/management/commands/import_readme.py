@@ -24,9 +24,10 @@ class Command(BaseCommand):
         except ReadmeProblems as problems:
             for line in problems.lines():
                 self.stderr.write(line)
-            raise CommandError(f"{path}: not imported ({len(problems.problems)} problems); the catalog is unchanged.")
+            count = len(problems.problems)
+            raise CommandError(f"{path}: not imported ({count} problems); the catalog is unchanged.") from None
         except (CatalogNotEmpty, TopicRulesError) as error:
-            raise CommandError(str(error))
+            raise CommandError(str(error)) from error
         for warning in summary.warnings:
             self.stderr.write(f"{path}:{warning.line}: {warning.message}", self.style.WARNING)
         if verbosity:
