@@ -15,6 +15,7 @@ $(STAMP): requirements.txt requirements-test.txt
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_catalog
 	@echo "Admin account: $(BIN)/python manage.py createsuperuser  (then sign in at http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,66 @@
+"""Site-wide checks: migrations in step, every page answers with one <h1>, settings refuse insecure starts."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from catalog.models import Paper, Resource, Section
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_are_in_step():
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_every_page_answers_with_one_h1(seeded, client):
+    urls = ["/"]
+    urls += [Paper.objects.first().get_absolute_url(), Resource.objects.first().get_absolute_url()]
+    urls += [section.get_absolute_url() for section in Section.objects.all()]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.content.decode().count("<h1") == 1, url
+
+
+@pytest.mark.django_db
+def test_unknown_entries_are_404(client):
+    assert client.get("/papers/999999/").status_code == 404
+    assert client.get("/sections/no-such-section/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_titles_are_escaped_on_pages(seeded, client):
+    paper = Paper.objects.first()
+    paper.title = "<script>alert(1)</script>"
+    paper.save()
+    body = client.get(paper.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+
+
+def run_settings(**env):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment |= {"DJANGO_SETTINGS_MODULE": "awesome.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = run_settings(DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    assert run_settings(DJANGO_SECRET_KEY="x" * 50).stdout.strip() == "False"
+    assert run_settings(DJANGO_DEBUG="1").stdout.strip() == "True"
