@@ -10,10 +10,10 @@ TABLE_SPECIALS = "\\*[]|"
 LIST_SPECIALS = "\\*[]"
 
 _LABEL = r"(?:\\.|[^\\\[\]])+"
-_URL = r"https?://(?:\\.|\([^\s()\\]*\)|[^\s()\\])+"
-_LINK = rf"\[{_LABEL}\]\({_URL}\)"
+_URL = r"https?://(?:\\.|\((?:\\.|[^\s()\\])*\)|[^\s()\\])+"
+LINK = rf"\[{_LABEL}\]\({_URL}\)"
 LINK_RE = re.compile(rf"\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)")
-LINK_LIST_RE = re.compile(rf"{_LINK}(?:, {_LINK})*")
+LINK_LIST_RE = re.compile(rf"{LINK}(?:, {LINK})*")
 STAR_REPO_RE = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
 STAR_BADGE_RE = re.compile(
     rf"!\[GitHub Repo stars\]\(https://img\.shields\.io/github/stars/(?P<repo>{STAR_REPO_RE.pattern})\)"
@@ -47,8 +47,10 @@ def url_problem(url: str) -> str | None:
         return "must start with http:// or https://"
     if any(char.isspace() for char in url):
         return "must not contain whitespace"
+    if "\\" in url:
+        return "must not contain a backslash"
     if not _URL_RE.fullmatch(escape_url(url, TABLE_SPECIALS)):
-        return "must not contain unbalanced parentheses or a backslash"
+        return "must not contain unbalanced parentheses"
     return None
 
 

@@ -36,7 +36,7 @@ _TRAILING = re.compile(r"[ \t]*$")
 _TITLE_CELL = re.compile(rf"(?:{inline.STAR_BADGE_RE.pattern}(?P<sep> *(?:<br> *)?))?(?P<link>.+?)(?P<end> *<br>)?")
 _RESOURCE = re.compile(
     rf"- (?:{inline.STAR_BADGE_RE.pattern}(?P<sep> +))?"
-    rf"(?P<link>\[(?:\\.|[^\\\[\]])+\]\((?:\\.|\([^\s()\\]*\)|[^\s()\\])+\))"
+    rf"(?P<link>{inline.LINK})"
     rf"(?:: (?P<description>.*?))?(?: \((?P<links>{inline.LINK_LIST_RE.pattern})\))?"
 )
 
@@ -142,11 +142,17 @@ def _renders_as(line: str, render, *args) -> bool:
 
 
 def render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
+    try:
+        return _render_paper_row(row, columns)
+    except RenderError as error:
+        raise RenderError(f"paper {row.title!r}: {error}") from None
+
+
+def _render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
     width = len(columns)
     hints = row.hints
-    what = f"paper {row.title!r}"
     if width == 4 and row.blog_links:
-        raise RenderError(f"{what} has blog links but its table has no Blog column")
+        raise RenderError("it has blog links but its table has no Blog column")
     title = inline.render_title_link(row.title, row.url, bold=hints.get("bold", True), specials=TABLE_SPECIALS)
     if row.star_repo:
         separator = hints.get("badge_separator", _DEFAULT_BADGE_SEPARATOR["paper"])
@@ -155,8 +161,8 @@ def render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
     if row.venue is None:
         venue = NO_VENUE
     else:
-        inline.check(f"{what}: venue {row.venue!r}", inline.text_problem(row.venue))
-        inline.check(f"{what}: venue", "must not be '-'" if row.venue == NO_VENUE else None)
+        inline.check(f"venue {row.venue!r}", inline.text_problem(row.venue))
+        inline.check("venue", "must not be '-'" if row.venue == NO_VENUE else None)
         venue = inline.escape(row.venue, TABLE_SPECIALS)
     contents = [title, venue, row.date.isoformat(), _render_link_cell(row.code_links)]
     if width == 5:
@@ -198,13 +204,20 @@ def read_resource_item(line: str) -> ResourceItem | None:
 
 
 def render_resource_item(item: ResourceItem) -> str:
+    try:
+        return _render_resource_item(item)
+    except RenderError as error:
+        raise RenderError(f"resource {item.name!r}: {error}") from None
+
+
+def _render_resource_item(item: ResourceItem) -> str:
     hints = item.hints
     parts = ["- "]
     if item.star_repo:
         parts += [inline.render_star_badge(item.star_repo), hints.get("badge_separator", " ")]
     parts.append(inline.render_title_link(item.name, item.url, bold=hints.get("bold", True), specials=LIST_SPECIALS))
     if item.description:
-        inline.check(f"resource {item.name!r}: description", inline.text_problem(item.description))
+        inline.check("description", inline.text_problem(item.description))
         parts += [": ", inline.escape(item.description, LIST_SPECIALS)]
     if item.links:
         parts += [" (", inline.render_links(item.links, LIST_SPECIALS), ")"]

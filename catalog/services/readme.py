@@ -42,7 +42,10 @@ class ReadmeProblems(Exception):
     problems: list[readme.Problem]
 
     def lines(self) -> list[str]:
-        return [f"{self.path}:{problem.line}: {problem.message}" for problem in self.problems]
+        return [
+            f"{self.path}:{problem.line}: {problem.message}" if problem.line else f"{self.path}: {problem.message}"
+            for problem in self.problems
+        ]
 
     def __str__(self):
         return "\n".join(self.lines())
@@ -109,6 +112,9 @@ def import_readme(*, path, replace=False, dry_run=False, strict=False) -> Import
     stopping = document.problems if strict else document.errors
     if stopping:
         raise ReadmeProblems(str(path), stopping)
+    if not any(isinstance(node, readme.PaperRow | readme.ResourceItem) for s in document.sections for node in s.body):
+        reason = "no paper table rows or resource list items found: nothing to import"
+        raise ReadmeProblems(str(path), [readme.Problem(1, reason, readme.ERROR)])
     rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
     with transaction.atomic():
         if not catalog_is_empty():
