@@ -78,7 +78,9 @@ def test_link_edits_change_exactly_the_row(seeded, export):
     before = export()
     ioi = paper("Interpretability in the Wild")
     ioi.links.filter(kind=PaperLink.Kind.CODE).update(label="Code")
-    PaperLink.objects.create(paper=ioi, kind=PaperLink.Kind.BLOG, position=0, label="Blog", url="https://example.org/ioi")
+    PaperLink.objects.create(
+        paper=ioi, kind=PaperLink.Kind.BLOG, position=0, label="Blog", url="https://example.org/ioi"
+    )
     PaperLink.objects.create(paper=ioi, kind=PaperLink.Kind.BLOG, position=1, label="Demo", url="https://example.org/d")
     line = assert_one_line_changed(
         before, export(), old="[Github](https://github.com/redwoodresearch/Easy-Transformer)", new="[Code]("
@@ -106,7 +108,9 @@ def test_removing_a_resource_description_and_badge(seeded, export):
     assert line == "- [Transformer Debugger](https://github.com/openai/transformer-debugger) "
 
 
-@pytest.mark.parametrize("model,lookup", [(Paper, {"title__startswith": "Iteration Head"}), (Resource, {"name": "LessWrong"})])
+@pytest.mark.parametrize(
+    "model,lookup", [(Paper, {"title__startswith": "Iteration Head"}), (Resource, {"name": "LessWrong"})]
+)
 def test_deleting_an_entry_removes_exactly_its_line(seeded, export, model, lookup):
     before = export()
     model.objects.get(**lookup).delete()
@@ -138,15 +142,19 @@ def test_new_paper_lands_at_its_date_place(seeded, export):
 def test_new_paper_with_an_existing_date_goes_above_those_papers(seeded, export):
     section = Section.objects.get(title="Interpretable Analysis of LLMs")
     before = export()
-    Paper.objects.create(section=section, title="Same Day", url="https://example.org/same", date=datetime.date(2024, 1, 16))
+    Paper.objects.create(
+        section=section, title="Same Day", url="https://example.org/same", date=datetime.date(2024, 1, 16)
+    )
     after = export()
-    (index, _), = changed_lines(before, after)[1]
+    ((index, _),) = changed_lines(before, after)[1]
     assert "The mechanistic basis of data dependence" in after.split("\n")[index + 1]
 
 
 def test_new_paper_older_than_every_paper_goes_last(seeded, export):
     section = Section.objects.get(title="Others")
-    Paper.objects.create(section=section, title="Ancient", url="https://example.org/old", date=datetime.date(1999, 1, 1))
+    Paper.objects.create(
+        section=section, title="Ancient", url="https://example.org/old", date=datetime.date(1999, 1, 1)
+    )
     lines = export().split("\n")
     index = lines.index("## Others")
     assert lines[index + 6].startswith("| [**Ancient**]") and "Episodic Memory" in lines[index + 5]
@@ -168,7 +176,9 @@ def test_papers_inserted_between_adjacent_positions_keep_document_order(seeded, 
 def test_new_section_gets_a_table_head_and_goes_last_under_its_parent(seeded, export):
     papers = Section.objects.get(title="Awesome Interpretability Papers")
     section = Section.objects.create(title="Attention Analysis", level=2, parent=papers)
-    Paper.objects.create(section=section, title="Heads", url="https://example.org/heads", date=datetime.date(2024, 5, 1))
+    Paper.objects.create(
+        section=section, title="Heads", url="https://example.org/heads", date=datetime.date(2024, 5, 1)
+    )
     lines = export().split("\n")
     index = lines.index("## Attention Analysis")
     assert lines[index + 1 : index + 6] == [
@@ -188,7 +198,7 @@ def test_new_resource_goes_after_the_last_resource_of_its_section(seeded, export
     forum = Resource.objects.create(section=section, name="Interp Discord", url="https://example.org/discord")
     ResourceLink.objects.create(resource=forum, label="Invite", url="https://example.org/invite")
     after = export()
-    (index, line), = changed_lines(before, after)[1]
+    ((index, line),) = changed_lines(before, after)[1]
     assert line == "- [**Interp Discord**](https://example.org/discord) ([Invite](https://example.org/invite))"
     assert after.split("\n")[index - 1] == "- [LessWrong](https://www.lesswrong.com/)"
 

@@ -47,7 +47,11 @@ def run_settings(**env):
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     environment |= {"DJANGO_SETTINGS_MODULE": "awesome.settings", **env}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
