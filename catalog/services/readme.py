@@ -157,7 +157,7 @@ class _DocumentWriter:
     def __init__(self, rules):
         self.rules = rules
         self.problems: list[readme.Problem] = []
-        self.venues: dict[str, Venue] = {}
+        self.venues: dict[str, tuple[Venue, int]] = {}
         self.papers: list[tuple[Paper, list[PaperLink], list[str]]] = []
         self.resources: list[tuple[Resource, list[ResourceLink], list[str]]] = []
         self.blocks: list[TextBlock] = []
@@ -229,19 +229,27 @@ class _DocumentWriter:
         if name is None:
             return None
         key = name.lower()
-        if key not in self.venues:
-            venue = Venue(name=name, kind=guess_venue_kind(name))
-            if self._validate(venue, line):
-                venue.save()
-            self.venues[key] = venue
-        return self.venues[key]
+        if key in self.venues:
+            venue, first_line = self.venues[key]
+            if venue.name != name:
+                reason = f"venue {name!r} differs only in case from {venue.name!r} on line {first_line}; use one spelling"
+                self.problems.append(readme.Problem(line, reason, readme.ERROR))
+            return venue
+        venue = Venue.objects.filter(name__iexact=name).first() or Venue(kind=guess_venue_kind(name))
+        venue.name = name
+        if self._validate(venue, line, field_prefix="venue "):
+            venue.save()
+        self.venues[key] = (venue, line)
+        return venue
 
-    def _validate(self, instance, line: int, exclude=()) -> bool:
+    def _validate(self, instance, line: int, exclude=(), field_prefix="") -> bool:
         try:
             instance.clean_fields(exclude=list(exclude))
         except ValidationError as error:
             for name, messages in error.message_dict.items():
-                self.problems += [readme.Problem(line, f"{name}: {message}", readme.ERROR) for message in messages]
+                self.problems += [
+                    readme.Problem(line, f"{field_prefix}{name}: {message}", readme.ERROR) for message in messages
+                ]
             return False
         return True
 
