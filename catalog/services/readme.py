@@ -232,7 +232,9 @@ class _DocumentWriter:
         if key in self.venues:
             venue, first_line = self.venues[key]
             if venue.name != name:
-                reason = f"venue {name!r} differs only in case from {venue.name!r} on line {first_line}; use one spelling"
+                reason = (
+                    f"venue {name!r} differs only in case from {venue.name!r} (line {first_line}): use one spelling"
+                )
                 self.problems.append(readme.Problem(line, reason, readme.ERROR))
             return venue
         venue = Venue.objects.filter(name__iexact=name).first() or Venue(kind=guess_venue_kind(name))
