@@ -14,6 +14,13 @@ from taggit.models import TaggedItemBase
 from catalog import positions
 from catalog.validators import validate_http_url, validate_one_line, validate_star_repo, validate_venue_name
 
+class WebURLField(models.URLField):
+    """A URL field whose forms read an address typed without a scheme as https://."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 HTTP_URL = models.Q(url__startswith="http://") | models.Q(url__startswith="https://")
 STAR_REPO = models.Q(star_repo="") | models.Q(star_repo__regex=r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 
@@ -155,7 +162,7 @@ class PaperQuerySet(models.QuerySet):
 
 class Paper(models.Model):
     title = models.CharField(max_length=500, validators=[validate_one_line])
-    url = models.URLField(max_length=2000, validators=[validate_http_url])
+    url = WebURLField(max_length=2000, validators=[validate_http_url])
     venue = models.ForeignKey(
         Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="papers", help_text="Empty for '-'."
     )
@@ -207,7 +214,7 @@ class Paper(models.Model):
 
 class Link(models.Model):
     label = models.CharField(max_length=100, validators=[validate_one_line])
-    url = models.URLField(max_length=2000, validators=[validate_http_url])
+    url = WebURLField(max_length=2000, validators=[validate_http_url])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -232,7 +239,7 @@ class PaperLink(Link):
 
 class Resource(models.Model):
     name = models.CharField(max_length=300, validators=[validate_one_line])
-    url = models.URLField(max_length=2000, validators=[validate_http_url])
+    url = WebURLField(max_length=2000, validators=[validate_http_url])
     description = models.CharField(max_length=1000, blank=True, validators=[validate_one_line])
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="resources")
     star_repo = models.CharField(
