@@ -1,20 +1,15 @@
 """Tests of the README format: parsing the awesome list into entries and writing it back."""
 
 import datetime
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-settings.register_profile("readme-quick", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "readme-quick"))
-
-from catalog.readme import (  # noqa: E402
+from catalog.readme import (
     DEFAULT_TABLE_HEAD,
     ERROR,
     NOT_AN_ENTRY,
@@ -36,6 +31,7 @@ from catalog.readme import (  # noqa: E402
     text_problem,
     url_problem,
 )
+from tests.strategies import NOISE, apply_edit, edited, seed_edits
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "README.md"
 SEED = SEED_PATH.read_bytes().decode("utf-8")
@@ -591,7 +587,6 @@ def test_urls_that_cannot_be_link_targets_are_rejected(url):
 
 # ---------------------------------------------------------------- 5. lossless for any text
 
-NOISE = "|#-[]()*\\\r\x00 \t:!<>`"
 any_text = st.text(alphabet=st.one_of(st.sampled_from(NOISE + "\n\n\n"), st.characters()))
 
 FRAGMENTS = [
@@ -630,62 +625,16 @@ def test_degenerate_texts_render_back_unchanged(text):
     assert_lossless(text)
 
 
-def _apply_edit(lines: list[str], edit) -> list[str]:
-    kind, first, second, chars = edit
-    lines = list(lines)
-    if not lines:
-        return [chars]
-    i, j = first % len(lines), second % len(lines)
-    if kind == "delete":
-        del lines[i]
-    elif kind == "duplicate":
-        lines.insert(i, lines[i])
-    elif kind == "swap":
-        lines[i], lines[j] = lines[j], lines[i]
-    elif kind == "truncate":
-        lines[i] = lines[i][: second % (len(lines[i]) + 1)]
-    elif kind == "insert":
-        position = second % (len(lines[i]) + 1)
-        lines[i] = lines[i][:position] + chars + lines[i][position:]
-    elif kind == "join" and i + 1 < len(lines):
-        lines[i : i + 2] = [lines[i] + lines[i + 1]]
-    elif kind == "add blank":
-        lines.insert(i, "")
-    elif kind == "remove blank":
-        blanks = [index for index, line in enumerate(lines) if line == ""]
-        if blanks:
-            del lines[blanks[second % len(blanks)]]
-    elif kind == "final newline":
-        lines = lines[:-1] if lines[-1] == "" else [*lines, ""]
-    return lines
-
-
-EDIT_KINDS = ["delete", "duplicate", "swap", "truncate", "insert", "join", "add blank", "remove blank", "final newline"]
-seed_edits = st.lists(
-    st.tuples(
-        st.sampled_from(EDIT_KINDS),
-        st.integers(0, 10_000),
-        st.integers(0, 10_000),
-        st.text(alphabet=st.one_of(st.sampled_from(NOISE + "\n"), st.characters()), min_size=1, max_size=4),
-    ),
-    min_size=1,
-    max_size=8,
-)
-
-
 @given(edits=seed_edits)
 def test_edited_seed_renders_back_unchanged(edits):
-    lines = SEED_LINES
-    for edit in edits:
-        lines = _apply_edit(lines, edit)
-    assert_lossless("\n".join(lines))
+    assert_lossless(edited(SEED_LINES, edits))
 
 
 @given(positions=st.lists(st.integers(0, 10_000), min_size=1, max_size=5))
 def test_duplicating_seed_lines_never_loses_an_entry(positions):
     lines = SEED_LINES
     for position in positions:
-        lines = _apply_edit(lines, ("duplicate", position, 0, ""))
+        lines = apply_edit(lines, ("duplicate", position, 0, ""))
     document = assert_lossless("\n".join(lines))
     assert len(paper_rows(document)) + len(resource_items(document)) >= 149 + 28
     assert document.errors == []
