@@ -14,6 +14,7 @@ from taggit.models import TaggedItemBase
 from catalog import positions
 from catalog.validators import validate_http_url, validate_one_line, validate_star_repo, validate_venue_name
 
+
 class WebURLField(models.URLField):
     """A URL field whose forms read an address typed without a scheme as https://."""
 

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from catalog.services.files import write_atomically
+from catalog.management.output import write_output
 from catalog.services.fixtures import catalog_fixture
 
 
@@ -14,9 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, output, verbosity, **options):
         output = output or settings.CATALOG_FIXTURE_PATH
         text, count = catalog_fixture()
-        try:
-            write_atomically(output, text)
-        except OSError as error:
-            raise CommandError(f"{output}: cannot write: {error.strerror}") from error
+        write_output(output, text)
         if verbosity:
             self.stdout.write(f"Wrote {count} objects to {output}")

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from catalog.management.output import write_output
 from catalog.readme import RenderError
-from catalog.services.files import write_atomically
 from catalog.services.readme import export_readme, readme_diff
 
 
@@ -30,12 +30,9 @@ class Command(BaseCommand):
         if check:
             self._check(Path(check), text)
         elif output:
-            try:
-                write_atomically(output, text)
-            except OSError as error:
-                raise CommandError(f"{output}: cannot write: {error.strerror}") from error
+            write_output(output, text)
             if verbosity:
-                self.stderr.write(f"Wrote {len(text.encode())} bytes to {output}")
+                self.stdout.write(f"Wrote {len(text.encode())} bytes to {output}")
         else:
             self.stdout.write(text, ending="")
 
