@@ -30,22 +30,22 @@ def _neighbour(section_id, *, below=None, above=None):
     return max(found) if below is not None else min(found)
 
 
-def _between(section_id, low, high):
-    """A free position strictly between `low` and `high`, moving later items down if needed."""
+def _between(querysets, low, high):
+    """A free position strictly between `low` and `high`, moving the rows from `high` on down if needed."""
     if high - low < 2:
-        for items in _section_items(section_id):
-            items.filter(position__gte=high).update(position=F("position") + GAP)
+        for rows in querysets:
+            rows.filter(position__gte=high).update(position=F("position") + GAP)
         high += GAP
     return (low + high) // 2
 
 
 def position_before(section_id, position):
-    return _between(section_id, _neighbour(section_id, below=position) or 0, position)
+    return _between(_section_items(section_id), _neighbour(section_id, below=position) or 0, position)
 
 
 def position_after(section_id, position):
     following = _neighbour(section_id, above=position)
-    return position + GAP if following is None else _between(section_id, position, following)
+    return position + GAP if following is None else _between(_section_items(section_id), position, following)
 
 
 def position_at_end(section_id):
@@ -90,8 +90,4 @@ def place_section(section):
     low = sections[index - 1].position
     if index == len(sections):
         return low + GAP
-    high = sections[index].position
-    if high - low < 2:
-        type(section).objects.filter(position__gte=high).update(position=F("position") + GAP)
-        high += GAP
-    return (low + high) // 2
+    return _between([type(section).objects.all()], low, sections[index].position)

@@ -235,3 +235,14 @@ def test_tags_never_change_the_readme(seeded, export, seed_text):
     ioi.tags.add("my-new-tag", "circuits")
     Resource.objects.get(name="TransformerLens").tags.clear()
     assert export() == seed_text
+
+
+def test_many_new_sections_keep_their_order_under_their_parent(seeded, export):
+    papers = Section.objects.get(title="Awesome Interpretability Papers")
+    for number in range(1, 15):
+        Section.objects.create(title=f"Topic {number}", level=2, parent=papers)
+    headings = [line for line in export().split("\n") if line.startswith("#")]
+    index = headings.index("## Others")
+    assert headings[index + 1 : index + 16] == [f"## Topic {n}" for n in range(1, 15)] + [
+        "# Other Awesome Interpretability Resources"
+    ]
