@@ -9,9 +9,12 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sections"] = Section.objects.filter(level__gte=1).annotate(
-            paper_count=Count("papers", distinct=True), resource_count=Count("resources", distinct=True)
+        sections = Section.objects.filter(level__gte=1).annotate(
+            paper_count=Count("papers", distinct=True),
+            resource_count=Count("resources", distinct=True),
+            child_count=Count("children", distinct=True),
         )
+        context["sections"] = [s for s in sections if s.paper_count or s.resource_count or s.child_count]
         context["counts"] = {
             "papers": Paper.objects.count(),
             "resources": Resource.objects.count(),
