@@ -122,14 +122,12 @@ def import_readme(*, path, replace=False, dry_run=False, strict=False) -> Import
                 raise CatalogNotEmpty("The catalog is not empty: use --replace to replace it with this README.")
             clear_catalog()
         summary = _save_document(document, rules, path=str(path))
-        summary.warnings = document.warnings
         if dry_run:
             transaction.set_rollback(True)
     return summary
 
 
 def _save_document(document: readme.Document, rules, *, path: str) -> ImportSummary:
-    summary = ImportSummary()
     writer = _DocumentWriter(rules)
     parents: list[Section] = []
     for index, node in enumerate(document.sections, start=1):
@@ -143,12 +141,14 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
     if writer.problems:
         raise ReadmeProblems(path, writer.problems)
     writer.flush()
-    summary.sections = len(document.sections)
-    summary.papers = len(writer.papers)
-    summary.resources = len(writer.resources)
-    summary.venues = len(writer.venues)
-    summary.tagged = writer.tagged
-    return summary
+    return ImportSummary(
+        sections=len(document.sections),
+        resources=len(writer.resources),
+        papers=len(writer.papers),
+        venues=len(writer.venues),
+        tagged=writer.tagged,
+        warnings=document.warnings,
+    )
 
 
 class _DocumentWriter:
