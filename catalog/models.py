@@ -175,6 +175,11 @@ class Paper(models.Model):
     position = models.PositiveIntegerField(
         blank=True, help_text="Order within the section; left empty, the paper goes to the place its date gives."
     )
+    position_pinned = models.BooleanField(
+        "keep this position",
+        default=False,
+        help_text="Keep the position when the date changes; otherwise the paper moves to the place its date gives.",
+    )
     render_hints = models.JSONField(default=dict, blank=True, editable=False)
     tags = TaggableManager(through=TaggedPaper, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -184,6 +189,7 @@ class Paper(models.Model):
 
     class Meta:
         ordering = ["-date", "position", "id"]
+        permissions = [("publish_readme", "Can publish the README")]
         indexes = [
             models.Index(fields=["section", "position"], name="catalog_paper_section_pos"),
             models.Index(fields=["date"], name="catalog_paper_date"),
