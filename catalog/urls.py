@@ -1,6 +1,9 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from catalog.views import pages
+from catalog.feeds import PaperFeed
+from catalog.sitemaps import SITEMAPS
+from catalog.views import outputs, pages
 
 app_name = "catalog"
 
@@ -9,4 +12,11 @@ urlpatterns = [
     path("papers/<int:pk>/", pages.PaperDetailView.as_view(), name="paper-detail"),
     path("resources/<int:pk>/", pages.ResourceDetailView.as_view(), name="resource-detail"),
     path("sections/<slug:slug>/", pages.SectionDetailView.as_view(), name="section-detail"),
+    path("papers.json", outputs.papers_json, name="papers-json"),
+    path("papers.csv", outputs.papers_csv, name="papers-csv"),
+    path("papers.bib", outputs.papers_bib, name="papers-bib"),
+    path("papers/feed/", PaperFeed(), name="paper-feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", outputs.robots_txt, name="robots"),
+    path("healthz", outputs.healthz, name="healthz"),
 ]

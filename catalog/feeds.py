@@ -1,0 +1,94 @@
+"""The Atom feed of the newest papers, narrowed by the same filters as the paper list."""
+
+import datetime as dt
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+
+from catalog.views.outputs import error_text, filtered_papers
+
+FEED_SIZE = 50
+SITE_NAME = "Awesome Interpretability in LLMs"
+
+
+def describe_filters(query) -> str:
+    """The filters of a (valid) query string in words, e.g. 'tagged sae, at ICLR'."""
+    phrases = {
+        "q": lambda values: f"matching “{values[0][:80]}”",
+        "section": lambda values: f"in section {values[0]}",
+        "venue": lambda values: "at " + " or ".join(values),
+        "venue_kind": lambda values: f"from venues of kind {values[0]}",
+        "tag": lambda values: "tagged " + ", ".join(values),
+        "year": lambda values: f"from {values[0]}",
+        "date_after": lambda values: f"dated {values[0]} or later",
+        "date_before": lambda values: f"dated {values[0]} or earlier",
+        "has_code": lambda values: "with code" if values[0] == "true" else "without code",
+    }
+    words = []
+    for name, phrase in phrases.items():
+        values = [value for value in query.getlist(name) if value]
+        if values:
+            words.append(phrase(values))
+    return ", ".join(words)
+
+
+class InvalidFilters(Exception):
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class PaperFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = SITE_NAME
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except InvalidFilters as invalid:
+            return HttpResponseBadRequest(error_text(invalid.errors), content_type="text/plain; charset=utf-8")
+
+    def get_object(self, request):
+        paper_filter = filtered_papers(request)
+        if not paper_filter.is_valid():
+            raise InvalidFilters(paper_filter.errors)
+        return paper_filter
+
+    def title(self, paper_filter):
+        description = describe_filters(paper_filter.request.GET)
+        return f"{SITE_NAME}: newest papers" + (f" {description}" if description else "")
+
+    def subtitle(self, paper_filter):
+        return "The newest papers of the list, narrowed by the filters of the paper list."
+
+    def link(self, paper_filter):
+        query = paper_filter.request.GET.urlencode()
+        path = reverse("catalog:paper-list")
+        return f"{path}?{query}" if query else path
+
+    def feed_url(self, paper_filter):
+        return paper_filter.request.get_full_path()
+
+    def items(self, paper_filter):
+        return paper_filter.qs.order_by("-date", "-id")[:FEED_SIZE]
+
+    def item_title(self, paper):
+        return paper.title
+
+    def item_description(self, paper):
+        venue = paper.venue.name if paper.venue else "no venue"
+        return format_html(
+            '{} · {} · {}. <a href="{}">Read the paper</a>.', venue, paper.date.isoformat(), paper.section, paper.url
+        )
+
+    def item_pubdate(self, paper):
+        return dt.datetime.combine(paper.date, dt.time.min, tzinfo=dt.UTC)
+
+    def item_updateddate(self, paper):
+        return paper.updated_at
+
+    def item_categories(self, paper):
+        return sorted(tag.name for tag in paper.tags.all())

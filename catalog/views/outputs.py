@@ -1,0 +1,168 @@
+"""Machine-readable outputs: the papers as JSON, CSV and BibTeX, plus robots.txt and the health check."""
+
+import csv
+from itertools import chain
+
+from django import forms
+from django.core.paginator import EmptyPage, Paginator
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from catalog.bibtex import paper_bibtex
+from catalog.models import Paper
+
+JSON_VERSION = 1
+JSON_PAGE_SIZE = 50
+JSON_MAX_PAGE_SIZE = 200
+EXPORT_CHUNK_SIZE = 500
+CSV_HEADER = ["id", "title", "url", "venue", "venue_kind", "date", "section", "star_repo", "code", "blog", "tags"]
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class JSONPageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, required=False)
+    page_size = forms.IntegerField(min_value=1, max_value=JSON_MAX_PAGE_SIZE, required=False)
+
+
+def filtered_papers(request):
+    """The filter for the request's GET parameters; its `.qs` loads each paper with its venue, section and links."""
+    from catalog.filters import PaperFilter
+
+    queryset = Paper.objects.select_related("venue", "section").prefetch_related("links", "tags")
+    return PaperFilter(request.GET, queryset=queryset, request=request)
+
+
+def error_text(errors) -> str:
+    return "\n".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()) + "\n"
+
+
+@require_GET
+def papers_json(request):
+    paper_filter = filtered_papers(request)
+    page_form = JSONPageForm(request.GET)
+    if not paper_filter.is_valid() or not page_form.is_valid():
+        return JsonResponse({"errors": {**paper_filter.errors, **page_form.errors}}, status=400)
+    page_size = page_form.cleaned_data["page_size"] or JSON_PAGE_SIZE
+    paginator = Paginator(paper_filter.qs, page_size)
+    try:
+        page = paginator.page(page_form.cleaned_data["page"] or 1)
+    except EmptyPage:
+        message = f"There is no page {page_form.cleaned_data['page']}; there are {paginator.num_pages}."
+        return JsonResponse({"errors": {"page": [message]}}, status=404)
+    return JsonResponse(
+        {
+            "version": JSON_VERSION,
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "page_size": page_size,
+            "next": page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(request, page.previous_page_number()) if page.has_previous() else None,
+            "papers": [paper_json(request, paper) for paper in page],
+        }
+    )
+
+
+def page_url(request, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def paper_json(request, paper: Paper) -> dict:
+    return {
+        "id": paper.pk,
+        "title": paper.title,
+        "url": paper.url,
+        "venue": {"name": paper.venue.name, "kind": paper.venue.kind} if paper.venue else None,
+        "date": paper.date.isoformat(),
+        "section": {"slug": paper.section.slug, "title": paper.section.title},
+        "star_repo": paper.star_repo or None,
+        "code": [{"label": link.label, "url": link.url} for link in paper.code_links],
+        "blog": [{"label": link.label, "url": link.url} for link in paper.blog_links],
+        "tags": sorted(tag.slug for tag in paper.tags.all()),
+        "detail_url": request.build_absolute_uri(paper.get_absolute_url()),
+    }
+
+
+class Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def spreadsheet_safe(value: str) -> str:
+    return "'" + value if value.startswith(CSV_FORMULA_STARTS) else value
+
+
+def links_cell(links) -> str:
+    return "; ".join(f"{link.label}: {link.url}" for link in links)
+
+
+def paper_csv_row(paper: Paper) -> list[str]:
+    row = [
+        str(paper.pk),
+        paper.title,
+        paper.url,
+        paper.venue.name if paper.venue else "",
+        paper.venue.kind if paper.venue else "",
+        paper.date.isoformat(),
+        paper.section.title,
+        paper.star_repo,
+        links_cell(paper.code_links),
+        links_cell(paper.blog_links),
+        ", ".join(sorted(tag.slug for tag in paper.tags.all())),
+    ]
+    return [spreadsheet_safe(cell) for cell in row]
+
+
+def attachment(filename: str) -> str:
+    return f'attachment; filename="{filename}"'
+
+
+@require_GET
+def papers_csv(request):
+    paper_filter = filtered_papers(request)
+    if not paper_filter.is_valid():
+        return HttpResponseBadRequest(error_text(paper_filter.errors), content_type="text/plain; charset=utf-8")
+    writer = csv.writer(Echo())
+    rows = (paper_csv_row(paper) for paper in paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    lines = (writer.writerow(row) for row in chain([CSV_HEADER], rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = attachment("papers.csv")
+    return response
+
+
+@require_GET
+def papers_bib(request):
+    paper_filter = filtered_papers(request)
+    if not paper_filter.is_valid():
+        return HttpResponseBadRequest(error_text(paper_filter.errors), content_type="text/plain; charset=utf-8")
+    entries = (paper_bibtex(paper) + "\n" for paper in paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    response = StreamingHttpResponse(entries, content_type="application/x-bibtex; charset=utf-8")
+    response["Content-Disposition"] = attachment("papers.bib")
+    return response
+
+
+@require_GET
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("catalog:sitemap"))
+    admin_path = reverse("admin:index")
+    lines = ["User-agent: *", f"Disallow: {admin_path}", "Allow: /", "", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
