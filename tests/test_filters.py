@@ -1,0 +1,202 @@
+"""The list parameters: each narrows the papers as it says, they AND together, bad values are form errors."""
+
+import datetime as dt
+
+import pytest
+from django.http import QueryDict
+
+from catalog.filters import PaperFilter, ResourceFilter
+from catalog.models import Paper, PaperLink, Resource, Section
+
+pytestmark = pytest.mark.django_db
+
+
+def paper_filter(query):
+    return PaperFilter(QueryDict(query), queryset=Paper.objects.all())
+
+
+def found(query):
+    filterset = paper_filter(query)
+    assert filterset.is_valid(), filterset.errors
+    return list(filterset.qs)
+
+
+def ids(papers):
+    return {paper.pk for paper in papers}
+
+
+def every_paper():
+    return list(Paper.objects.select_related("venue", "section").prefetch_related("links", "tags"))
+
+
+def where(predicate):
+    ids = {paper.pk for paper in every_paper() if predicate(paper)}
+    assert ids, "the seed should hold papers for this check"
+    return ids
+
+
+def test_no_parameters_lists_every_paper_newest_first(seeded):
+    papers = found("")
+    assert len(papers) == Paper.objects.count()
+    dates = [paper.date for paper in papers]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_ties_on_date_keep_readme_order(seeded):
+    papers = found("")
+    for earlier, later in zip(papers, papers[1:], strict=False):
+        if earlier.date == later.date:
+            assert (earlier.position, earlier.pk) < (later.position, later.pk)
+
+
+def searchable_text(paper):
+    links = " ".join(f"{link.label} {link.url}" for link in paper.links.all())
+    return f"{paper.title} {paper.venue or ''} {paper.url} {links}".lower()
+
+
+def test_q_matches_words_in_the_title(seeded):
+    in_titles = where(lambda p: "superposition" in p.title.lower())
+    assert in_titles <= ids(found("q=superposition")) == where(lambda p: "superposition" in searchable_text(p))
+
+
+def test_q_needs_every_word(seeded):
+    expected = where(lambda p: "sparse" in searchable_text(p) and "autoencoders" in searchable_text(p))
+    assert ids(found("q=Sparse+autoencoders")) == expected
+    assert expected < ids(found("q=sparse"))
+
+
+def test_q_matches_the_venue_and_the_links(seeded):
+    assert ids(found("q=NeurIPS")) >= where(lambda p: p.venue and p.venue.name == "NeurIPS")
+    repo_word = "Spectral-DeTuning"
+    assert ids(found(f"q={repo_word}")) == where(
+        lambda p: any(repo_word.lower() in link.url.lower() for link in p.links.all())
+    )
+
+
+def test_section_narrows_to_its_papers_and_those_of_its_subsections(seeded):
+    assert ids(found("section=survey-papers")) == where(lambda p: p.section.slug == "survey-papers")
+    parent = Section.objects.get(slug="awesome-interpretability-papers")
+    assert ids(found(f"section={parent.slug}")) == where(lambda p: p.section.parent_id == parent.pk)
+
+
+def test_venue_narrows_and_repeats_as_any_of(seeded):
+    iclr = where(lambda p: p.venue and p.venue.name == "ICLR")
+    icml = where(lambda p: p.venue and p.venue.name == "ICML")
+    assert ids(found("venue=ICLR")) == iclr
+    assert ids(found("venue=ICLR&venue=ICML")) == iclr | icml
+
+
+def test_venue_kind_narrows(seeded):
+    assert ids(found("venue_kind=workshop")) == where(lambda p: p.venue and p.venue.kind == "workshop")
+
+
+def test_tag_narrows_and_repeats_as_every_tag(seeded):
+    def tagged(*slugs):
+        return lambda p: set(slugs) <= {tag.slug for tag in p.tags.all()}
+
+    assert ids(found("tag=sae")) == where(tagged("sae"))
+    both = ids(found("tag=sae&tag=superposition"))
+    assert both == where(tagged("sae", "superposition"))
+    assert both < ids(found("tag=sae"))
+
+
+def test_year_and_dates_narrow(seeded):
+    assert ids(found("year=2023")) == where(lambda p: p.date.year == 2023)
+    assert ids(found("date_after=2024-06-01")) == where(lambda p: p.date >= dt.date(2024, 6, 1))
+    assert ids(found("date_before=2022-12-31")) == where(lambda p: p.date <= dt.date(2022, 12, 31))
+    assert ids(found("date_after=2024-05-01&date_before=2024-05-31")) == where(
+        lambda p: dt.date(2024, 5, 1) <= p.date <= dt.date(2024, 5, 31)
+    )
+
+
+def test_has_code_splits_the_papers(seeded):
+    with_code = where(lambda p: any(link.kind == PaperLink.Kind.CODE for link in p.links.all()))
+    without_code = where(lambda p: not any(link.kind == PaperLink.Kind.CODE for link in p.links.all()))
+    assert ids(found("has_code=true")) == with_code
+    assert ids(found("has_code=false")) == without_code
+    assert len(found("has_code=true")) == len(with_code), "no paper twice for several code links"
+
+
+def test_filters_and_together(seeded):
+    expected = where(lambda p: p.venue and p.venue.name == "arXiv" and p.date.year == 2024 and "sae" in p.tags.names())
+    assert ids(found("venue=arXiv&year=2024&tag=sae")) == expected
+    assert ids(found("venue=ICLR&year=2024")) == where(
+        lambda p: p.venue and p.venue.name == "ICLR" and p.date.year == 2024
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "key", "reverse"),
+    [
+        ("-date", lambda p: p.date, True),
+        ("date", lambda p: p.date, False),
+        ("title", lambda p: p.title.lower(), False),
+        ("-title", lambda p: p.title.lower(), True),
+        ("venue", lambda p: p.venue.name.lower() if p.venue else "\uffff", False),
+    ],
+)
+def test_sort_orders_the_papers(seeded, sort, key, reverse):
+    papers = found(f"sort={sort}")
+    assert len(papers) == Paper.objects.count()
+    keys = [key(paper) for paper in papers]
+    assert keys == sorted(keys, reverse=reverse)
+
+
+def test_sort_applies_to_a_filtered_list(seeded):
+    titles = [paper.title.lower() for paper in found("venue=ICLR&sort=title")]
+    assert titles == sorted(titles) and len(titles) == Paper.objects.filter(venue__name="ICLR").count()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("year=abc", "year"),
+        ("year=2023.5", "year"),
+        ("venue=NoSuchVenue", "venue"),
+        ("venue=ICLR&venue=NoSuchVenue", "venue"),
+        ("tag=no-such-tag", "tag"),
+        ("tag=%00", "tag"),
+        ("section=no-such-section", "section"),
+        ("venue_kind=podcast", "venue_kind"),
+        ("date_after=2024-13-45", "date_after"),
+        ("date_before=yesterday", "date_before"),
+        ("date_after=2024-06-01&date_before=2024-01-01", "date_before"),
+        ("has_code=maybe", "has_code"),
+        ("sort=password", "sort"),
+        ("q=" + "x" * 10_000, "q"),
+    ],
+)
+def test_bad_values_are_form_errors_and_give_no_papers(seeded, query, field):
+    filterset = paper_filter(query)
+    assert not filterset.is_valid()
+    assert field in filterset.errors
+    assert list(filterset.qs) == []
+
+
+def test_counts_per_choice_leave_out_the_counted_parameter(seeded):
+    filterset = paper_filter("venue=ICLR&year=2024")
+    assert filterset.is_valid()
+    other_venues = filterset.queryset_without("venue")
+    assert ids(other_venues) == where(lambda p: p.date.year == 2024)
+
+
+def resources(query):
+    filterset = ResourceFilter(QueryDict(query), queryset=Resource.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return {resource.pk for resource in filterset.qs}
+
+
+def test_resource_filters(seeded):
+    every = list(Resource.objects.prefetch_related("links", "tags"))
+    assert resources("q=Pyvene") == {r.pk for r in every if "pyvene" in f"{r.name} {r.description} {r.url}".lower()}
+    assert resources("q=readthedocs") == {
+        r.pk for r in every if any("readthedocs" in link.url for link in r.links.all())
+    }
+    library = {r.pk for r in every if "library" in r.tags.names()}
+    assert library and resources("tag=library") == library
+
+
+def test_resource_filter_refuses_unknown_tags(seeded):
+    filterset = ResourceFilter(QueryDict("tag=no-such-tag"), queryset=Resource.objects.all())
+    assert not filterset.is_valid() and "tag" in filterset.errors
+    assert list(filterset.qs) == []
