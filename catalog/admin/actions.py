@@ -1,0 +1,137 @@
+"""Bulk actions for the changelists; every object they change gets an entry in its history."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import ValidationError
+from taggit.models import Tag
+
+from catalog.models import Section, SectionKind, Venue
+from catalog.services import ordering
+
+
+class ResourceActionForm(ActionForm):
+    tag = forms.CharField(required=False, max_length=100, label="Tag")
+    section = forms.ModelChoiceField(
+        Section.objects.filter(kind=SectionKind.RESOURCES), required=False, label="Section"
+    )
+
+
+class PaperActionForm(ActionForm):
+    tag = forms.CharField(required=False, max_length=100, label="Tag")
+    section = forms.ModelChoiceField(Section.objects.filter(kind=SectionKind.PAPERS), required=False, label="Section")
+    venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue")
+
+
+def _chosen(modeladmin, request, name):
+    """The cleaned value of the action form's field `name`, or None after telling the user what is missing."""
+    field = modeladmin.action_form.base_fields[name]
+    try:
+        value = field.clean(request.POST.get(name, ""))
+    except ValidationError as error:
+        modeladmin.message_user(request, f"{field.label}: {' '.join(error.messages)}", messages.ERROR)
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+    if not value:
+        modeladmin.message_user(
+            request, f"Choose a {field.label.lower()} next to the action, then run it again.", messages.ERROR
+        )
+        return None
+    return value
+
+
+def _report(modeladmin, request, count, done):
+    noun = model_ngettext(modeladmin.opts, count)
+    modeladmin.message_user(request, f"{done.capitalize()}: {count} {noun}.", messages.SUCCESS)
+
+
+@admin.action(description="Add the tag to the selected %(verbose_name_plural)s")
+def add_tag(modeladmin, request, queryset):
+    name = _chosen(modeladmin, request, "tag")
+    if name is None:
+        return
+    tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+    count = 0
+    for obj in queryset.exclude(tags=tag):
+        obj.tags.add(tag)
+        modeladmin.log_change(request, obj, f"Added the tag “{tag.name}”.")
+        count += 1
+    _report(modeladmin, request, count, f"tag “{tag.name}” added")
+
+
+@admin.action(description="Remove the tag from the selected %(verbose_name_plural)s")
+def remove_tag(modeladmin, request, queryset):
+    name = _chosen(modeladmin, request, "tag")
+    if name is None:
+        return
+    tag = Tag.objects.filter(name__iexact=name).first()
+    if tag is None:
+        modeladmin.message_user(request, f"There is no tag “{name}”.", messages.ERROR)
+        return
+    count = 0
+    for obj in queryset.filter(tags=tag):
+        obj.tags.remove(tag)
+        modeladmin.log_change(request, obj, f"Removed the tag “{tag.name}”.")
+        count += 1
+    _report(modeladmin, request, count, f"tag “{tag.name}” removed")
+
+
+@admin.action(description="Move the selected %(verbose_name_plural)s to the section")
+def move_to_section(modeladmin, request, queryset):
+    """Each entry goes where a new entry of that section would go (papers: by date)."""
+    section = _chosen(modeladmin, request, "section")
+    if section is None:
+        return
+    count = 0
+    for obj in queryset.exclude(section=section):
+        obj.section, obj.position = section, None
+        obj.save()
+        modeladmin.log_change(request, obj, f"Moved to the section “{section}”.")
+        count += 1
+    _report(modeladmin, request, count, f"moved to “{section}”")
+
+
+@admin.action(description="Set the venue of the selected papers")
+def set_venue(modeladmin, request, queryset):
+    venue = _chosen(modeladmin, request, "venue")
+    if venue is None:
+        return
+    count = 0
+    for paper in queryset.exclude(venue=venue):
+        paper.venue = venue
+        paper.save(update_fields=["venue", "updated_at"])
+        modeladmin.log_change(request, paper, f"Set the venue to “{venue}”.")
+        count += 1
+    _report(modeladmin, request, count, f"venue set to “{venue}”")
+
+
+def _move(modeladmin, request, queryset, move, direction):
+    rows = sorted(queryset, key=lambda row: (row.position, row.pk), reverse=direction == ordering.DOWN)
+    count = 0
+    for row in rows:
+        if move(row, direction):
+            modeladmin.log_change(request, row, f"Moved {direction}.")
+            count += 1
+    _report(modeladmin, request, count, f"moved {direction}")
+
+
+@admin.action(description="Move the selected resources up one place")
+def move_resources_up(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, ordering.move_resource, ordering.UP)
+
+
+@admin.action(description="Move the selected resources down one place")
+def move_resources_down(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, ordering.move_resource, ordering.DOWN)
+
+
+@admin.action(description="Move the selected sections up one place")
+def move_sections_up(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, ordering.move_section, ordering.UP)
+
+
+@admin.action(description="Move the selected sections down one place")
+def move_sections_down(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, ordering.move_section, ordering.DOWN)

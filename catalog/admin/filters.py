@@ -1,0 +1,53 @@
+"""Changelist filters that Django's field filters cannot express."""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from taggit.models import Tag
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.model.objects.dates("date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if not self.value().isdigit():
+            raise IncorrectLookupParameters(f"{self.value()!r} is not a year")
+        return queryset.filter(date__year=int(self.value()))
+
+
+class HasCodeFilter(admin.SimpleListFilter):
+    """Needs the `has_code` annotation of the paper admin's queryset."""
+
+    title = "code"
+    parameter_name = "has_code"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "With code"), ("no", "Without code")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(has_code=self.value() == "yes")
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    """The tags used by entries of the admin's model (its TaggableManager is `tags`)."""
+
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        tagged_items = model_admin.model.tags.through._meta.get_field("tag").related_query_name()
+        used = Tag.objects.filter(**{f"{tagged_items}__isnull": False}).distinct().order_by("name")
+        return [(tag.slug, tag.name) for tag in used]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(tags__slug=self.value())

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+
+from catalog.admin import actions
+from catalog.admin.filters import HasCodeFilter, TagFilter, YearFilter
+from catalog.admin.forms import PaperAdminForm
+from catalog.models import Paper, PaperLink
+
+
+class PaperLinkInline(admin.TabularInline):
+    model = PaperLink
+    extra = 0
+    fields = ["kind", "position", "label", "url"]
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    form = PaperAdminForm
+    list_display = ["title", "venue", "date", "section", "has_code", "tag_list"]
+    list_filter = ["section", "venue", "venue__kind", YearFilter, HasCodeFilter, TagFilter]
+    list_select_related = ["venue", "section"]
+    list_per_page = 50
+    search_fields = ["title", "url", "links__url"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["venue", "section"]
+    inlines = [PaperLinkInline]
+    fieldsets = [
+        (None, {"fields": ["title", "url", "venue", "date", "section", "star_repo", "tags", "save_duplicate"]}),
+        ("Place in the section", {"fields": ["position", "position_pinned"]}),
+    ]
+    action_form = actions.PaperActionForm
+    actions = [actions.add_tag, actions.remove_tag, actions.move_to_section, actions.set_venue]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Besides the filters' own parameters, a link may filter by a venue's name: ?venue__name=ICLR."""
+        return lookup == "venue__name" or super().lookup_allowed(lookup, value, request)
+
+    def get_queryset(self, request):
+        code_links = PaperLink.objects.filter(paper=OuterRef("pk"), kind=PaperLink.Kind.CODE)
+        return super().get_queryset(request).annotate(has_code=Exists(code_links)).prefetch_related("tags")
+
+    @admin.display(boolean=True, description="code", ordering="has_code")
+    def has_code(self, paper):
+        return paper.has_code
+
+    @admin.display(description="tags")
+    def tag_list(self, paper):
+        return ", ".join(sorted(tag.name for tag in paper.tags.all()))
+
+    def save_model(self, request, obj, form, change):
+        if change and self._replace_by_date(obj, form):
+            obj.position = None
+        super().save_model(request, obj, form, change)
+
+    @staticmethod
+    def _replace_by_date(paper, form):
+        """A new section, or a new date when the position is not pinned, gives a new place, unless set by hand."""
+        if "position" in form.changed_data:
+            return False
+        return "section" in form.changed_data or ("date" in form.changed_data and not paper.position_pinned)

@@ -1,0 +1,63 @@
+"""The admin's README page: the diff between the README on disk and the export, and the publish button."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from catalog.readme import RenderError
+from catalog.services.publish import ReviewOutdated, preview_publish, publish
+
+PUBLISH_PERMISSION = "catalog.publish_readme"
+LINE_KINDS = (("+++", "file"), ("---", "file"), ("@@", "hunk"), ("+", "added"), ("-", "removed"))
+
+
+def diff_lines(text: str) -> list[tuple[str, str]]:
+    """Each line of a unified diff with its kind, for colouring."""
+    return [
+        (next((kind for prefix, kind in LINE_KINDS if line.startswith(prefix)), "context"), line)
+        for line in text.splitlines()
+    ]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def readme_page(request):
+    can_publish = request.user.has_perm(PUBLISH_PERMISSION)
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied("You do not have permission to publish the README.")
+        _publish(request)
+        return redirect("admin-readme")
+    try:
+        preview = preview_publish()
+    except RenderError as error:
+        messages.error(request, f"The catalog cannot be exported as the README: {error}")
+        preview = None
+    context = {
+        **admin.site.each_context(request),
+        "title": "README",
+        "preview": preview,
+        "lines": diff_lines(preview.diff.text) if preview else [],
+        "can_publish": can_publish,
+        "readme_path": settings.CATALOG_README_PATH,
+        "fixture_path": settings.CATALOG_FIXTURE_PATH,
+    }
+    return TemplateResponse(request, "admin/readme.html", context)
+
+
+def _publish(request):
+    try:
+        written = publish(fingerprint=request.POST.get("fingerprint", ""))
+    except ReviewOutdated:
+        messages.warning(request, "The README or the catalog changed since this page was loaded: review the new diff.")
+    except RenderError as error:
+        messages.error(request, f"Nothing was published: the catalog cannot be exported as the README: {error}")
+    except OSError as error:
+        messages.error(request, f"Publishing failed: cannot write {error.filename}: {error.strerror}")
+    else:
+        diff = written.diff
+        messages.success(
+            request, f"Published the README: {diff.added} lines added, {diff.removed} removed; fixture regenerated."
+        )

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from catalog.admin import actions
+from catalog.admin.filters import TagFilter
+from catalog.admin.forms import ResourceAdminForm
+from catalog.models import Resource, ResourceLink
+
+
+class ResourceLinkInline(admin.TabularInline):
+    model = ResourceLink
+    extra = 0
+    fields = ["position", "label", "url"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceAdminForm
+    list_display = ["name", "section", "position", "star_repo", "tag_list"]
+    list_filter = ["section", TagFilter]
+    list_select_related = ["section"]
+    search_fields = ["name", "url", "description", "links__url"]
+    autocomplete_fields = ["section"]
+    ordering = ["section__position", "position", "id"]
+    inlines = [ResourceLinkInline]
+    action_form = actions.ResourceActionForm
+    actions = [
+        actions.move_resources_up,
+        actions.move_resources_down,
+        actions.add_tag,
+        actions.remove_tag,
+        actions.move_to_section,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description="tags")
+    def tag_list(self, resource):
+        return ", ".join(sorted(tag.name for tag in resource.tags.all()))
+
+    def save_model(self, request, obj, form, change):
+        if change and "section" in form.changed_data and "position" not in form.changed_data:
+            obj.position = None
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.db.models import Count
+from taggit.models import Tag
+
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "paper_count", "resource_count"]
+    search_fields = ["name"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                paper_count=Count("catalog_taggedpaper_items", distinct=True),
+                resource_count=Count("catalog_taggedresource_items", distinct=True),
+            )
+        )
+
+    @admin.display(description="papers", ordering="paper_count")
+    def paper_count(self, tag):
+        return tag.paper_count
+
+    @admin.display(description="resources", ordering="resource_count")
+    def resource_count(self, tag):
+        return tag.resource_count
