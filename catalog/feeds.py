@@ -21,7 +21,7 @@ def describe_filters(query) -> str:
         "section": lambda values: f"in section {values[0]}",
         "venue": lambda values: "at " + " or ".join(values),
         "venue_kind": lambda values: f"from venues of kind {values[0]}",
-        "tag": lambda values: "tagged " + ", ".join(values),
+        "tag": lambda values: "tagged " + " and ".join(values),
         "year": lambda values: f"from {values[0]}",
         "date_after": lambda values: f"dated {values[0]} or later",
         "date_before": lambda values: f"dated {values[0]} or earlier",

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from catalog.bibtex import paper_bibtex
+from catalog.filters import PaperFilter
 from catalog.models import Paper
 
 JSON_VERSION = 1
@@ -29,8 +30,6 @@ class JSONPageForm(forms.Form):
 
 def filtered_papers(request):
     """The filter for the request's GET parameters; its `.qs` loads each paper with its venue, section and links."""
-    from catalog.filters import PaperFilter
-
     queryset = Paper.objects.select_related("venue", "section").prefetch_related("links", "tags")
     return PaperFilter(request.GET, queryset=queryset, request=request)
 

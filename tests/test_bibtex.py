@@ -1,0 +1,144 @@
+"""BibTeX entries: entry types, arXiv fields, escaping and keys."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from catalog.bibtex import arxiv_id, bibtex_key, escape_latex, paper_bibtex
+from catalog.models import Paper, Venue, VenueKind
+
+ENTRY = re.compile(r"^@(?P<type>\w+)\{(?P<key>[^,\s]+),\n(?P<body>.*?)\n\}\n", re.DOTALL | re.MULTILINE)
+FIELD = re.compile(r"^  (?P<name>\w+) = (?P<value>.*),$")
+
+
+def parse_bibtex(text: str) -> list[dict]:
+    """Entries as dicts with `type`, `key` and each field, braces around values removed."""
+    entries = []
+    for match in ENTRY.finditer(text):
+        entry = {"type": match["type"], "key": match["key"]}
+        for line in match["body"].split("\n"):
+            field = FIELD.match(line)
+            assert field, f"not a field line: {line!r}"
+            value = field["value"]
+            entry[field["name"]] = value[1:-1] if value.startswith("{") else value
+        entries.append(entry)
+    return entries
+
+
+def paper(title="Interpretability in the Wild", url="https://arxiv.org/pdf/2211.00593", venue=None, pk=17):
+    return Paper(pk=pk, title=title, url=url, venue=venue, date=dt.date(2022, 11, 1))
+
+
+def only_entry(text: str) -> dict:
+    entries = parse_bibtex(text)
+    assert len(entries) == 1 == sum(line.startswith("@") for line in text.splitlines())
+    return entries[0]
+
+
+def braces_balance(text: str) -> bool:
+    depth = 0
+    for character in re.sub(r"\\[{}]", "", text):
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def test_an_arxiv_preprint_is_misc_with_eprint_archive_prefix_and_url():
+    entry = only_entry(paper_bibtex(paper(venue=Venue(name="arXiv", kind=VenueKind.PREPRINT))))
+    assert entry == {
+        "type": "misc",
+        "key": "interpretability2022-17",
+        "title": "{Interpretability in the Wild}",
+        "year": "2022",
+        "month": "nov",
+        "eprint": "2211.00593",
+        "archivePrefix": "arXiv",
+        "url": "https://arxiv.org/pdf/2211.00593",
+    }
+
+
+def test_a_conference_paper_is_inproceedings_and_keeps_its_arxiv_eprint():
+    entry = only_entry(paper_bibtex(paper(venue=Venue(name="ICLR", kind=VenueKind.CONFERENCE))))
+    assert (entry["type"], entry["booktitle"], entry["eprint"]) == ("inproceedings", "ICLR", "2211.00593")
+
+
+def test_a_workshop_paper_is_inproceedings():
+    entry = only_entry(paper_bibtex(paper(venue=Venue(name="MI@ICML", kind=VenueKind.WORKSHOP))))
+    assert (entry["type"], entry["booktitle"]) == ("inproceedings", "MI@ICML")
+
+
+def test_a_journal_paper_is_an_article_without_eprint_when_not_on_arxiv():
+    journal = Venue(name="Distill", kind=VenueKind.JOURNAL)
+    entry = only_entry(paper_bibtex(paper(url="https://distill.pub/2020/circuits/zoom-in", venue=journal)))
+    assert (entry["type"], entry["journal"]) == ("article", "Distill")
+    assert "eprint" not in entry and "archivePrefix" not in entry
+    assert entry["url"] == "https://distill.pub/2020/circuits/zoom-in"
+
+
+def test_a_blog_post_is_misc_published_by_its_venue():
+    blog = Venue(name="LessWrong", kind=VenueKind.BLOG)
+    entry = only_entry(paper_bibtex(paper(url="https://www.lesswrong.com/posts/abc/x", venue=blog)))
+    assert (entry["type"], entry["howpublished"]) == ("misc", "LessWrong")
+
+
+def test_a_paper_without_venue_is_misc_without_venue_fields():
+    entry = only_entry(paper_bibtex(paper(url="https://example.org/paper.pdf")))
+    assert entry["type"] == "misc"
+    assert not {"booktitle", "journal", "howpublished", "eprint"} & entry.keys()
+
+
+@pytest.mark.parametrize(
+    "url, identifier",
+    [
+        ("https://arxiv.org/abs/2211.00593", "2211.00593"),
+        ("https://arxiv.org/pdf/2311.04131v3", "2311.04131"),
+        ("http://arxiv.org/pdf/2401.12874v2.pdf", "2401.12874"),
+        ("https://www.arxiv.org/abs/1501.00001#section", "1501.00001"),
+        ("https://arxiv.org/abs/hep-th/9901001v1", "hep-th/9901001"),
+        ("https://arxiv.org/abs/math.GT/0309136", "math.GT/0309136"),
+        ("https://openreview.net/pdf?id=F76bwRSLeK", None),
+        ("https://example.org/arxiv.org/abs/2211.00593", None),
+        ("https://arxiv.org/list/cs.CL/recent", None),
+    ],
+)
+def test_arxiv_identifiers_are_read_from_abs_and_pdf_urls(url, identifier):
+    assert arxiv_id(url) == identifier
+
+
+def test_latex_special_characters_in_titles_are_escaped_and_braces_balance():
+    title = r"50% of {tokens} & $x_i$ #1 ~ ^ \ unbalanced } {"
+    entry = only_entry(paper_bibtex(paper(title=title)))
+    assert entry["title"] == (
+        r"{50\% of \{tokens\} \& \$x\_i\$ \#1 \textasciitilde{} \textasciicircum{} \textbackslash{} unbalanced \} \{}"
+    )
+    assert braces_balance(entry["title"])
+
+
+def test_escape_latex_leaves_plain_and_unicode_text_alone():
+    assert escape_latex("Café: Attention – Heads") == "Café: Attention – Heads"
+
+
+def test_braces_in_urls_cannot_break_the_entry():
+    text = paper_bibtex(paper(url="https://example.org/a{b}c}"))
+    assert only_entry(text)["url"] == "https://example.org/a%7Bb%7Dc%7D"
+
+
+@pytest.mark.parametrize(
+    "title, key",
+    [
+        ("Interpretability in the Wild", "interpretability2022-17"),
+        ("Towards Monosemanticity: Decomposing Language Models", "monosemanticity2022-17"),
+        ("A Mathematical Framework for Transformer Circuits", "mathematical2022-17"),
+        ("Ésprit de corps", "esprit2022-17"),
+        ("On the", "paper2022-17"),
+        ("“?!”", "paper2022-17"),
+    ],
+)
+def test_keys_are_a_title_word_the_year_and_the_id(title, key):
+    assert bibtex_key(paper(title=title)) == key
+
+
+def test_keys_differ_for_papers_with_the_same_title_and_year():
+    assert bibtex_key(paper(pk=1)) != bibtex_key(paper(pk=2))
