@@ -1,5 +1,10 @@
 """The maintainers' admin: one module per model, the bulk actions and filters they share, the README page."""
 
+from django.contrib import admin
+
 from catalog.admin import papers, resources, sections, tags, venues
+
+# The changelists need the width: the catalog has few models, all linked from the index page.
+admin.site.enable_nav_sidebar = False
 
 __all__ = ["papers", "resources", "sections", "tags", "venues"]

@@ -16,8 +16,15 @@ class PaperLinkInline(admin.TabularInline):
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
     form = PaperAdminForm
-    list_display = ["title", "venue", "date", "section", "has_code", "tag_list"]
-    list_filter = ["section", "venue", "venue__kind", YearFilter, HasCodeFilter, TagFilter]
+    list_display = ["title", "venue", "iso_date", "section", "has_code", "tag_list"]
+    list_filter = [
+        ("section", admin.RelatedOnlyFieldListFilter),
+        "venue",
+        "venue__kind",
+        YearFilter,
+        HasCodeFilter,
+        TagFilter,
+    ]
     list_select_related = ["venue", "section"]
     list_per_page = 50
     search_fields = ["title", "url", "links__url"]
@@ -38,6 +45,10 @@ class PaperAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         code_links = PaperLink.objects.filter(paper=OuterRef("pk"), kind=PaperLink.Kind.CODE)
         return super().get_queryset(request).annotate(has_code=Exists(code_links)).prefetch_related("tags")
+
+    @admin.display(description="date", ordering="date")
+    def iso_date(self, paper):
+        return paper.date.isoformat()
 
     @admin.display(boolean=True, description="code", ordering="has_code")
     def has_code(self, paper):

@@ -16,7 +16,7 @@ class ResourceLinkInline(admin.TabularInline):
 class ResourceAdmin(admin.ModelAdmin):
     form = ResourceAdminForm
     list_display = ["name", "section", "position", "star_repo", "tag_list"]
-    list_filter = ["section", TagFilter]
+    list_filter = [("section", admin.RelatedOnlyFieldListFilter), TagFilter]
     list_select_related = ["section"]
     search_fields = ["name", "url", "description", "links__url"]
     autocomplete_fields = ["section"]
