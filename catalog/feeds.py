@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
+from catalog.models import Paper
 from catalog.views.outputs import error_text, filtered_papers
 
 FEED_SIZE = 50
@@ -52,7 +53,9 @@ class PaperFeed(Feed):
             return HttpResponseBadRequest(error_text(invalid.errors), content_type="text/plain; charset=utf-8")
 
     def get_object(self, request):
-        paper_filter = filtered_papers(request)
+        paper_filter = filtered_papers(
+            request, Paper.objects.select_related("venue", "section").prefetch_related("tags")
+        )
         if not paper_filter.is_valid():
             raise InvalidFilters(paper_filter.errors)
         return paper_filter

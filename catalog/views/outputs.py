@@ -28,9 +28,10 @@ class JSONPageForm(forms.Form):
     page_size = forms.IntegerField(min_value=1, max_value=JSON_MAX_PAGE_SIZE, required=False)
 
 
-def filtered_papers(request):
-    """The filter for the request's GET parameters; its `.qs` loads each paper with its venue, section and links."""
-    queryset = Paper.objects.select_related("venue", "section").prefetch_related("links", "tags")
+def filtered_papers(request, queryset=None):
+    """The filter for the request's GET parameters over `queryset`, by default papers with all they show."""
+    if queryset is None:
+        queryset = Paper.objects.select_related("venue", "section").prefetch_related("links", "tags")
     return PaperFilter(request.GET, queryset=queryset, request=request)
 
 

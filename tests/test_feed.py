@@ -1,0 +1,117 @@
+"""The Atom feed of the newest papers, for the whole list or one filter."""
+
+import datetime as dt
+from xml.etree import ElementTree
+
+import pytest
+
+from catalog.feeds import FEED_SIZE
+from catalog.models import Paper, Section
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def get_feed(client, query=""):
+    response = client.get(f"/papers/feed/?{query}" if query else "/papers/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    return root
+
+
+def links(element) -> dict[str, str]:
+    return {link.get("rel"): link.get("href") for link in element.findall(f"{ATOM}link")}
+
+
+def entry_ids(root) -> list[int]:
+    return [int(links(entry)["alternate"].rstrip("/").rsplit("/", 1)[1]) for entry in root.findall(f"{ATOM}entry")]
+
+
+def test_feed_is_valid_atom_with_the_newest_papers(seeded, client):
+    root = get_feed(client)
+    assert root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: newest papers"
+    assert root.findtext(f"{ATOM}id") == "http://testserver/papers/"
+    assert dt.datetime.fromisoformat(root.findtext(f"{ATOM}updated"))
+    assert links(root) == {"alternate": "http://testserver/papers/", "self": "http://testserver/papers/feed/"}
+    assert root.findtext(f"{ATOM}author/{ATOM}name")
+    newest = Paper.objects.order_by("-date", "-id").values_list("id", flat=True)[:FEED_SIZE]
+    assert entry_ids(root) == list(newest)
+
+
+def test_each_entry_links_to_the_paper_page_with_its_tags_as_categories(seeded, client):
+    paper = Paper.objects.order_by("-date", "-id").first()
+    paper.tags.set(["circuits", "sae"])
+    entry = get_feed(client).find(f"{ATOM}entry")
+    detail_url = f"http://testserver{paper.get_absolute_url()}"
+    assert entry.findtext(f"{ATOM}title") == paper.title
+    assert entry.findtext(f"{ATOM}id") == detail_url
+    assert links(entry) == {"alternate": detail_url}
+    paper.refresh_from_db()
+    assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == paper.updated_at
+    assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}published")).date() == paper.date
+    assert [category.get("term") for category in entry.findall(f"{ATOM}category")] == ["circuits", "sae"]
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert paper.date.isoformat() in summary.text and f'href="{paper.url}"' in summary.text
+
+
+def test_titles_and_summaries_are_escaped(seeded, client):
+    section = Section.objects.filter(papers__isnull=False).first()
+    Paper.objects.create(
+        title="Heads & <b>tails</b>", url="https://example.org/x?a=1&b=2", date=dt.date(2031, 1, 1), section=section
+    )
+    entry = get_feed(client).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Heads & <b>tails</b>"
+    assert 'href="https://example.org/x?a=1&amp;b=2"' in entry.findtext(f"{ATOM}summary")
+
+
+def test_feed_of_one_tag_lists_only_its_papers_and_says_so(seeded, client):
+    root = get_feed(client, "tag=sae")
+    assert root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: newest papers tagged sae"
+    assert links(root) == {
+        "alternate": "http://testserver/papers/?tag=sae",
+        "self": "http://testserver/papers/feed/?tag=sae",
+    }
+    tagged = Paper.objects.filter(tags__slug="sae").order_by("-date", "-id").values_list("id", flat=True)
+    assert entry_ids(root) == list(tagged[:FEED_SIZE])
+    assert all(
+        "sae" in [c.get("term") for c in entry.findall(f"{ATOM}category")] for entry in root.iter(f"{ATOM}entry")
+    )
+
+
+def test_feed_of_venues_and_a_year(seeded, client):
+    root = get_feed(client, "venue=ICLR&venue=NeurIPS&year=2024")
+    assert (
+        root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: newest papers at ICLR or NeurIPS, from 2024"
+    )
+    expected = Paper.objects.filter(venue__name__in=["ICLR", "NeurIPS"], date__year=2024).order_by("-date", "-id")
+    assert entry_ids(root) == list(expected.values_list("id", flat=True))
+    assert entry_ids(root)
+
+
+def test_feed_ids_differ_per_filter(seeded, client):
+    assert get_feed(client, "tag=sae").findtext(f"{ATOM}id") != get_feed(client, "tag=circuits").findtext(f"{ATOM}id")
+
+
+@pytest.mark.parametrize("query", ["tag=nope", "year=abc", "venue=%27%3B--", "date_before=2024-02-30"])
+def test_bad_filter_values_are_400_with_a_message(seeded, client, query):
+    response = client.get(f"/papers/feed/?{query}")
+    assert response.status_code == 400
+    assert response.content.decode().startswith(query.split("=")[0] + ": ")
+
+
+def test_feed_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
+    # the tag value, the papers with venue and section, their tags
+    with django_assert_num_queries(3):
+        client.get("/papers/feed/?tag=sae")
+    with django_assert_num_queries(2):
+        client.get("/papers/feed/")
+
+
+def test_an_empty_feed_is_still_valid(seeded, client):
+    root = get_feed(client, "year=1999")
+    assert root.findall(f"{ATOM}entry") == []
+    assert root.findtext(f"{ATOM}updated")
