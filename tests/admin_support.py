@@ -1,0 +1,49 @@
+"""Helpers for the admin tests: users with given permissions and the POST data of the admin's forms."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+PASSWORD = "a-long-password-1"
+
+
+def make_user(username, *, superuser=False, staff=True, permissions=()):
+    """A user; `permissions` are codenames of the catalog app, e.g. "change_paper"."""
+    users = get_user_model().objects
+    if superuser:
+        return users.create_superuser(username, f"{username}@example.org", PASSWORD)
+    user = users.create_user(username, f"{username}@example.org", PASSWORD, is_staff=staff)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="catalog", codename__in=permissions))
+    return user
+
+
+def inline_management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def paper_form_data(paper, **changes):
+    """What the paper change form posts when nothing is edited, with `changes` applied."""
+    links = list(paper.links.order_by("kind", "position", "id"))
+    data = {
+        "title": paper.title,
+        "url": paper.url,
+        "venue": paper.venue_id or "",
+        "date": paper.date.isoformat(),
+        "section": paper.section_id,
+        "star_repo": paper.star_repo,
+        "tags": ", ".join(sorted(paper.tags.names())),
+        "position": paper.position,
+        **inline_management("links", total=len(links), initial=len(links)),
+    }
+    if paper.position_pinned:
+        data["position_pinned"] = "on"
+    for index, link in enumerate(links):
+        for name in ("id", "kind", "position", "label", "url"):
+            data[f"links-{index}-{name}"] = getattr(link, name)
+        data[f"links-{index}-paper"] = paper.pk
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}

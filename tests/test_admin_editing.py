@@ -1,0 +1,199 @@
+"""Editing papers and resources in the admin: clear errors for bad input, duplicates, positions, history."""
+
+import difflib
+import re
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+
+from catalog.models import Paper, Resource, Section, Venue
+from tests.admin_support import inline_management, make_user, paper_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def maintainer(client):
+    user = make_user("maintainer", superuser=True)
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def new_paper_data(**changes):
+    data = {
+        "title": "A New Paper",
+        "url": "https://example.org/new-paper",
+        "venue": Venue.objects.get(name="arXiv").pk,
+        "date": "2024-06-06",
+        "section": Section.objects.get(title="Interpretable Analysis of LLMs").pk,
+        "star_repo": "",
+        "tags": "",
+        "position": "",
+        **inline_management("links"),
+    }
+    data.update(changes)
+    return data
+
+
+def field_errors(response, field):
+    assert response.status_code == 200
+    return response.context["adminform"].form.errors.get(field, [])
+
+
+def row_date(line):
+    return re.search(r"\| (\d{4}-\d{2}-\d{2}) \|", line)[1]
+
+
+def changed_lines(before, after):
+    return [line for line in difflib.ndiff(before.split("\n"), after.split("\n")) if line.startswith(("+ ", "- "))]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date", "2024-02-30", "Enter a valid date."),
+        ("date", "yesterday", "Enter a valid date."),
+        ("url", "javascript:alert(1)", "Enter a valid URL."),
+        ("url", "ftp://example.org/paper.pdf", "The URL must start with http:// or https://."),
+        ("star_repo", "not a repo", "Enter a GitHub repository as owner/name"),
+        ("star_repo", "https://github.com/owner/name", "Enter a GitHub repository as owner/name"),
+        ("title", "Two\nlines", "This text"),
+    ],
+)
+def test_bad_values_are_field_errors_and_nothing_is_saved(seeded, maintainer, field, value, message):
+    count = Paper.objects.count()
+    response = maintainer.post("/admin/catalog/paper/add/", new_paper_data(**{field: value}))
+    errors = field_errors(response, field)
+    assert any(message in error for error in errors), errors
+    assert message in response.content.decode()
+    assert Paper.objects.count() == count
+
+
+def test_a_paper_cannot_go_into_a_section_of_resources(seeded, maintainer):
+    tools = Section.objects.get(title="Awesome Interpretability Tools")
+    response = maintainer.post("/admin/catalog/paper/add/", new_paper_data(section=tools.pk))
+    assert "is not a section of papers" in field_errors(response, "section")[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://arxiv.org/abs/2403.00745",
+        "https://arxiv.org/pdf/2403.00745v2",
+        "http://www.arxiv.org/abs/2403.00745v1/",
+    ],
+)
+def test_a_duplicate_paper_is_refused_with_a_link_to_the_existing_entry(seeded, maintainer, url):
+    existing = Paper.objects.get(url="https://arxiv.org/pdf/2403.00745")
+    response = maintainer.post("/admin/catalog/paper/add/", new_paper_data(url=url))
+    errors = field_errors(response, "url")
+    assert len(errors) == 1 and "already listed" in errors[0]
+    assert f'href="/admin/catalog/paper/{existing.pk}/change/"' in response.content.decode()
+    assert not Paper.objects.filter(title="A New Paper").exists()
+
+
+def test_a_duplicate_openreview_paper_is_refused(seeded, maintainer):
+    existing = Paper.objects.filter(url__contains="openreview.net/pdf?id=").first()
+    forum = existing.url.split("id=")[1]
+    response = maintainer.post(
+        "/admin/catalog/paper/add/", new_paper_data(url=f"https://openreview.net/forum?id={forum}")
+    )
+    assert "already listed" in field_errors(response, "url")[0]
+
+
+def test_the_duplicate_message_escapes_the_existing_title(seeded, maintainer):
+    existing = Paper.objects.get(url="https://arxiv.org/pdf/2403.00745")
+    Paper.objects.filter(pk=existing.pk).update(title="<b>Bold</b> & risky")
+    response = maintainer.post("/admin/catalog/paper/add/", new_paper_data(url=existing.url))
+    content = response.content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; risky" in content
+    assert "<b>Bold</b>" not in content
+
+
+def test_save_anyway_adds_an_intentional_duplicate(seeded, maintainer):
+    data = new_paper_data(url="https://arxiv.org/abs/2403.00745", save_duplicate="on")
+    response = maintainer.post("/admin/catalog/paper/add/", data)
+    assert response.status_code == 302
+    assert Paper.objects.filter(url__contains="2403.00745").count() == 2
+
+
+def test_editing_any_seed_paper_never_trips_the_duplicate_check(seeded, maintainer):
+    for paper in Paper.objects.prefetch_related("links", "tags"):
+        data = paper_form_data(paper, title=paper.title + " (revised)")
+        response = maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data)
+        assert response.status_code == 302, (paper.title, response.context["adminform"].form.errors)
+
+
+def test_changing_a_url_to_another_papers_identity_is_refused(seeded, maintainer):
+    first, second = Paper.objects.filter(url__contains="arxiv.org/pdf/")[:2]
+    data = paper_form_data(first, url=second.url.replace("/pdf/", "/abs/") + "v3")
+    response = maintainer.post(f"/admin/catalog/paper/{first.pk}/change/", data)
+    assert "already listed" in field_errors(response, "url")[0]
+
+
+def test_a_new_date_moves_the_paper_to_its_date_place(seeded, maintainer, export):
+    paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    before = export()
+    response = maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", paper_form_data(paper, date="2024-06-20"))
+    assert response.status_code == 302
+    after = export()
+    changes = changed_lines(before, after)
+    assert sorted(line[0] for line in changes) == ["+", "-"]
+    lines = after.split("\n")
+    index = next(i for i, line in enumerate(lines) if "Interpretability in the Wild" in line)
+    assert row_date(lines[index - 1]) >= "2024-06-20" == row_date(lines[index]) >= row_date(lines[index + 1])
+
+
+def test_a_pinned_paper_keeps_its_place_when_its_date_changes(seeded, maintainer, export):
+    paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    before = export().split("\n")
+    index = next(i for i, line in enumerate(before) if "Interpretability in the Wild" in line)
+    data = paper_form_data(paper, date="2024-06-20", position_pinned="on")
+    assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
+    after = export().split("\n")
+    assert "| 2024-06-20 |" in after[index]
+    assert Paper.objects.get(pk=paper.pk).position == paper.position
+
+
+def test_a_position_typed_by_hand_is_kept(seeded, maintainer):
+    paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    data = paper_form_data(paper, date="2024-06-20", position=paper.position + 1)
+    assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
+    assert Paper.objects.get(pk=paper.pk).position == paper.position + 1
+
+
+def test_a_change_is_in_the_history_with_who_and_what(seeded, maintainer):
+    paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    venue = Venue.objects.get(name="ICML")
+    data = paper_form_data(paper, venue=venue.pk)
+    assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
+    entry = LogEntry.objects.get(object_id=str(paper.pk))
+    assert (entry.user, entry.action_flag) == (maintainer.user, CHANGE)
+    assert "Venue" in entry.get_change_message()
+    history = maintainer.get(f"/admin/catalog/paper/{paper.pk}/history/").content.decode()
+    assert "maintainer" in history and "Changed Venue." in history
+
+
+def test_a_resource_moved_to_another_section_goes_last_there(seeded, maintainer, export):
+    resource = Resource.objects.order_by("section__position", "position").first()
+    target = Section.objects.filter(kind="resources").exclude(pk=resource.section_id).order_by("position").last()
+    data = {
+        "name": resource.name,
+        "url": resource.url,
+        "description": resource.description,
+        "section": target.pk,
+        "star_repo": resource.star_repo,
+        "tags": "",
+        "position": resource.position,
+        **inline_management("links", total=0, initial=0),
+    }
+    links = list(resource.links.all())
+    data.update(inline_management("links", total=len(links), initial=len(links)))
+    for index, link in enumerate(links):
+        for name in ("id", "position", "label", "url"):
+            data[f"links-{index}-{name}"] = getattr(link, name)
+        data[f"links-{index}-resource"] = resource.pk
+    assert maintainer.post(f"/admin/catalog/resource/{resource.pk}/change/", data).status_code == 302
+    last = Resource.objects.filter(section=target).order_by("position").last()
+    assert last.pk == resource.pk

@@ -1,0 +1,198 @@
+"""Every admin page answers, filters and searches give the right papers, permissions hold, query counts stay fixed."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from taggit.models import Tag
+
+from catalog.admin.papers import PaperAdmin
+from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
+from tests.admin_support import make_user
+
+pytestmark = pytest.mark.django_db
+
+MODEL_URLS = ["/admin/catalog/paper/", "/admin/catalog/resource/", "/admin/catalog/section/", "/admin/catalog/venue/"]
+MODEL_URLS_WITH_TAGS = [*MODEL_URLS, "/admin/taggit/tag/"]
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(make_user("maintainer", superuser=True))
+    return client
+
+
+def object_urls():
+    """The change and delete pages of one object of each model."""
+    objects = {
+        "/admin/catalog/paper/": Paper.objects.first(),
+        "/admin/catalog/resource/": Resource.objects.first(),
+        "/admin/catalog/section/": Section.objects.get(title="Others"),
+        "/admin/catalog/venue/": Venue.objects.get(name="ICML"),
+        "/admin/taggit/tag/": Tag.objects.get(name="sae"),
+    }
+    return [f"{base}{obj.pk}/{page}/" for base, obj in objects.items() for page in ("change", "delete", "history")]
+
+
+def test_every_admin_page_answers_for_a_maintainer(seeded, superuser_client):
+    urls = ["/admin/", "/admin/readme/", *MODEL_URLS_WITH_TAGS, *[f"{url}add/" for url in MODEL_URLS_WITH_TAGS]]
+    for url in urls + object_urls():
+        response = superuser_client.get(url)
+        assert response.status_code == 200, url
+        assert b"<h1>" in response.content, url
+
+
+def test_the_admin_index_links_to_the_readme_page(seeded, superuser_client):
+    assert 'href="/admin/readme/"' in superuser_client.get("/admin/").content.decode()
+
+
+def test_anonymous_users_are_sent_to_the_login_page(seeded, client):
+    for url in ["/admin/readme/", *MODEL_URLS_WITH_TAGS, *object_urls()]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/?next="), url
+
+
+def test_staff_without_permissions_get_403_and_change_nothing(seeded, client):
+    client.force_login(make_user("intern"))
+    for url in [*MODEL_URLS_WITH_TAGS, *[f"{url}add/" for url in MODEL_URLS_WITH_TAGS], *object_urls()]:
+        assert client.get(url).status_code == 403, url
+    paper = Paper.objects.first()
+    response = client.post(f"/admin/catalog/paper/{paper.pk}/change/", {"title": "Hijacked"})
+    assert response.status_code == 403
+    response = client.post(f"/admin/catalog/paper/{paper.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    response = client.post("/admin/catalog/paper/", {"action": "delete_selected", "_selected_action": [paper.pk]})
+    assert response.status_code == 403
+    paper.refresh_from_db()
+    assert paper.title != "Hijacked"
+    assert not LogEntry.objects.exists()
+
+
+def test_staff_with_view_permission_can_look_but_not_change(seeded, client):
+    client.force_login(make_user("reader", permissions=["view_paper"]))
+    paper = Paper.objects.first()
+    assert client.get("/admin/catalog/paper/").status_code == 200
+    assert client.get(f"/admin/catalog/paper/{paper.pk}/change/").status_code == 200
+    assert client.get("/admin/catalog/paper/add/").status_code == 403
+    response = client.post(f"/admin/catalog/paper/{paper.pk}/change/", {"title": "Hijacked"})
+    assert response.status_code == 403
+    paper.refresh_from_db()
+    assert paper.title != "Hijacked"
+
+
+def test_deleting_a_paper_from_the_admin(seeded, superuser_client, export):
+    paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    response = superuser_client.post(f"/admin/catalog/paper/{paper.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Paper.objects.filter(pk=paper.pk).exists()
+    assert "Interpretability in the Wild" not in export()
+    assert LogEntry.objects.get(object_id=str(paper.pk)).is_deletion()
+
+
+def changelist(client, query=""):
+    response = client.get("/admin/catalog/paper/" + query)
+    assert response.status_code == 200, query
+    return response.context["cl"]
+
+
+def listed(client, query):
+    cl = changelist(client, query)
+    return set(cl.queryset.values_list("pk", flat=True))
+
+
+def pks(queryset):
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_each_paper_filter_lists_exactly_the_matching_papers(seeded, superuser_client):
+    section = Section.objects.get(title="SAE, Dictionary Learning and Superposition")
+    iclr = Venue.objects.get(name="ICLR")
+    with_code = Paper.objects.filter(links__kind=PaperLink.Kind.CODE)
+    cases = {
+        f"?section__id__exact={section.pk}": Paper.objects.filter(section=section),
+        f"?venue__id__exact={iclr.pk}": Paper.objects.filter(venue=iclr),
+        "?venue__name=ICLR": Paper.objects.filter(venue=iclr),
+        "?venue__kind__exact=workshop": Paper.objects.filter(venue__kind=VenueKind.WORKSHOP),
+        "?year=2023": Paper.objects.filter(date__year=2023),
+        "?has_code=yes": with_code,
+        "?has_code=no": Paper.objects.exclude(pk__in=with_code),
+        "?tag=sae": Paper.objects.filter(tags__name="sae"),
+        "?date__year=2024&date__month=5": Paper.objects.filter(date__year=2024, date__month=5),
+        "?has_code=yes&year=2024&tag=sae": with_code.filter(date__year=2024, tags__name="sae"),
+    }
+    for query, expected in cases.items():
+        found = listed(superuser_client, query)
+        assert found == pks(expected), query
+        assert found, query
+
+
+def test_the_filter_sidebar_offers_years_tags_and_venue_kinds(seeded, superuser_client):
+    content = superuser_client.get("/admin/catalog/paper/").content.decode()
+    for link in ["?year=2020", "?year=2024", "?tag=sae", "?venue__kind__exact=workshop", "?has_code=no"]:
+        assert f'href="{link}"' in content, link
+
+
+def test_a_year_that_is_not_a_number_is_refused_without_a_500(seeded, superuser_client):
+    response = superuser_client.get("/admin/catalog/paper/?year=20x4")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+def test_search_covers_title_url_and_code_urls(seeded, superuser_client):
+    code_link = PaperLink.objects.filter(kind=PaperLink.Kind.CODE).select_related("paper").first()
+    repo = code_link.url.rsplit("/", 1)[-1]
+    assert code_link.paper.pk in listed(superuser_client, f"?q={repo}")
+    assert listed(superuser_client, "?q=2403.00745") == pks(Paper.objects.filter(url__contains="2403.00745"))
+    assert listed(superuser_client, "?q=monosemanticity") == pks(
+        Paper.objects.filter(title__icontains="monosemanticity")
+    )
+    response = superuser_client.get("/admin/catalog/paper/?q=%27%22%3Cscript%3E")
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split('id="searchbar"')[1].split(">")[0]
+
+
+def test_the_changelist_shows_has_code_and_tags(seeded, superuser_client):
+    paper = Paper.objects.filter(links__kind=PaperLink.Kind.CODE, tags__name="sae").first()
+    content = superuser_client.get(f"/admin/catalog/paper/?q={paper.url}").content.decode()
+    assert 'alt="True"' in content
+    assert ", ".join(sorted(paper.tags.names())) in content
+
+
+def add_papers(count):
+    section = Section.objects.get(title="Interpretable Analysis of LLMs")
+    venue = Venue.objects.get(name="arXiv")
+    papers = Paper.objects.bulk_create(
+        Paper(
+            section=section,
+            title=f"Synthetic paper {number}",
+            url=f"https://example.org/synthetic/{number}",
+            venue=venue,
+            date=dt.date(2021, 1, 1) + dt.timedelta(days=number % 900),
+            position=1_000_000 + number,
+        )
+        for number in range(count)
+    )
+    PaperLink.objects.bulk_create(
+        PaperLink(paper=paper, kind=PaperLink.Kind.CODE, label="Code", url=f"{paper.url}/code") for paper in papers
+    )
+    tag = Tag.objects.get(name="sae")
+    for paper in papers[:50]:
+        paper.tags.add(tag)
+
+
+# Session and user; the choices of the section, venue, year and tag filters; two counts; the page of papers and
+# their tags; the date hierarchy's range and years; the section and venue choices of the action form.
+PAPER_CHANGELIST_QUERIES = 14
+
+
+@pytest.mark.parametrize("per_page", [20, 200])
+def test_the_paper_changelist_runs_a_fixed_number_of_queries(
+    seeded, superuser_client, monkeypatch, django_assert_num_queries, per_page
+):
+    monkeypatch.setattr(PaperAdmin, "list_per_page", per_page)
+    for added in (0, 400):
+        add_papers(added)
+        with django_assert_num_queries(PAPER_CHANGELIST_QUERIES):
+            cl = changelist(superuser_client)
+        assert len(cl.result_list) == min(per_page, Paper.objects.count())
