@@ -3,13 +3,12 @@
 import datetime as dt
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
 from catalog.models import Paper
-from catalog.views.outputs import error_text, filtered_papers
+from catalog.views.outputs import bad_filters, filtered_papers
 
 FEED_SIZE = 50
 SITE_NAME = "Awesome Interpretability in LLMs"
@@ -50,7 +49,7 @@ class PaperFeed(Feed):
         try:
             return super().__call__(request, *args, **kwargs)
         except InvalidFilters as invalid:
-            return HttpResponseBadRequest(error_text(invalid.errors), content_type="text/plain; charset=utf-8")
+            return bad_filters(invalid.errors)
 
     def get_object(self, request):
         paper_filter = filtered_papers(

@@ -35,8 +35,10 @@ def filtered_papers(request, queryset=None):
     return PaperFilter(request.GET, queryset=queryset, request=request)
 
 
-def error_text(errors) -> str:
-    return "\n".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()) + "\n"
+def bad_filters(errors) -> HttpResponseBadRequest:
+    """A 400 answer listing each bad parameter and what is wrong with it, one per line."""
+    text = "".join(f"{field}: {' '.join(messages)}\n" for field, messages in errors.items())
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
 @require_GET
@@ -128,7 +130,7 @@ def attachment(filename: str) -> str:
 def papers_csv(request):
     paper_filter = filtered_papers(request)
     if not paper_filter.is_valid():
-        return HttpResponseBadRequest(error_text(paper_filter.errors), content_type="text/plain; charset=utf-8")
+        return bad_filters(paper_filter.errors)
     writer = csv.writer(Echo())
     rows = (paper_csv_row(paper) for paper in paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
     lines = (writer.writerow(row) for row in chain([CSV_HEADER], rows))
@@ -141,7 +143,7 @@ def papers_csv(request):
 def papers_bib(request):
     paper_filter = filtered_papers(request)
     if not paper_filter.is_valid():
-        return HttpResponseBadRequest(error_text(paper_filter.errors), content_type="text/plain; charset=utf-8")
+        return bad_filters(paper_filter.errors)
     entries = (paper_bibtex(paper) + "\n" for paper in paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
     response = StreamingHttpResponse(entries, content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = attachment("papers.bib")
