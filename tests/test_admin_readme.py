@@ -1,0 +1,165 @@
+"""The admin's README page: the diff from the README on disk, and publishing it with the right permission."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.messages import get_messages
+from django.core.management import call_command
+
+from catalog.models import Paper
+from catalog.services.fixtures import catalog_fixture
+from tests.admin_support import make_user
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(django_settings.BASE_DIR) / "fixtures"
+WILD = "Interpretability in the Wild"
+
+
+@pytest.fixture
+def files(settings, tmp_path):
+    """Copies of the published README and fixture that the page reads and writes."""
+    settings.CATALOG_README_PATH = tmp_path / "README.md"
+    settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
+    settings.CATALOG_README_PATH.write_bytes((FIXTURES / "README.md").read_bytes())
+    settings.CATALOG_FIXTURE_PATH.write_bytes((FIXTURES / "catalog.json").read_bytes())
+    return settings
+
+
+def snapshot(files):
+    return files.CATALOG_README_PATH.read_bytes(), files.CATALOG_FIXTURE_PATH.read_bytes()
+
+
+def login(client, **kwargs):
+    client.force_login(make_user("someone", **kwargs))
+    return client
+
+
+def edit_a_title():
+    paper = Paper.objects.get(title__startswith=WILD)
+    paper.title += " (revised)"
+    paper.save()
+    return paper
+
+
+def message_texts(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_nothing_to_publish_when_the_readme_is_the_export(seeded, files, client):
+    response = login(client, superuser=True).get("/admin/readme/")
+    content = response.content.decode()
+    assert "Nothing to publish" in content
+    assert 'name="publish"' not in content
+    assert str(files.CATALOG_README_PATH) in content
+
+
+def test_the_page_shows_the_same_diff_as_export_readme_check(seeded, files, client):
+    edit_a_title()
+    response = login(client, superuser=True).get("/admin/readme/")
+    preview = response.context["preview"]
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("export_readme", "--check", str(files.CATALOG_README_PATH), stdout=out, stderr=StringIO())
+    assert preview.diff.text == out.getvalue()
+    assert (preview.diff.added, preview.diff.removed) == (1, 1)
+    content = response.content.decode()
+    assert "1 line added" in content and "1 line removed" in content
+    added = [line for kind, line in response.context["lines"] if kind == "added"]
+    removed = [line for kind, line in response.context["lines"] if kind == "removed"]
+    assert len(added) == len(removed) == 1
+    assert f"{WILD}" in removed[0] and "(revised)" in added[0]
+    assert 'class="added"' in content and 'class="removed"' in content
+    assert 'name="publish"' in content
+
+
+def test_publishing_writes_the_export_and_the_fixture(seeded, files, client, export):
+    edit_a_title()
+    client = login(client, superuser=True)
+    fingerprint = client.get("/admin/readme/").context["preview"].fingerprint
+    response = client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
+    assert response.redirect_chain == [("/admin/readme/", 302)]
+    assert message_texts(response) == ["Published the README: 1 lines added, 1 removed; fixture regenerated."]
+    assert files.CATALOG_README_PATH.read_text(encoding="utf-8") == export()
+    assert files.CATALOG_FIXTURE_PATH.read_text(encoding="utf-8") == catalog_fixture()[0]
+    assert "Nothing to publish" in response.content.decode()
+    assert (FIXTURES / "README.md").read_bytes() != files.CATALOG_README_PATH.read_bytes()
+
+
+def test_staff_without_the_publish_permission_see_the_diff_but_cannot_publish(seeded, files, client):
+    edit_a_title()
+    client = login(client)
+    response = client.get("/admin/readme/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "1 line added" in content
+    assert 'name="publish"' not in content
+    assert "needs the “Can publish the README” permission" in content
+    before = snapshot(files)
+    fingerprint = response.context["preview"].fingerprint
+    assert client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}).status_code == 403
+    assert snapshot(files) == before
+
+
+def test_staff_given_the_publish_permission_can_publish(seeded, files, client):
+    edit_a_title()
+    client = login(client, permissions=["publish_readme"])
+    fingerprint = client.get("/admin/readme/").context["preview"].fingerprint
+    assert client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}).status_code == 302
+    assert "(revised)" in files.CATALOG_README_PATH.read_text(encoding="utf-8")
+
+
+def test_anonymous_users_cannot_publish(seeded, files, client):
+    edit_a_title()
+    before = snapshot(files)
+    response = client.post("/admin/readme/", {"publish": "1"})
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert snapshot(files) == before
+
+
+def test_a_publish_of_an_outdated_review_writes_nothing(seeded, files, client):
+    paper = edit_a_title()
+    client = login(client, superuser=True)
+    fingerprint = client.get("/admin/readme/").context["preview"].fingerprint
+    paper.title += " again"
+    paper.save()
+    before = snapshot(files)
+    response = client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
+    assert snapshot(files) == before
+    assert "changed since this page was loaded" in message_texts(response)[0]
+    for missing in ({"publish": "1"}, {"publish": "1", "fingerprint": "x" * 64}):
+        client.post("/admin/readme/", missing)
+        assert snapshot(files) == before
+
+
+def test_a_catalog_that_cannot_be_exported_is_a_message_not_a_500(seeded, files, client):
+    Paper.objects.filter(title__startswith=WILD).update(title="Two\nlines")
+    client = login(client, superuser=True)
+    response = client.get("/admin/readme/")
+    assert response.status_code == 200
+    assert "cannot be exported as the README" in message_texts(response)[0]
+    before = snapshot(files)
+    response = client.post("/admin/readme/", {"publish": "1", "fingerprint": "x"}, follow=True)
+    assert "Nothing was published" in message_texts(response)[0]
+    assert snapshot(files) == before
+
+
+def test_a_write_failure_is_a_message_not_a_500(seeded, files, client, tmp_path):
+    edit_a_title()
+    files.CATALOG_FIXTURE_PATH = tmp_path / "missing-folder" / "catalog.json"
+    client = login(client, superuser=True)
+    fingerprint = client.get("/admin/readme/").context["preview"].fingerprint
+    response = client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
+    assert response.status_code == 200
+    assert "Publishing failed: cannot write" in message_texts(response)[0]
+
+
+def test_a_missing_readme_shows_every_line_as_added_and_publishing_creates_it(seeded, files, client, export):
+    files.CATALOG_README_PATH.unlink()
+    client = login(client, superuser=True)
+    preview = client.get("/admin/readme/").context["preview"]
+    assert preview.diff.added == len(export().split("\n")) and preview.diff.removed == 1
+    client.post("/admin/readme/", {"publish": "1", "fingerprint": preview.fingerprint})
+    assert files.CATALOG_README_PATH.read_text(encoding="utf-8") == export()
