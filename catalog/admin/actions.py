@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from taggit.models import Tag
 
 from catalog.models import Section, SectionKind, Venue
@@ -22,6 +23,19 @@ class PaperActionForm(ActionForm):
     tag = forms.CharField(required=False, max_length=100, label="Tag")
     section = forms.ModelChoiceField(Section.objects.filter(kind=SectionKind.PAPERS), required=False, label="Section")
     venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue")
+
+
+class ActionFormErrorsMixin:
+    """Reports an invalid tag, section or venue next to an action, where Django would say "No action selected"."""
+
+    def response_action(self, request, queryset):
+        form = self.action_form(request.POST, auto_id=None)
+        form.fields["action"].choices = self.get_action_choices(request)
+        if form.is_valid() or form.has_error("action"):
+            return super().response_action(request, queryset)
+        for name, errors in form.errors.items():
+            self.message_user(request, f"{form.fields[name].label}: {' '.join(errors)}", messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
 
 def _chosen(modeladmin, request, name):
@@ -44,7 +58,7 @@ def _chosen(modeladmin, request, name):
 
 def _report(modeladmin, request, count, done):
     noun = model_ngettext(modeladmin.opts, count)
-    modeladmin.message_user(request, f"{done.capitalize()}: {count} {noun}.", messages.SUCCESS)
+    modeladmin.message_user(request, f"{done[0].upper()}{done[1:]}: {count} {noun}.", messages.SUCCESS)
 
 
 @admin.action(description="Add the tag to the selected %(verbose_name_plural)s")

@@ -14,7 +14,7 @@ class PaperLinkInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(actions.ActionFormErrorsMixin, admin.ModelAdmin):
     form = PaperAdminForm
     list_display = ["title", "venue", "iso_date", "section", "has_code", "tag_list"]
     list_filter = [

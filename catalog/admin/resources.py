@@ -13,7 +13,7 @@ class ResourceLinkInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(actions.ActionFormErrorsMixin, admin.ModelAdmin):
     form = ResourceAdminForm
     list_display = ["name", "section", "position", "star_repo", "tag_list"]
     list_filter = [("section", admin.RelatedOnlyFieldListFilter), TagFilter]
