@@ -147,6 +147,7 @@ class PaperFilter(django_filters.FilterSet):
 
     def queryset_without(self, *names):
         """The queryset narrowed by every valid parameter except `names`: the base of counts per choice."""
+        self.is_valid()
         queryset = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
             if name not in names and name != "sort":

@@ -7,6 +7,7 @@ of that section, so the README export can interleave them exactly as published.
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -55,6 +56,9 @@ class Venue(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('catalog:paper-list')}?{urlencode({'venue': self.name})}"
 
     def natural_key(self):
         return (self.name,)

@@ -1,7 +1,23 @@
-from django.db.models import Count
-from django.views.generic import DetailView, TemplateView
+from django.db.models import Q
+from django.views.generic import DetailView, ListView, TemplateView
 
-from catalog.models import Paper, Resource, Section, Venue
+from catalog.bibtex import paper_bibtex
+from catalog.charts import monthly_chart
+from catalog.models import Paper, Resource, Section, VenueKind
+from catalog.selectors import (
+    catalog_counts,
+    newest_additions,
+    paper_list_queryset,
+    papers_per_month,
+    related_papers,
+    sections_with_counts,
+    tags_with_counts,
+    venues_with_counts,
+)
+from catalog.views.pagination import page_numbers, paginate
+
+NEWEST_ON_HOME = 8
+RELATED_ON_DETAIL = 6
 
 
 class HomeView(TemplateView):
@@ -9,22 +25,26 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        sections = Section.objects.filter(level__gte=1).annotate(
-            paper_count=Count("papers", distinct=True),
-            resource_count=Count("resources", distinct=True),
-            child_count=Count("children", distinct=True),
-        )
-        context["sections"] = [s for s in sections if s.paper_count or s.resource_count or s.child_count]
-        context["counts"] = {
-            "papers": Paper.objects.count(),
-            "resources": Resource.objects.count(),
-            "venues": Venue.objects.count(),
-        }
+        context["counts"] = catalog_counts()
+        context["newest"] = newest_additions(limit=NEWEST_ON_HOME)
+        context["chart"] = monthly_chart(papers_per_month())
+        context["sections"] = sections_with_counts()
+        context["tags"] = sorted(tags_with_counts(), key=lambda tag: -(tag.paper_count or 0))
         return context
+
+
+class AboutView(TemplateView):
+    template_name = "catalog/about.html"
 
 
 class PaperDetailView(DetailView):
     queryset = Paper.objects.select_related("venue", "section").prefetch_related("links", "tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["bibtex"] = paper_bibtex(self.object)
+        context["related"] = related_papers(self.object, limit=RELATED_ON_DETAIL)
+        return context
 
 
 class ResourceDetailView(DetailView):
@@ -32,11 +52,54 @@ class ResourceDetailView(DetailView):
 
 
 class SectionDetailView(DetailView):
+    """A heading of the list: its subsections, its resources and its papers (with those of its subsections)."""
+
     model = Section
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["page_error"]:
+            response.status_code = 404
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["papers"] = self.object.papers.select_related("venue").prefetch_related("links").order_by("position")
-        context["resources"] = self.object.resources.prefetch_related("links").order_by("position")
-        context["subsections"] = self.object.children.all()
+        section = self.object
+        papers = (
+            paper_list_queryset()
+            .filter(Q(section=section) | Q(section__parent=section))
+            .order_by("section__position", "position", "id")
+        )
+        paginator, page, context["page_error"] = paginate(self.request, papers)
+        context["paginator"], context["page_obj"] = paginator, page
+        context["page_numbers"] = page_numbers(page)
+        context["papers"] = page.object_list if page else []
+        context["resources"] = section.resources.prefetch_related("links", "tags")
+        context["subsections"] = [child for child in sections_with_counts() if child.parent_id == section.pk]
         return context
+
+
+class VenueListView(ListView):
+    template_name = "catalog/venue_list.html"
+    context_object_name = "venues"
+
+    def get_queryset(self):
+        return venues_with_counts()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        venues = list(context["venues"])
+        context["kinds"] = [
+            (kind, [venue for venue in venues if venue.kind == kind.value])
+            for kind in VenueKind
+            if any(venue.kind == kind.value for venue in venues)
+        ]
+        return context
+
+
+class TagListView(ListView):
+    template_name = "catalog/tag_list.html"
+    context_object_name = "tags"
+
+    def get_queryset(self):
+        return tags_with_counts()

@@ -1,0 +1,168 @@
+"""Read-only queries behind the public pages: counts, newest papers, papers per month, related papers, facets.
+
+Each function runs a fixed number of queries, whatever the size of the catalog.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractYear, Lower, TruncDate, TruncMonth
+from taggit.models import Tag
+
+from catalog.filters import HAS_CODE_CHOICES
+from catalog.models import Paper, PaperLink, Resource, Section, TaggedPaper, TaggedResource, Venue, VenueKind
+
+PAPER_LIST_RELATED = ("venue", "section")
+PAPER_LIST_PREFETCH = ("tags", "links")
+
+
+def paper_list_queryset():
+    return Paper.objects.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_LIST_PREFETCH)
+
+
+def catalog_counts():
+    return {
+        "papers": Paper.objects.count(),
+        "resources": Resource.objects.count(),
+        "venues": Venue.objects.filter(papers__isnull=False).distinct().count(),
+        "tags": Tag.objects.filter(
+            Exists(TaggedPaper.objects.filter(tag=OuterRef("pk")))
+            | Exists(TaggedResource.objects.filter(tag=OuterRef("pk")))
+        ).count(),
+    }
+
+
+def newest_additions(*, limit):
+    """The papers added last; papers added on the same day come newest publication first."""
+    return paper_list_queryset().order_by(TruncDate("created_at").desc(), "-date", "position", "id")[:limit]
+
+
+def papers_per_month():
+    """(first day of the month, number of papers) for every month that has papers, oldest first."""
+    rows = (
+        Paper.objects.annotate(month=TruncMonth("date")).values("month").annotate(count=Count("id")).order_by("month")
+    )
+    return [(row["month"], row["count"]) for row in rows]
+
+
+def related_papers(paper, *, limit):
+    """Papers sharing the most tags with `paper`, then those at the same venue, newest first."""
+    tag_ids = [tag.pk for tag in paper.tags.all()]
+    shares = Q(tags__in=tag_ids)
+    same_venue = Q(venue=paper.venue) if paper.venue_id else Q(pk__in=[])
+    return (
+        Paper.objects.exclude(pk=paper.pk)
+        .filter(shares | same_venue)
+        .annotate(
+            shared_tags=Count("tags", filter=shares, distinct=True),
+            same_venue=Count("pk", filter=same_venue, distinct=True),
+        )
+        .select_related(*PAPER_LIST_RELATED)
+        .prefetch_related(*PAPER_LIST_PREFETCH)
+        .order_by("-shared_tags", "-same_venue", "-date", "id")[:limit]
+    )
+
+
+def venues_with_counts():
+    return Venue.objects.annotate(paper_count=Count("papers")).filter(paper_count__gt=0).order_by(Lower("name"))
+
+
+def tags_with_counts():
+    papers = TaggedPaper.objects.filter(tag=OuterRef("pk")).values("tag").annotate(n=Count("pk")).values("n")
+    resources = TaggedResource.objects.filter(tag=OuterRef("pk")).values("tag").annotate(n=Count("pk")).values("n")
+    return (
+        Tag.objects.annotate(paper_count=papers, resource_count=resources)
+        .filter(Q(paper_count__gt=0) | Q(resource_count__gt=0))
+        .order_by("name")
+    )
+
+
+def sections_with_counts():
+    """Headings that hold entries or subsections, in README order, with their paper and resource counts."""
+    sections = Section.objects.filter(level__gte=1).annotate(
+        paper_count=Count("papers", distinct=True),
+        resource_count=Count("resources", distinct=True),
+        child_count=Count("children", distinct=True),
+    )
+    return [s for s in sections if s.paper_count or s.resource_count or s.child_count]
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def paper_facets(filterset):
+    """Counts per choice of the paper filters, each counted with the other filters applied.
+
+    Venue choices are counted without the venue filter (several venues add up); tag choices are counted
+    within the current result, since every further tag narrows it. Selected values are always listed.
+    """
+    cleaned = filterset.form.cleaned_data
+
+    def base(*leave_out):
+        return filterset.queryset_without(*leave_out).prefetch_related(None).select_related(None).order_by()
+
+    venue_rows = (
+        base("venue")
+        .exclude(venue=None)
+        .values_list("venue__name", "venue__name")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", Lower("venue__name"))
+    )
+    tag_rows = (
+        TaggedPaper.objects.filter(content_object__in=base().values("pk"))
+        .values_list("tag__slug", "tag__name")
+        .annotate(count=Count("content_object", distinct=True))
+        .order_by("-count", "tag__name")
+    )
+    section_rows = (
+        base("section")
+        .values_list("section__slug", "section__title")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("section__position")
+    )
+    year_rows = (
+        base("year")
+        .annotate(year=ExtractYear("date"))
+        .values_list("year", "year")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-year")
+    )
+    kind_counts = dict(
+        base("venue_kind").exclude(venue=None).values_list("venue__kind").annotate(count=Count("pk", distinct=True))
+    )
+    with_code = Exists(PaperLink.objects.filter(paper=OuterRef("pk"), kind=PaperLink.Kind.CODE))
+    code_counts = (
+        base("has_code")
+        .annotate(code=with_code)
+        .aggregate(true=Count("pk", filter=Q(code=True)), false=Count("pk", filter=Q(code=False)))
+    )
+    section = cleaned.get("section")
+    year = cleaned.get("year")
+    return {
+        "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
+        "tag": choices(tag_rows, selected=[(tag.slug, tag.name) for tag in cleaned.get("tag") or []]),
+        "section": choices(section_rows, selected=[(section.slug, section.title)] if section else []),
+        "year": choices(year_rows, selected=[(year, year)] if year else []),
+        "venue_kind": choices(
+            [(kind.value, kind.label, kind_counts[kind.value]) for kind in VenueKind if kind.value in kind_counts],
+            selected=[(kind, VenueKind(kind).label)] if (kind := cleaned.get("venue_kind")) else [],
+        ),
+        "has_code": choices(
+            [(value, label, code_counts[value]) for value, label in HAS_CODE_CHOICES],
+            selected=[(cleaned["has_code"], "")] if cleaned.get("has_code") else [],
+        ),
+    }
+
+
+def choices(rows, *, selected):
+    """Choices from (value, label, count) rows, with selected values that have no row added at count 0."""
+    chosen = {str(value) for value, _ in selected}
+    listed = [Choice(str(value), str(label), count, str(value) in chosen) for value, label, count in rows]
+    listed_values = {choice.value for choice in listed}
+    missing = [Choice(str(value), str(label), 0, True) for value, label in selected if str(value) not in listed_values]
+    return listed + missing

@@ -1,0 +1,119 @@
+"""The filterable lists of papers and resources."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.views.generic import ListView
+from django_filters.views import FilterMixin
+
+from catalog.filters import DEFAULT_SORT, HAS_CODE_CHOICES, SORT_CHOICES, PaperFilter, ResourceFilter
+from catalog.models import Resource, TaggedResource, VenueKind
+from catalog.selectors import choices, paper_facets, paper_list_queryset
+from catalog.views.pagination import PER_PAGE, page_numbers, paginate
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    name: str
+    value: str
+    remove_url: str
+
+
+def value_labels(cleaned):
+    """Readable labels of the raw values of the valid parameters, by parameter name."""
+    return {
+        "section": {section.slug: section.title for section in [cleaned.get("section")] if section},
+        "venue": {venue.name: venue.name for venue in cleaned.get("venue") or []},
+        "tag": {tag.slug: tag.name for tag in cleaned.get("tag") or []},
+        "venue_kind": dict(VenueKind.choices),
+        "has_code": dict(HAS_CODE_CHOICES),
+    }
+
+
+def active_filters(filterset):
+    """Each value in force, with the link that drops just that value (and goes back to the first page)."""
+    query, cleaned = filterset.data, filterset.form.cleaned_data
+    labels = value_labels(cleaned)
+    active = []
+    for name in cleaned:
+        if name == "sort" or cleaned[name] in (None, "", []):
+            continue
+        for raw in filter(str.strip, query.getlist(name)):
+            remaining = query.copy()
+            remaining.setlist(name, [other for other in query.getlist(name) if other != raw])
+            remaining.pop("page", None)
+            for key in list(remaining):
+                remaining.setlist(key, [value for value in remaining.getlist(key) if value.strip()])
+            label = labels.get(name, {}).get(raw, raw)
+            active.append(ActiveFilter(filterset.filters[name].label, label, f"?{remaining.urlencode()}"))
+    return active
+
+
+class FilteredPageListView(FilterMixin, ListView):
+    """A list narrowed by a FilterSet and cut in pages; a page that is not there answers 404 with a message."""
+
+    paginate_by = PER_PAGE
+    page_error = ""
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.object_list = self.filterset.qs
+        response = self.render_to_response(self.get_context_data(filter=self.filterset))
+        if self.page_error:
+            response.status_code = 404
+        return response
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, self.page_error = paginate(self.request, queryset, per_page=page_size)
+        if page is None:
+            return paginator, None, [], False
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_error"] = self.page_error
+        context["page_numbers"] = page_numbers(context.get("page_obj"))
+        context["active_filters"] = active_filters(self.filterset)
+        return context
+
+
+class PaperListView(FilteredPageListView):
+    filterset_class = PaperFilter
+    template_name = "catalog/paper_list.html"
+
+    def get_queryset(self):
+        return paper_list_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facets"] = paper_facets(self.filterset)
+        context["sort_choices"] = SORT_CHOICES
+        context["current_sort"] = self.filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
+        return context
+
+
+class ResourceListView(FilteredPageListView):
+    """Resources grouped by section; the list is short, so it shows in one page."""
+
+    filterset_class = ResourceFilter
+    template_name = "catalog/resource_list.html"
+    paginate_by = None
+
+    def get_queryset(self):
+        return Resource.objects.select_related("section").prefetch_related("links", "tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        in_result = self.filterset.qs.order_by().values("pk")
+        tag_rows = (
+            TaggedResource.objects.filter(content_object__in=in_result)
+            .values_list("tag__slug", "tag__name")
+            .annotate(count=Count("content_object", distinct=True))
+            .order_by("-count", "tag__name")
+        )
+        selected = [(tag.slug, tag.name) for tag in self.filterset.form.cleaned_data.get("tag") or []]
+        context["tag_choices"] = choices(tag_rows, selected=selected)
+        return context

@@ -1,0 +1,31 @@
+"""Pages of 50 entries, the page number validated by a form: a bad or missing page is a message, not an error."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.template.defaultfilters import pluralize
+
+PER_PAGE = 50
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, required=False)
+
+
+def paginate(request, queryset, *, per_page=PER_PAGE):
+    """(paginator, page or None, message): the page is None and the message says why for a page that is not there."""
+    paginator = Paginator(queryset, per_page)
+    form = PageForm(request.GET)
+    if not form.is_valid():
+        return paginator, None, "The page number must be a whole number from 1."
+    number = form.cleaned_data["page"] or 1
+    if number > paginator.num_pages:
+        pages = f"{paginator.num_pages} page{pluralize(paginator.num_pages)}"
+        return paginator, None, f"There is no page {number}: this list has {pages}."
+    return paginator, paginator.page(number), ""
+
+
+def page_numbers(page):
+    """The page numbers to link around `page`, with the paginator's ellipsis for the gaps."""
+    if page is None:
+        return []
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

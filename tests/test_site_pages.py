@@ -1,0 +1,297 @@
+"""The public pages: what each shows, how the papers list filters and pages, and what the pages may not contain."""
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from catalog.bibtex import paper_bibtex
+from catalog.models import Paper, PaperLink, Resource, Section, Venue
+
+pytestmark = pytest.mark.django_db
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the tests look at: links, elements by id, inline code."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.links, self.ids, self.inline_scripts, self.handlers, self.styles = [], {}, 0, [], []
+        self.checked, self.h1 = [], 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and "href" in attributes:
+            self.links.append(attributes)
+        if "id" in attributes:
+            self.ids[attributes["id"]] = attributes
+        if tag == "script" and "src" not in attributes:
+            self.inline_scripts += 1
+        if tag == "input" and "checked" in attributes:
+            self.checked.append((attributes["name"], attributes["value"]))
+        if tag == "h1":
+            self.h1 += 1
+        self.handlers += [name for name in attributes if name.startswith("on")]
+        self.styles += [tag for name in attributes if name == "style"]
+
+    def hrefs(self):
+        return [link["href"] for link in self.links]
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def parsed(client, url, status=200):
+    return Page(page(client, url, status))
+
+
+def add_papers(count):
+    """`count` more papers, each with a code link and two tags, to check that query counts do not grow."""
+    section = Section.objects.get(slug="interpretable-analysis-of-llms")
+    venue = Venue.objects.get(name="ICLR")
+    papers = Paper.objects.bulk_create(
+        Paper(
+            section=section,
+            title=f"Synthetic paper {number}",
+            url=f"https://example.org/{number}",
+            venue=venue,
+            date=dt.date(2021, 1, 1) + dt.timedelta(days=number),
+            position=100_000 + number,
+        )
+        for number in range(count)
+    )
+    PaperLink.objects.bulk_create(
+        PaperLink(paper=paper, kind=PaperLink.Kind.CODE, label="Github", url=f"https://github.com/x/{paper.pk}")
+        for paper in papers
+    )
+    for paper in papers:
+        paper.tags.add("sae", f"synthetic-{paper.pk % 7}")
+
+
+LIST_URLS = [
+    "/",
+    "/papers/",
+    "/papers/?venue=ICLR&tag=sae&year=2024&has_code=true&sort=title",
+    "/papers/?page=2",
+    "/resources/",
+    "/resources/?tag=library",
+    "/venues/",
+    "/tags/",
+    "/sections/awesome-interpretability-papers/",
+]
+
+
+def test_list_pages_run_the_same_queries_whatever_the_catalog_size(seeded, client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, url
+        return len(captured)
+
+    small = {url: queries(url) for url in LIST_URLS}
+    add_papers(240)
+    large = {url: queries(url) for url in LIST_URLS}
+    assert large == small
+    with django_assert_num_queries(10):
+        client.get("/papers/")
+
+
+def test_the_papers_page_runs_a_pinned_number_of_queries(seeded, client, django_assert_num_queries):
+    add_papers(60)
+    with django_assert_num_queries(10):
+        client.get("/papers/")
+    with django_assert_num_queries(12):
+        client.get("/papers/?venue=ICLR&tag=sae")
+
+
+def test_paper_detail_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
+    paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    with django_assert_num_queries(6):
+        client.get(paper.get_absolute_url())
+
+
+def test_papers_list_pages_by_50_with_the_total(seeded, client):
+    total = Paper.objects.count()
+    html = page(client, "/papers/")
+    assert f"Papers 1–50 of {total}" in html
+    assert html.count('class="paper"') == 50
+    last = (total - 1) // 50 + 1
+    html = page(client, f"/papers/?page={last}")
+    assert html.count('class="paper"') == total - 50 * (last - 1)
+
+
+def test_pagination_links_keep_the_filters(seeded, client):
+    add_papers(60)
+    html = parsed(client, "/papers/?venue=ICLR&has_code=true")
+    pages = [href for href in html.hrefs() if "page=2" in href]
+    assert pages and all("venue=ICLR" in href and "has_code=true" in href for href in pages)
+    expected = Paper.objects.filter(venue__name="ICLR").with_code().count()
+    assert f"of {expected}" in page(client, f"/papers/{pages[0]}")
+
+
+@pytest.mark.parametrize("number", ["999999", "0", "abc"])
+def test_a_page_that_does_not_exist_says_so(seeded, client, number):
+    html = page(client, f"/papers/?venue=ICLR&page={number}", status=404)
+    assert "no page" in html or "whole number" in html
+    assert 'class="paper"' not in html
+    assert "Go to the first page" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("year=abc", "Enter a whole number"),
+        ("venue=NoSuchVenue", "NoSuchVenue is not one of the available choices"),
+        ("date_after=2024-13-45", "Enter a valid date"),
+        ("has_code=maybe", "Select a valid choice"),
+        ("sort=password", "Select a valid choice"),
+        ("tag=%00", "Null characters are not allowed"),
+        ("q=" + "x" * 10_000, "at most 200 characters"),
+    ],
+)
+def test_bad_filter_values_show_the_form_error_and_no_papers(seeded, client, query, message):
+    html = page(client, f"/papers/?{query}")
+    assert message in html
+    assert "No papers: check the filters" in html
+    assert 'class="paper"' not in html
+
+
+def test_the_filter_form_keeps_its_state_and_counts_each_choice(seeded, client):
+    html = parsed(client, "/papers/?venue=ICLR&venue=ICML&tag=sae&q=sparse&has_code=true")
+    assert ("venue", "ICLR") in html.checked and ("venue", "ICML") in html.checked and ("tag", "sae") in html.checked
+    assert html.ids["id_q"]["value"] == "sparse"
+    body = page(client, "/papers/?year=2023")
+    iclr_2023 = Paper.objects.filter(venue__name="ICLR", date__year=2023).count()
+    assert re.search(rf'>ICLR <span class="count">{iclr_2023}</span>', body)
+    assert '<option value="2023" selected>2023' in body
+
+
+def test_each_active_filter_can_be_removed_alone(seeded, client):
+    html = parsed(client, "/papers/?venue=ICLR&venue=ICML&year=2024")
+    remove_iclr = next(link for link in html.links if link.get("aria-label") == "Remove Venue: ICLR")
+    assert remove_iclr["href"] == "?venue=ICML&year=2024"
+
+
+def test_papers_list_links_its_feed_and_downloads_with_the_filters(seeded, client):
+    html = page(client, "/papers/?tag=sae&page=1")
+    feed = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', html)
+    assert feed and feed.group(1) == f"{reverse('catalog:paper-feed')}?tag=sae"
+    for name in ("papers-json", "papers-csv", "papers-bib"):
+        assert f'href="{reverse(f"catalog:{name}")}?tag=sae"' in html
+
+
+def test_home_shows_counts_newest_papers_sections_and_the_chart(seeded, client):
+    html = page(client, "/")
+    parsed_home = Page(html)
+    assert f"<strong>{Paper.objects.count()}</strong> papers" in html
+    assert f"<strong>{Resource.objects.count()}</strong> resources" in html
+    assert f"<strong>{Venue.objects.filter(papers__isnull=False).distinct().count()}</strong> venues" in html
+    newest = Paper.objects.order_by("-date", "position").first()
+    assert newest.get_absolute_url() in parsed_home.hrefs()
+    for section in Section.objects.filter(level__gte=1).exclude(papers=None, resources=None, children=None):
+        assert section.get_absolute_url() in parsed_home.hrefs()
+    assert '<svg viewBox="0 0 720 220" role="img" aria-labelledby="chart-title chart-desc"' in html
+    busiest = max(
+        {(p.date.year, p.date.month) for p in Paper.objects.all()},
+        key=lambda month: Paper.objects.filter(date__year=month[0], date__month=month[1]).count(),
+    )
+    assert f"{dt.date(*busiest, 1):%B %Y} with" in html
+
+
+def test_a_chart_bar_links_to_the_papers_of_its_month(seeded, client):
+    hrefs = parsed(client, "/").hrefs()
+    may = "/papers/?date_after=2024-05-01&date_before=2024-05-31"
+    assert may in hrefs
+    html = page(client, may)
+    assert f"{Paper.objects.filter(date__year=2024, date__month=5).count()} papers" in html
+
+
+def test_paper_detail_shows_every_fact_bibtex_and_related_papers(seeded, client):
+    paper = Paper.objects.filter(venue__isnull=False).exclude(star_repo="").filter(tags__isnull=False).first()
+    html = page(client, paper.get_absolute_url())
+    links = Page(html).hrefs()
+    assert paper.venue.get_absolute_url().replace("&", "&amp;") in html or paper.venue.get_absolute_url() in links
+    assert paper.section.get_absolute_url() in links
+    assert all(f"/papers/?tag={tag.slug}" in links for tag in paper.tags.all())
+    assert all(link.url in links for link in paper.links.all())
+    assert f"https://img.shields.io/github/stars/{paper.star_repo}" in html
+    assert paper_bibtex(paper).replace('"', "&quot;").replace("'", "&#x27;") in html
+    related = [href for href in links if re.fullmatch(r"/papers/\d+/", href) and href != paper.get_absolute_url()]
+    assert related
+    first = Paper.objects.get(pk=int(related[0].split("/")[2]))
+    assert set(first.tags.names()) & set(paper.tags.names()) or first.venue_id == paper.venue_id
+
+
+def test_no_star_badge_without_a_star_repo(seeded, client):
+    paper = Paper.objects.filter(star_repo="").first()
+    assert "img.shields.io" not in page(client, paper.get_absolute_url())
+
+
+def test_resources_are_grouped_by_section_and_filtered(seeded, client):
+    html = page(client, "/resources/")
+    sections = Section.objects.filter(resources__isnull=False).distinct()
+    positions = [html.index(f'id="group-{section.slug}"') for section in sections]
+    assert positions == sorted(positions)
+    lens = parsed(client, "/resources/?q=nnsight")
+    nnsight = Resource.objects.get(name="nnsight")
+    assert [href for href in lens.hrefs() if re.fullmatch(r"/resources/\d+/", href)] == [nnsight.get_absolute_url()]
+    library = Resource.objects.filter(tags__slug="library").count()
+    assert f"{library} resource" in page(client, "/resources/?tag=library")
+    assert "is not one of the available choices" in page(client, "/resources/?tag=no-such-tag")
+
+
+def test_venues_link_to_their_papers_with_counts(seeded, client):
+    html = page(client, "/venues/")
+    iclr = Venue.objects.get(name="ICLR")
+    assert f'<a href="/papers/?venue=ICLR">ICLR</a> <span class="count">{iclr.papers.count()} papers</span>' in html
+    assert f"of {iclr.papers.count()}" in page(client, iclr.get_absolute_url()) or (
+        f"{iclr.papers.count()} papers" in page(client, iclr.get_absolute_url())
+    )
+
+
+def test_tags_page_counts_papers_and_resources(seeded, client):
+    html = page(client, "/tags/")
+    sae = Paper.objects.filter(tags__slug="sae").count()
+    assert f'<a href="/papers/?tag=sae" aria-label="{sae} papers tagged sae">{sae}</a>' in html
+
+
+def test_section_page_lists_its_papers_and_those_of_its_subsections(seeded, client):
+    parent = Section.objects.get(slug="awesome-interpretability-papers")
+    html = page(client, parent.get_absolute_url())
+    total = Paper.objects.filter(section__parent=parent).count()
+    assert f"{total} papers, in the order of the list" in html
+    for child in parent.children.all():
+        assert child.get_absolute_url() in html
+
+
+PUBLIC_PAGES = ["/", "/papers/", "/papers/?tag=sae", "/resources/", "/venues/", "/tags/", "/about/"]
+
+
+def test_pages_have_no_inline_script_style_or_handlers(seeded, client):
+    urls = PUBLIC_PAGES + [Paper.objects.first().get_absolute_url(), Resource.objects.first().get_absolute_url()]
+    for url in urls:
+        html = parsed(client, url)
+        assert (html.inline_scripts, html.handlers, html.styles) == (0, [], []), url
+
+
+def test_links_that_leave_the_site_are_noopener_noreferrer(seeded, client):
+    paper = Paper.objects.exclude(star_repo="").first()
+    urls = PUBLIC_PAGES + [paper.get_absolute_url(), Resource.objects.first().get_absolute_url()]
+    for url in urls:
+        for link in parsed(client, url).links:
+            if link["href"].startswith("http"):
+                assert set(link.get("rel", "").split()) >= {"noopener", "noreferrer"}, (url, link["href"])
+
+
+def test_every_page_links_the_favicon_and_the_stylesheet(seeded, client):
+    html = page(client, "/about/")
+    assert re.search(r'<link rel="icon" href="/static/img/favicon.svg"', html)
+    assert client.get("/static/img/favicon.svg").status_code == 200
