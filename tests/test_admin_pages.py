@@ -159,6 +159,35 @@ def test_the_changelist_shows_has_code_and_tags(seeded, superuser_client):
     assert ", ".join(sorted(paper.tags.names())) in content
 
 
+def autocomplete(client, field, term):
+    query = {"term": term, "app_label": "catalog", "model_name": "paper", "field_name": field}
+    response = client.get("/admin/autocomplete/", query)
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_autocomplete_finds_venues_and_only_sections_of_papers(seeded, superuser_client):
+    venues = autocomplete(superuser_client, "venue", "iclr")
+    assert venues[:2] == ["ICLR", "ICLR Workshop"] and all("ICLR" in venue for venue in venues)
+    sections = autocomplete(superuser_client, "section", "Interpretab")
+    assert "Interpretable Analysis of LLMs" in sections
+    assert "Awesome Interpretability Tools" not in sections
+    assert set(sections) <= set(Section.objects.filter(kind="papers").values_list("title", flat=True))
+
+
+def test_venue_section_and_tag_lists_count_their_entries(seeded, superuser_client):
+    venues = superuser_client.get("/admin/catalog/venue/?o=-3").context["cl"].result_list
+    assert venues[0].paper_count == Paper.objects.filter(venue=venues[0]).count() == max(v.paper_count for v in venues)
+    sections = superuser_client.get("/admin/catalog/section/").context["cl"].result_list
+    for section in sections:
+        assert section.paper_count == section.papers.count()
+        assert section.resource_count == section.resources.count()
+    tags = superuser_client.get("/admin/taggit/tag/?q=sae").context["cl"].result_list
+    sae = next(tag for tag in tags if tag.name == "sae")
+    assert sae.paper_count == Paper.objects.filter(tags=sae).count() > 0
+    assert sae.resource_count == Resource.objects.filter(tags=sae).count()
+
+
 def add_papers(count):
     section = Section.objects.get(title="Interpretable Analysis of LLMs")
     venue = Venue.objects.get(name="arXiv")

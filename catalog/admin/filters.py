@@ -51,3 +51,11 @@ class TagFilter(admin.SimpleListFilter):
         if self.value() is None:
             return queryset
         return queryset.filter(tags__slug=self.value())
+
+
+class VenueKindFilter(admin.ChoicesFieldListFilter):
+    """The kind of the entry's venue, titled so it is not mistaken for a kind of the entry."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "venue kind"

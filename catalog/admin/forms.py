@@ -29,6 +29,7 @@ class PaperAdminForm(forms.ModelForm):
     class Meta:
         model = Paper
         fields = ["title", "url", "venue", "date", "section", "star_repo", "tags", "position", "position_pinned"]
+        labels = {"url": "URL"}
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.PAPERS, "papers")
@@ -65,6 +66,7 @@ class ResourceAdminForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["name", "url", "description", "section", "star_repo", "tags", "position"]
+        labels = {"url": "URL"}
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.RESOURCES, "resources")

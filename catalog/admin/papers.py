@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
 from catalog.admin import actions
-from catalog.admin.filters import HasCodeFilter, TagFilter, YearFilter
+from catalog.admin.filters import HasCodeFilter, TagFilter, VenueKindFilter, YearFilter
 from catalog.admin.forms import PaperAdminForm
 from catalog.models import Paper, PaperLink
 
@@ -20,7 +20,7 @@ class PaperAdmin(actions.ActionFormErrorsMixin, admin.ModelAdmin):
     list_filter = [
         ("section", admin.RelatedOnlyFieldListFilter),
         "venue",
-        "venue__kind",
+        ("venue__kind", VenueKindFilter),
         YearFilter,
         HasCodeFilter,
         TagFilter,

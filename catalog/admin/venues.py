@@ -10,6 +10,7 @@ class VenueAdmin(admin.ModelAdmin):
     list_editable = ["kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    ordering = ["name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(paper_count=Count("papers"))

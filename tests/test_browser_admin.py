@@ -1,0 +1,97 @@
+"""A maintainer's week in a real browser: sign in, add a paper, review the README diff, publish it."""
+
+import difflib
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from catalog.models import Paper
+from tests.admin_support import PASSWORD, make_user
+from tests.browser import ConsoleErrors, screenshot
+
+FIXTURES = Path(django_settings.BASE_DIR) / "fixtures"
+TITLE = "Scaling and Evaluating Sparse Autoencoders"
+URL = "https://arxiv.org/abs/2406.04093"
+CODE_LINKS = [
+    ("Github", "https://github.com/openai/sparse_autoencoder"),
+    ("Code", "https://example.org/sae-training-code"),
+]
+
+
+@pytest.fixture
+def published_readme(settings, tmp_path):
+    settings.CATALOG_README_PATH = tmp_path / "README.md"
+    settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
+    settings.CATALOG_README_PATH.write_bytes((FIXTURES / "README.md").read_bytes())
+    settings.CATALOG_FIXTURE_PATH.write_bytes((FIXTURES / "catalog.json").read_bytes())
+    return settings.CATALOG_README_PATH
+
+
+def choose_in_autocomplete(page, field, text):
+    page.click(f"[aria-labelledby=select2-id_{field}-container]")
+    page.fill(".select2-container--open .select2-search__field", text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_add_a_paper_review_the_diff_and_publish(seeded, published_readme, browser_page):
+    page = browser_page
+    console_errors = ConsoleErrors()
+    console_errors.watch(page)
+    failed_requests = []
+    page.on("response", lambda r: r.status >= 400 and "favicon" not in r.url and failed_requests.append(r.url))
+    make_user("maintainer", superuser=True)
+    original = published_readme.read_text(encoding="utf-8")
+
+    page.goto("/admin/")
+    page.fill("#id_username", "maintainer")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#readme-module")
+
+    page.goto("/admin/catalog/paper/add/")
+    page.fill("#id_title", TITLE)
+    page.fill("#id_url", URL)
+    choose_in_autocomplete(page, "venue", "arXiv")
+    page.fill("#id_date", "2024-06-06")
+    choose_in_autocomplete(page, "section", "SAE, Dictionary Learning")
+    page.fill("#id_tags", "sae")
+    for index, (label, url) in enumerate(CODE_LINKS):
+        page.click("#links-group .add-row a")
+        page.select_option(f"#id_links-{index}-kind", "code")
+        page.fill(f"#id_links-{index}-position", str(index))
+        page.fill(f"#id_links-{index}-label", label)
+        page.fill(f"#id_links-{index}-url", url)
+    page.click("input[name=_save]")
+
+    page.wait_for_selector(".messagelist .success")
+    page.fill("#searchbar", "Evaluating Sparse Autoencoders")
+    page.press("#searchbar", "Enter")
+    page.wait_for_url("**/admin/catalog/paper/?q=*")
+    row = page.locator("#result_list tbody tr", has_text=TITLE)
+    assert row.count() == 1
+    assert "sae" in row.locator("td.field-tag_list").inner_text()
+    assert row.locator("td.field-has_code img").get_attribute("alt") == "True"
+    screenshot(page, "admin-paper-changelist")
+
+    page.goto("/admin/")
+    page.click("#readme-module a")
+    page.wait_for_selector(".readme-diff")
+    assert page.locator("[data-testid=lines-added]").inner_text() == "1 line added"
+    assert page.locator("[data-testid=lines-removed]").inner_text() == "0 lines removed"
+    added = page.locator(".readme-diff code.added").all_inner_texts()
+    assert len(added) == 1 and TITLE in added[0]
+    assert all(url in added[0] for _, url in CODE_LINKS)
+    screenshot(page, "admin-readme-diff")
+
+    page.click("input[name=publish]")
+    page.wait_for_selector(".messagelist .success")
+    assert "Nothing to publish" in page.locator("#content-main").inner_text()
+    published = published_readme.read_text(encoding="utf-8")
+    changes = [
+        line for line in difflib.ndiff(original.split("\n"), published.split("\n")) if line.startswith(("+ ", "- "))
+    ]
+    assert len(changes) == 1 and changes[0].startswith("+ ") and TITLE in changes[0]
+    assert Paper.objects.get(title=TITLE).links.count() == 2
+    assert [error for error in console_errors if not error.startswith("Failed to load resource")] == []
+    assert failed_requests == []
