@@ -8,6 +8,8 @@ from catalog.identity import paper_identity
 from catalog.models import Paper, Resource, SectionKind
 from catalog.services.duplicates import duplicate_papers
 
+WIDE_TEXT_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
+
 
 def check_section_kind(section, kind, entries):
     if section is not None and section.kind != kind:
@@ -30,6 +32,7 @@ class PaperAdminForm(forms.ModelForm):
         model = Paper
         fields = ["title", "url", "venue", "date", "section", "star_repo", "tags", "position", "position_pinned"]
         labels = {"url": "URL"}
+        widgets = {"title": WIDE_TEXT_INPUT}
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.PAPERS, "papers")
@@ -67,6 +70,7 @@ class ResourceAdminForm(forms.ModelForm):
         model = Resource
         fields = ["name", "url", "description", "section", "star_repo", "tags", "position"]
         labels = {"url": "URL"}
+        widgets = {"name": WIDE_TEXT_INPUT, "description": WIDE_TEXT_INPUT}
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.RESOURCES, "resources")
