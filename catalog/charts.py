@@ -74,10 +74,10 @@ def month_has_room(bar):
 
 
 def nice_ceiling(value):
-    """The smallest of 1, 2, 5, 10, 20, 50, ... that is at least `value`."""
+    """The smallest of 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, ... that is at least `value`."""
     step = 1
     while True:
-        for factor in (1, 2, 5):
+        for factor in (1, 2, 3, 4, 5, 6, 8):
             if step * factor >= value:
                 return step * factor
         step *= 10

@@ -90,8 +90,10 @@ class PaperListView(FilteredPageListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["facets"] = paper_facets(self.filterset)
-        context["sort_choices"] = SORT_CHOICES
-        context["current_sort"] = self.filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
+        # The default order submits an empty value, which the form leaves out of the URL.
+        context["sort_choices"] = [("" if value == DEFAULT_SORT else value, label) for value, label in SORT_CHOICES]
+        sort = self.filterset.form.cleaned_data.get("sort")
+        context["current_sort"] = "" if sort == DEFAULT_SORT else sort
         return context
 
 

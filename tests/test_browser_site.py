@@ -1,0 +1,109 @@
+"""The public site in Chromium: find papers with the form, open one, and read it on a phone."""
+
+import re
+from io import StringIO
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from catalog.models import Paper
+from tests.browser import PHONE, ConsoleErrors, screenshot
+from tests.conftest import SEED_README
+
+
+@pytest.fixture
+def live_catalog(transactional_db):
+    call_command("import_readme", str(SEED_README), stdout=StringIO(), stderr=StringIO())
+
+
+@pytest.fixture
+def page(browser_page, live_server):
+    """A desktop page that never leaves the live server: outside requests (badges) are answered empty."""
+
+    def local_only(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            route.fulfill(status=204, body="")
+
+    browser_page.route("**/*", local_only)
+    browser_page.console_errors = ConsoleErrors()
+    browser_page.console_errors.watch(browser_page)
+    return browser_page
+
+
+def has_horizontal_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def test_find_papers_by_venue_and_tag_then_open_one(live_catalog, page):
+    page.goto("/")
+    assert page.locator("h1").count() == 1
+    assert page.get_by_role("img", name="Papers per month").is_visible()
+    screenshot(page, "site-home-desktop")
+
+    page.get_by_role("link", name="papers", exact=False).first.click()
+    page.wait_for_url("**/papers/")
+    page.get_by_role("group", name="Venue").get_by_role("checkbox", name=re.compile(r"^ICLR \d+$")).check()
+    page.get_by_role("group", name="Tags").get_by_role("checkbox", name=re.compile(r"^sae \d+$")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/papers/?*")
+
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"venue": ["ICLR"], "tag": ["sae"]}
+    expected = Paper.objects.filter(venue__name="ICLR", tags__slug="sae").count()
+    assert expected > 0
+    assert page.locator("ol.paper-list > li").count() == expected
+    assert page.get_by_role("heading", level=2, name=f"{expected} paper").is_visible()
+    assert page.get_by_role("link", name="Remove Venue: ICLR").is_visible()
+    screenshot(page, "site-papers-filtered-desktop")
+
+    first = page.locator("ol.paper-list h3 a").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url("**/papers/*/")
+    assert page.get_by_role("heading", level=1).inner_text() == title
+    assert page.get_by_role("heading", name="BibTeX").is_visible()
+    screenshot(page, "site-paper-detail-desktop")
+    assert page.console_errors == []
+
+
+def test_copy_button_copies_the_bibtex(live_catalog, page):
+    from playwright.sync_api import expect
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    page.goto(paper.get_absolute_url())
+    page.get_by_role("button", name="Copy BibTeX").click()
+    expect(page.get_by_role("status")).to_have_text("Copied to the clipboard.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == page.locator("#bibtex").inner_text().strip()
+    assert page.console_errors == []
+
+
+def test_empty_fields_stay_out_of_the_shared_link(live_catalog, page):
+    page.goto("/papers/")
+    page.get_by_label("Search papers").fill("circuit")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url("**/papers/?*")
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["circuit"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [("home", "/"), ("papers-filtered", "/papers/?venue=ICLR&tag=sae"), ("paper-detail", None)],
+)
+def test_pages_fit_a_phone(live_catalog, page, name, path):
+    page.set_viewport_size(PHONE)
+    path = path or Paper.objects.exclude(star_repo="").filter(tags__isnull=False).first().get_absolute_url()
+    page.goto(path)
+    assert not has_horizontal_scroll(page)
+    assert page.get_by_role("heading", level=1).is_visible()
+    if name == "papers-filtered":
+        assert page.get_by_role("link", name="Remove Venue: ICLR").is_visible()
+        page.get_by_text("Filters", exact=False).first.click()
+        assert page.get_by_role("group", name="Venue").is_visible()
+        page.get_by_text("Filters", exact=False).first.click()
+    screenshot(page, f"site-{name}-phone")
+    assert page.console_errors == []
