@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 
 from catalog.models import Paper, Resource, Section
 
@@ -26,6 +27,28 @@ def test_every_page_answers_with_one_h1(seeded, client):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.content.decode().count("<h1") == 1, url
+
+
+HTML_PAGES = {"home", "paper-list", "paper-detail", "resource-list", "resource-detail", "section-detail"}
+HTML_PAGES |= {"venue-list", "tag-list", "about"}
+
+
+@pytest.mark.django_db
+def test_every_named_public_url_answers(seeded, client):
+    from catalog import urls
+
+    kwargs = {
+        "paper-detail": {"pk": Paper.objects.first().pk},
+        "resource-detail": {"pk": Resource.objects.first().pk},
+        "section-detail": {"slug": Section.objects.filter(level__gte=1).first().slug},
+    }
+    names = {pattern.name for pattern in urls.urlpatterns}
+    assert names >= HTML_PAGES
+    for name in names:
+        response = client.get(reverse(f"catalog:{name}", kwargs=kwargs.get(name)))
+        assert response.status_code == 200, name
+        if name in HTML_PAGES:
+            assert response.content.decode().count("<h1") == 1, name
 
 
 @pytest.mark.django_db
