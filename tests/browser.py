@@ -55,7 +55,7 @@ class ConsoleErrors(list):
     def watch(self, page):
         page.on("console", lambda message: message.type == "error" and self.append(message.text))
         page.on("pageerror", lambda error: self.append(str(error)))
-        return page
+        return self
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.models import Paper
-from tests.browser import PHONE, ConsoleErrors, screenshot
+from tests.browser import PHONE, screenshot
 from tests.conftest import SEED_README
 
 
@@ -28,8 +28,6 @@ def page(browser_page, live_server):
             route.fulfill(status=204, body="")
 
     browser_page.route("**/*", local_only)
-    browser_page.console_errors = ConsoleErrors()
-    browser_page.console_errors.watch(browser_page)
     return browser_page
 
 
