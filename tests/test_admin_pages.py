@@ -4,6 +4,9 @@ import datetime as dt
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from catalog.admin.papers import PaperAdmin
@@ -225,3 +228,95 @@ def test_the_paper_changelist_runs_a_fixed_number_of_queries(
         with django_assert_num_queries(PAPER_CHANGELIST_QUERIES):
             cl = changelist(superuser_client)
         assert len(cl.result_list) == min(per_page, Paper.objects.count())
+
+
+def result_pks(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return set(response.context["cl"].queryset.values_list("pk", flat=True))
+
+
+def test_resource_section_venue_and_tag_filters_and_search(seeded, superuser_client):
+    tools = Section.objects.get(title="Awesome Interpretability Tools")
+    library = Tag.objects.get(name="library")
+    cases = {
+        f"/admin/catalog/resource/?section__id__exact={tools.pk}": Resource.objects.filter(section=tools),
+        "/admin/catalog/resource/?tag=library": Resource.objects.filter(tags=library),
+        "/admin/catalog/resource/?q=transformerlens": Resource.objects.filter(
+            Q(name__icontains="transformerlens")
+            | Q(url__icontains="transformerlens")
+            | Q(description__icontains="transformerlens")
+            | Q(links__url__icontains="transformerlens")
+        ),
+        "/admin/catalog/section/?kind__exact=resources": Section.objects.filter(kind="resources"),
+        "/admin/catalog/section/?level__exact=2": Section.objects.filter(level=2),
+        "/admin/catalog/section/?q=SAE": Section.objects.filter(title__icontains="SAE"),
+        "/admin/catalog/venue/?kind__exact=workshop": Venue.objects.filter(kind=VenueKind.WORKSHOP),
+        "/admin/catalog/venue/?q=nlp": Venue.objects.filter(name__icontains="nlp"),
+        "/admin/taggit/tag/?q=ste": Tag.objects.filter(name__icontains="ste"),
+    }
+    for url, expected in cases.items():
+        found = result_pks(superuser_client, url)
+        assert found == pks(expected), url
+        assert found, url
+
+
+def test_adding_a_venue_a_section_and_a_resource(seeded, superuser_client, export):
+    response = superuser_client.post("/admin/catalog/venue/add/", {"name": "COLM", "kind": "conference"})
+    assert response.status_code == 302 and Venue.objects.filter(name="COLM").exists()
+    response = superuser_client.post("/admin/catalog/venue/add/", {"name": "colm", "kind": "conference"})
+    assert response.status_code == 200 and Venue.objects.filter(name__iexact="colm").count() == 1
+
+    parent = Section.objects.get(title="Other Awesome Interpretability Resources")
+    section_data = {
+        "title": "Datasets",
+        "slug": "",
+        "level": "2",
+        "parent": parent.pk,
+        "position": "",
+        "kind": "resources",
+        "blank_lines_after_heading": "1",
+        "blank_lines_after": "1",
+        "text_blocks-TOTAL_FORMS": "0",
+        "text_blocks-INITIAL_FORMS": "0",
+    }
+    assert superuser_client.post("/admin/catalog/section/add/", section_data).status_code == 302
+    datasets = Section.objects.get(title="Datasets")
+    resource_data = {
+        "name": "A Dataset",
+        "url": "https://example.org/dataset",
+        "description": "Activations to study.",
+        "section": datasets.pk,
+        "star_repo": "owner/dataset",
+        "tags": "dataset",
+        "position": "",
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+    }
+    assert superuser_client.post("/admin/catalog/resource/add/", resource_data).status_code == 302
+    text = export()
+    assert text.index("## Datasets") < text.index("[**A Dataset**](https://example.org/dataset): Activations to study.")
+
+    resource_data.update(name="Bad repo", star_repo="owner/name/extra")
+    response = superuser_client.post("/admin/catalog/resource/add/", resource_data)
+    assert "Enter a GitHub repository as owner/name" in response.content.decode()
+    assert not Resource.objects.filter(name="Bad repo").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "model"),
+    [("/admin/catalog/resource/", Resource), ("/admin/catalog/section/", Section), ("/admin/taggit/tag/", Tag)],
+)
+def test_other_changelists_run_a_fixed_number_of_queries(seeded, superuser_client, url, model):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert superuser_client.get(url).status_code == 200
+        return len(queries)
+
+    before = count_queries()
+    section = Section.objects.get(title="Awesome Interpretability Tools")
+    for number in range(30):
+        resource = Resource.objects.create(name=f"Tool {number}", url=f"https://example.org/{number}", section=section)
+        resource.tags.add(f"tag-{number}", "tool")
+        Section.objects.create(title=f"Extra section {number}", level=1, kind="text")
+    assert count_queries() == before
