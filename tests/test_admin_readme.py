@@ -81,7 +81,7 @@ def test_publishing_writes_the_export_and_the_fixture(seeded, files, client, exp
     fingerprint = client.get("/admin/readme/").context["preview"].fingerprint
     response = client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
     assert response.redirect_chain == [("/admin/readme/", 302)]
-    assert message_texts(response) == ["Published the README: 1 lines added, 1 removed; fixture regenerated."]
+    assert message_texts(response) == ["Published the README: 1 line added, 1 removed; fixture regenerated."]
     assert files.CATALOG_README_PATH.read_text(encoding="utf-8") == export()
     assert files.CATALOG_FIXTURE_PATH.read_text(encoding="utf-8") == catalog_fixture()[0]
     assert "Nothing to publish" in response.content.decode()

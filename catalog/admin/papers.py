@@ -59,12 +59,12 @@ class PaperAdmin(actions.ActionFormErrorsMixin, admin.ModelAdmin):
         return ", ".join(sorted(tag.name for tag in paper.tags.all()))
 
     def save_model(self, request, obj, form, change):
-        if change and self._replace_by_date(obj, form):
+        if change and self._needs_new_place(obj, form):
             obj.position = None
         super().save_model(request, obj, form, change)
 
     @staticmethod
-    def _replace_by_date(paper, form):
+    def _needs_new_place(paper, form):
         """A new section, or a new date when the position is not pinned, gives a new place, unless set by hand."""
         if "position" in form.changed_data:
             return False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
@@ -59,5 +60,7 @@ def _publish(request):
     else:
         diff = written.diff
         messages.success(
-            request, f"Published the README: {diff.added} lines added, {diff.removed} removed; fixture regenerated."
+            request,
+            f"Published the README: {diff.added} line{pluralize(diff.added)} added, {diff.removed} removed; "
+            "fixture regenerated.",
         )
