@@ -197,3 +197,16 @@ def test_a_resource_moved_to_another_section_goes_last_there(seeded, maintainer,
     assert maintainer.post(f"/admin/catalog/resource/{resource.pk}/change/", data).status_code == 302
     last = Resource.objects.filter(section=target).order_by("position").last()
     assert last.pk == resource.pk
+
+
+def test_a_paper_moved_to_another_section_in_the_form_goes_to_its_date_place_there(seeded, maintainer, export):
+    paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    target = Section.objects.get(title="SAE, Dictionary Learning and Superposition")
+    data = paper_form_data(paper, section=target.pk, position_pinned="on")
+    assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
+    order = list(Paper.objects.filter(section=target).order_by("position"))
+    index = [other.pk for other in order].index(paper.pk)
+    first_older = next(other for other in order if other.pk != paper.pk and other.date <= paper.date)
+    assert order[index + 1] == first_older
+    sae = export().split("SAE, Dictionary Learning and Superposition", 1)[1].split("\n#", 1)[0]
+    assert "Interpretability in the Wild" in sae
