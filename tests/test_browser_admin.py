@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 
 from catalog.models import Paper
 from tests.admin_support import PASSWORD, make_user
-from tests.browser import ConsoleErrors, screenshot
+from tests.browser import screenshot
 
 FIXTURES = Path(django_settings.BASE_DIR) / "fixtures"
 TITLE = "Scaling and Evaluating Sparse Autoencoders"
@@ -36,8 +36,6 @@ def choose_in_autocomplete(page, field, text):
 
 def test_add_a_paper_review_the_diff_and_publish(seeded, published_readme, browser_page):
     page = browser_page
-    console_errors = ConsoleErrors()
-    console_errors.watch(page)
     failed_requests = []
     page.on("response", lambda r: r.status >= 400 and "favicon" not in r.url and failed_requests.append(r.url))
     make_user("maintainer", superuser=True)
@@ -93,5 +91,5 @@ def test_add_a_paper_review_the_diff_and_publish(seeded, published_readme, brows
     ]
     assert len(changes) == 1 and changes[0].startswith("+ ") and TITLE in changes[0]
     assert Paper.objects.get(title=TITLE).links.count() == 2
-    assert [error for error in console_errors if not error.startswith("Failed to load resource")] == []
+    assert [error for error in page.console_errors if not error.startswith("Failed to load resource")] == []
     assert failed_requests == []
