@@ -109,6 +109,7 @@ class Section(models.Model):
             self.slug = self._unique_slug()
         if self.position is None:
             self.position = positions.place_section(self)
+            self._take_over_document_end()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -116,6 +117,13 @@ class Section(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def _take_over_document_end(self):
+        """A section placed last ends the README as the previous last one did (e.g. without a final newline)."""
+        previous = Section.objects.exclude(pk=self.pk).order_by("-position", "-id").first()
+        if previous and previous.position < self.position and previous.blank_lines_after == 0:
+            Section.objects.filter(pk=previous.pk).update(blank_lines_after=1)
+            self.blank_lines_after = 0
 
     def _unique_slug(self):
         base = slugify(self.title)[:200] or "introduction"

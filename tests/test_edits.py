@@ -192,6 +192,14 @@ def test_new_section_gets_a_table_head_and_goes_last_under_its_parent(seeded, ex
     assert lines[index - 3].startswith("| ![GitHub Repo stars](https://img.shields.io/github/stars/arjunkaruvally")
 
 
+def test_a_section_added_at_the_end_keeps_the_file_ending(seeded, export):
+    before = export()
+    section = Section.objects.create(title="Datasets", level=1, kind="resources")
+    Resource.objects.create(section=section, name="Tracr", url="https://example.org/tracr")
+    after = export()
+    assert after == before + "\n\n# Datasets\n\n- [**Tracr**](https://example.org/tracr)"
+
+
 def test_new_resource_goes_after_the_last_resource_of_its_section(seeded, export):
     section = Section.objects.get(title="Awesome Interpretability Forums")
     before = export()

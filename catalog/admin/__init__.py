@@ -6,5 +6,8 @@ from catalog.admin import papers, resources, sections, tags, venues
 
 # The changelists need the width: the catalog has few models, all linked from the index page.
 admin.site.enable_nav_sidebar = False
+admin.site.site_header = "Awesome Interpretability catalog"
+admin.site.site_title = "Catalog admin"
+admin.site.index_title = "Papers, resources and the README"
 
 __all__ = ["papers", "resources", "sections", "tags", "venues"]
