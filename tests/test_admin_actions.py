@@ -176,3 +176,15 @@ def test_moving_a_top_section_down_carries_its_subsections(seeded, maintainer, e
     following = top[top.index(with_children) + 1]
     assert after.index(f"# {following.title}\n") < after.index(f"# {with_children.title}\n")
     assert after.index(f"# {with_children.title}\n") < after.index(f"# {subsection.title}\n")
+
+
+def test_moving_papers_with_blog_links_to_a_table_without_a_blog_column_moves_nothing(seeded, maintainer, export):
+    with_blog = Paper.objects.filter(links__kind="blog").first()
+    without_blog = Paper.objects.exclude(links__kind="blog").exclude(section__title="Survey Papers").first()
+    survey = Section.objects.get(title="Survey Papers")
+    before = export()
+    messages = run_action(maintainer, "paper", "move_to_section", [without_blog, with_blog], section=survey.pk)
+    assert len(messages) == 1 and messages[0].startswith("Nothing was moved:")
+    assert "its table has no Blog column" in messages[0]
+    assert export() == before
+    assert not LogEntry.objects.exists()

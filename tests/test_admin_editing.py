@@ -210,3 +210,78 @@ def test_a_paper_moved_to_another_section_in_the_form_goes_to_its_date_place_the
     assert order[index + 1] == first_older
     sae = export().split("SAE, Dictionary Learning and Superposition", 1)[1].split("\n#", 1)[0]
     assert "Interpretability in the Wild" in sae
+
+
+def with_new_link(data, kind, url, *, position=None):
+    """`data` of a paper form with one more link in its inline."""
+    index = int(data["links-TOTAL_FORMS"])
+    data = {**data, "links-TOTAL_FORMS": str(index + 1)}
+    data.update({f"links-{index}-kind": kind, f"links-{index}-label": kind.title(), f"links-{index}-url": url})
+    data[f"links-{index}-position"] = "0" if position is None else str(position)
+    return data
+
+
+def non_field_errors(response):
+    assert response.status_code == 200
+    return list(response.context["adminform"].form.non_field_errors())
+
+
+def test_a_blog_link_in_a_table_without_a_blog_column_is_refused_and_nothing_is_saved(seeded, maintainer, export):
+    paper = Paper.objects.filter(section__title="Survey Papers").first()
+    before = export()
+    data = with_new_link(paper_form_data(paper, title="Renamed"), "blog", "https://example.org/blog")
+    response = maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data)
+    errors = non_field_errors(response)
+    assert len(errors) == 1 and "its table has no Blog column" in errors[0]
+    assert "https://example.org/blog" in response.content.decode()
+    assert not paper.links.filter(kind="blog").exists()
+    assert Paper.objects.get(pk=paper.pk).title == paper.title
+    assert export() == before
+    assert not LogEntry.objects.exists()
+
+
+def test_a_new_paper_with_a_blog_link_in_a_table_without_a_blog_column_is_refused(seeded, maintainer):
+    data = new_paper_data(section=Section.objects.get(title="Position Papers").pk)
+    data = with_new_link(data, "blog", "https://example.org/blog")
+    response = maintainer.post("/admin/catalog/paper/add/", data)
+    assert "its table has no Blog column" in non_field_errors(response)[0]
+    assert not Paper.objects.filter(title="A New Paper").exists()
+    data["links-0-kind"] = "code"
+    assert maintainer.post("/admin/catalog/paper/add/", data).status_code == 302
+
+
+def test_a_paper_with_blog_links_cannot_move_by_its_form_to_a_table_without_a_blog_column(seeded, maintainer, export):
+    paper = Paper.objects.filter(links__kind="blog").first()
+    before = export()
+    survey = Section.objects.get(title="Survey Papers")
+    response = maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", paper_form_data(paper, section=survey.pk))
+    assert "its table has no Blog column" in non_field_errors(response)[0]
+    assert Paper.objects.get(pk=paper.pk).section_id == paper.section_id
+    assert export() == before
+
+
+def test_a_table_head_cannot_lose_its_blog_column_while_papers_have_blog_links(seeded, maintainer, export):
+    section = Section.objects.get(title="Interpretable Analysis of LLMs")
+    head = section.text_blocks.get(text__startswith="|  Title")
+    before = export()
+    data = {
+        "title": section.title,
+        "slug": section.slug,
+        "level": section.level,
+        "parent": section.parent_id,
+        "position": section.position,
+        "kind": section.kind,
+        "blank_lines_after_heading": section.blank_lines_after_heading,
+        "blank_lines_after": section.blank_lines_after,
+        **inline_management("text_blocks", total=1, initial=1),
+        "text_blocks-0-id": head.pk,
+        "text_blocks-0-section": section.pk,
+        "text_blocks-0-position": head.position,
+        "text_blocks-0-text": "| Title | Venue | Date | Code |\n|:--|:--:|:--:|:--:|",
+    }
+    response = maintainer.post(f"/admin/catalog/section/{section.pk}/change/", data)
+    assert "its table has no Blog column" in non_field_errors(response)[0]
+    assert export() == before
+    data.update({"title": "Analysis of LLMs", "text_blocks-0-text": head.text})
+    assert maintainer.post(f"/admin/catalog/section/{section.pk}/change/", data).status_code == 302
+    assert Section.objects.get(pk=section.pk).title == "Analysis of LLMs"

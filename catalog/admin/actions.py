@@ -5,11 +5,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from taggit.models import Tag
 
 from catalog.models import Section, SectionKind, Venue
 from catalog.services import ordering
+from catalog.services.publish import Unexportable, check_exportable
 
 
 class ResourceActionForm(ActionForm):
@@ -94,16 +96,28 @@ def remove_tag(modeladmin, request, queryset):
 
 @admin.action(description="Move the selected %(verbose_name_plural)s to the section")
 def move_to_section(modeladmin, request, queryset):
-    """Each entry goes where a new entry of that section would go (papers: by date)."""
+    """Each entry goes where a new entry of that section would go (papers: by date).
+
+    Nothing moves if the section could then not be written into the README (e.g. blog links in a table without
+    a Blog column).
+    """
     section = _chosen(modeladmin, request, "section")
     if section is None:
         return
     count = 0
-    for obj in queryset.exclude(section=section):
-        obj.section, obj.position = section, None
-        obj.save()
-        modeladmin.log_change(request, obj, f"Moved to the section “{section}”.")
-        count += 1
+    try:
+        with transaction.atomic():
+            for obj in queryset.exclude(section=section):
+                obj.section, obj.position = section, None
+                obj.save()
+                modeladmin.log_change(request, obj, f"Moved to the section “{section}”.")
+                count += 1
+            check_exportable(section_ids={section.pk})
+    except Unexportable as error:
+        modeladmin.message_user(
+            request, f"Nothing was moved: the README could not be written with the move: {error}.", messages.ERROR
+        )
+        return
     _report(modeladmin, request, count, f"moved to “{section}”")
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
 from catalog.admin import actions
+from catalog.admin.exportable import ExportableChangesMixin
 from catalog.admin.filters import HasCodeFilter, TagFilter, VenueKindFilter, YearFilter
 from catalog.admin.forms import PaperAdminForm
 from catalog.models import Paper, PaperLink
@@ -14,7 +15,7 @@ class PaperLinkInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(actions.ActionFormErrorsMixin, admin.ModelAdmin):
+class PaperAdmin(ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
     form = PaperAdminForm
     list_display = ["title", "venue", "iso_date", "section", "has_code", "tag_list"]
     list_filter = [
@@ -57,6 +58,9 @@ class PaperAdmin(actions.ActionFormErrorsMixin, admin.ModelAdmin):
     @admin.display(description="tags")
     def tag_list(self, paper):
         return ", ".join(sorted(tag.name for tag in paper.tags.all()))
+
+    def touched_section_ids(self, paper):
+        return {paper.section_id}
 
     def save_model(self, request, obj, form, change):
         if change and self._needs_new_place(obj, form):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from catalog.admin import actions
+from catalog.admin.exportable import ExportableChangesMixin
 from catalog.models import Section, SectionKind, TextBlock
 
 AUTOCOMPLETE_KINDS = {"paper": SectionKind.PAPERS, "resource": SectionKind.RESOURCES}
@@ -13,7 +14,7 @@ class TextBlockInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ExportableChangesMixin, admin.ModelAdmin):
     list_display = ["indented_title", "kind", "level", "parent", "paper_count", "resource_count"]
     list_filter = ["kind", "level"]
     list_select_related = ["parent"]
@@ -33,6 +34,9 @@ class SectionAdmin(admin.ModelAdmin):
                 resource_count=Count("resources", distinct=True),
             )
         )
+
+    def touched_section_ids(self, section):
+        return {section.pk}
 
     def get_search_results(self, request, queryset, search_term):
         """Autocomplete for a paper's or a resource's section offers only sections of that kind."""

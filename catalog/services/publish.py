@@ -6,13 +6,33 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from catalog import readme
+from catalog.models import Section
 from catalog.services.files import write_atomically
 from catalog.services.fixtures import catalog_fixture
-from catalog.services.readme import ReadmeDiff, export_readme, readme_diff
+from catalog.services.readme import ReadmeDiff, build_document, export_readme, readme_diff
 
 
 class ReviewOutdated(Exception):
     """The README on disk or the catalog changed after the diff was reviewed."""
+
+
+class Unexportable(Exception):
+    """A section of the catalog cannot be written into the README as it is now."""
+
+
+def check_exportable(*, section_ids) -> None:
+    """Raise Unexportable, with the reason, if one of the sections `section_ids` cannot be written now.
+
+    Only these sections are checked, so one entry that cannot be written does not block edits elsewhere.
+    """
+    ids = Section.objects.order_by("position", "id").values_list("pk", flat=True)
+    for pk, section in zip(ids, build_document().sections, strict=True):
+        if pk in section_ids:
+            try:
+                readme.render_section(section)
+            except readme.RenderError as error:
+                raise Unexportable(str(error)) from None
 
 
 @dataclass
