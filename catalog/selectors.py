@@ -3,6 +3,7 @@
 Each function runs a fixed number of queries, whatever the size of the catalog.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -14,6 +15,15 @@ from catalog.models import Paper, PaperLink, Resource, Section, TaggedPaper, Tag
 
 PAPER_LIST_RELATED = ("venue", "section")
 PAPER_LIST_PREFETCH = ("tags", "links")
+SECTION_FACET_FIELDS = (
+    "section__slug",
+    "section__title",
+    "section__position",
+    "section__parent__slug",
+    "section__parent__title",
+    "section__parent__position",
+)
+SUBSECTION_INDENT = "\u00a0" * 3
 
 
 def paper_list_queryset():
@@ -120,10 +130,7 @@ def paper_facets(filterset):
         .order_by("-count", "tag__name")
     )
     section_rows = (
-        base("section")
-        .values_list("section__slug", "section__title")
-        .annotate(count=Count("pk", distinct=True))
-        .order_by("section__position")
+        base("section").values_list(*SECTION_FACET_FIELDS).annotate(count=Count("pk", distinct=True)).order_by()
     )
     year_rows = (
         base("year")
@@ -146,7 +153,7 @@ def paper_facets(filterset):
     return {
         "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
         "tag": choices(tag_rows, selected=[(tag.slug, tag.name) for tag in cleaned.get("tag") or []]),
-        "section": choices(section_rows, selected=[(section.slug, section.title)] if section else []),
+        "section": choices(section_counts(section_rows), selected=[(section.slug, section.title)] if section else []),
         "year": choices(year_rows, selected=[(year, year)] if year else []),
         "venue_kind": choices(
             [(kind.value, kind.label, kind_counts[kind.value]) for kind in VenueKind if kind.value in kind_counts],
@@ -157,6 +164,24 @@ def paper_facets(filterset):
             selected=[(cleaned["has_code"], "")] if cleaned.get("has_code") else [],
         ),
     }
+
+
+def section_counts(rows):
+    """(slug, title, count) in README order from per-section rows that name each section's parent.
+
+    A section counts its own papers and those of its subsections, as the `section` filter does; a subsection's
+    title is indented under its parent's.
+    """
+    totals, titles = Counter(), {}
+    for slug, title, position, parent_slug, parent_title, parent_position, count in rows:
+        totals[position, slug] += count
+        if parent_slug is None:
+            titles[slug] = title
+        else:
+            totals[parent_position, parent_slug] += count
+            titles[parent_slug] = parent_title
+            titles[slug] = SUBSECTION_INDENT + title
+    return [(slug, titles[slug], count) for (_, slug), count in sorted(totals.items())]
 
 
 def choices(rows, *, selected):

@@ -174,6 +174,24 @@ def test_the_filter_form_keeps_its_state_and_counts_each_choice(seeded, client):
     assert '<option value="2023" selected>2023' in body
 
 
+def section_options(html):
+    select = html[html.index('<select name="section"') : html.index("</select>", html.index('<select name="section"'))]
+    return re.findall(r'<option value="([^"]+)"( selected)?>(.*?) \((\d+)\)</option>', select)
+
+
+def test_a_section_with_subsections_is_a_choice_counting_their_papers(seeded, client):
+    parent = Section.objects.get(slug="awesome-interpretability-papers")
+    children = list(parent.children.order_by("position"))
+    options = section_options(page(client, "/papers/"))
+    slugs = [slug for slug, *_ in options]
+    assert slugs[slugs.index(parent.slug) :][: len(children) + 1] == [parent.slug] + [c.slug for c in children]
+    counts = {slug: int(count) for slug, _, _, count in options}
+    assert counts[parent.slug] == Paper.objects.filter(section__parent=parent).count()
+    assert counts["survey-papers"] == Paper.objects.filter(section__slug="survey-papers").count()
+    selected = [option for option in section_options(page(client, f"/papers/?section={parent.slug}")) if option[1]]
+    assert selected == [(parent.slug, " selected", parent.title, str(counts[parent.slug]))]
+
+
 def test_each_active_filter_can_be_removed_alone(seeded, client):
     html = parsed(client, "/papers/?venue=ICLR&venue=ICML&year=2024")
     remove_iclr = next(link for link in html.links if link.get("aria-label") == "Remove Venue: ICLR")
@@ -273,6 +291,22 @@ def test_section_page_lists_its_papers_and_those_of_its_subsections(seeded, clie
 
 
 PUBLIC_PAGES = ["/", "/papers/", "/papers/?tag=sae", "/resources/", "/venues/", "/tags/", "/about/"]
+
+
+@pytest.mark.parametrize("q", ["100%", "a_b", "it's", '"unclosed', "Über ñ 模型", "<b>&amp;", "x" * 200])
+def test_any_search_text_comes_back_in_the_search_box(seeded, client, q):
+    response = client.get("/papers/", {"q": q})
+    assert response.status_code == 200
+    assert Page(response.content.decode()).ids["id_q"]["value"] == q
+
+
+def test_an_empty_catalog_answers_every_page(db, client):
+    for url in PUBLIC_PAGES + ["/papers/feed/", "/papers.json", "/papers.csv", "/papers.bib", "/sitemap.xml"]:
+        assert client.get(url).status_code == 200, url
+    home = page(client, "/")
+    assert "No papers yet" in home and "<ol" not in home and "Papers per month" not in home
+    assert "No papers yet" in page(client, "/papers/")
+    assert "No venue has papers yet" in page(client, "/venues/")
 
 
 def test_pages_have_no_inline_script_style_or_handlers(seeded, client):
