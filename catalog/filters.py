@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.utils.text import smart_split, unescape_string_literal
 from taggit.models import Tag
 
 from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, Venue, VenueKind
@@ -30,6 +31,15 @@ ORDERINGS = {
     "venue": [Lower("venue__name").asc(nulls_last=True), "-date", "id"],
 }
 HAS_CODE_CHOICES = [("true", "With code"), ("false", "Without code")]
+
+
+def search_terms(value):
+    """The words of a search, a phrase in quotes counting as one word ("sparse autoencoders"), as in the admin."""
+    for term in smart_split(value):
+        if len(term) > 1 and term[0] in "\"'" and term[-1] == term[0]:
+            term = unescape_string_literal(term)
+        if term.strip():
+            yield term
 
 
 class NoNullCharactersMixin:
@@ -155,7 +165,7 @@ class PaperFilter(django_filters.FilterSet):
         return queryset
 
     def search(self, queryset, name, value):
-        for word in value.split():
+        for word in search_terms(value):
             in_links = PaperLink.objects.filter(paper=OuterRef("pk")).filter(
                 Q(url__icontains=word) | Q(label__icontains=word)
             )
@@ -197,7 +207,7 @@ class ResourceFilter(django_filters.FilterSet):
         return super().qs
 
     def search(self, queryset, name, value):
-        for word in value.split():
+        for word in search_terms(value):
             in_links = ResourceLink.objects.filter(resource=OuterRef("pk")).filter(
                 Q(url__icontains=word) | Q(label__icontains=word)
             )

@@ -1,6 +1,7 @@
 """The list parameters: each narrows the papers as it says, they AND together, bad values are form errors."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 from django.http import QueryDict
@@ -63,6 +64,15 @@ def test_q_needs_every_word(seeded):
     expected = where(lambda p: "sparse" in searchable_text(p) and "autoencoders" in searchable_text(p))
     assert ids(found("q=Sparse+autoencoders")) == expected
     assert expected < ids(found("q=sparse"))
+
+
+def test_q_in_double_quotes_is_one_phrase(seeded):
+    phrase = where(lambda p: "sparse feature" in searchable_text(p))
+    assert ids(found(urlencode({"q": '"sparse feature"'}))) == phrase
+    assert ids(found(urlencode({"q": "'sparse feature' github"}))) == phrase & where(
+        lambda p: "github" in searchable_text(p)
+    )
+    assert phrase < ids(found("q=sparse+feature"))
 
 
 def test_q_matches_the_venue_and_the_links(seeded):
