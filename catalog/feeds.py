@@ -2,7 +2,9 @@
 
 import datetime as dt
 
+import django_filters
 from django.contrib.syndication.views import Feed
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
@@ -35,6 +37,26 @@ def describe_filters(query) -> str:
     return ", ".join(words)
 
 
+def canonical_filters(paper_filter) -> QueryDict:
+    """The filters in force in a fixed order, without sort, page or empty values: one feed has one address and id."""
+    query, canonical = paper_filter.data, QueryDict(mutable=True)
+    for name, field_filter in paper_filter.filters.items():
+        if name == "sort":
+            continue
+        if isinstance(field_filter, django_filters.MultipleChoiceFilter):
+            values = sorted({value for value in query.getlist(name) if value.strip()})
+        else:
+            values = [value.strip() for value in [query.get(name, "")] if value.strip()]
+        if values:
+            canonical.setlist(name, values)
+    return canonical
+
+
+def canonical_query(paper_filter) -> str:
+    canonical = canonical_filters(paper_filter)
+    return f"?{canonical.urlencode()}" if canonical else ""
+
+
 class InvalidFilters(Exception):
     def __init__(self, errors):
         super().__init__(errors)
@@ -60,19 +82,17 @@ class PaperFeed(Feed):
         return paper_filter
 
     def title(self, paper_filter):
-        description = describe_filters(paper_filter.request.GET)
+        description = describe_filters(canonical_filters(paper_filter))
         return f"{SITE_NAME}: newest papers" + (f" {description}" if description else "")
 
     def subtitle(self, paper_filter):
         return "The newest papers of the list, narrowed by the filters of the paper list."
 
     def link(self, paper_filter):
-        query = paper_filter.request.GET.urlencode()
-        path = reverse("catalog:paper-list")
-        return f"{path}?{query}" if query else path
+        return reverse("catalog:paper-list") + canonical_query(paper_filter)
 
     def feed_url(self, paper_filter):
-        return paper_filter.request.get_full_path()
+        return reverse("catalog:paper-feed") + canonical_query(paper_filter)
 
     def items(self, paper_filter):
         return paper_filter.qs.order_by("-date", "-id")[:FEED_SIZE]

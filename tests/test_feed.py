@@ -96,6 +96,17 @@ def test_feed_ids_differ_per_filter(seeded, client):
     assert get_feed(client, "tag=sae").findtext(f"{ATOM}id") != get_feed(client, "tag=circuits").findtext(f"{ATOM}id")
 
 
+def test_one_feed_has_one_address_whatever_the_order_sort_page_or_empty_values(seeded, client):
+    canonical = get_feed(client, "tag=sae&venue=NeurIPS&venue=ICLR")
+    same = get_feed(client, "venue=ICLR&q=&tag=sae&sort=title&venue=NeurIPS&page=2&year=")
+    expected = "http://testserver/papers/?venue=ICLR&venue=NeurIPS&tag=sae"
+    for root in (canonical, same):
+        assert root.findtext(f"{ATOM}id") == expected
+        assert links(root) == {"alternate": expected, "self": expected.replace("/papers/", "/papers/feed/")}
+    assert same.findtext(f"{ATOM}title") == canonical.findtext(f"{ATOM}title")
+    assert entry_ids(same) == entry_ids(canonical)
+
+
 @pytest.mark.parametrize("query", ["tag=nope", "year=abc", "venue=%27%3B--", "date_before=2024-02-30"])
 def test_bad_filter_values_are_400_with_a_message(seeded, client, query):
     response = client.get(f"/papers/feed/?{query}")
