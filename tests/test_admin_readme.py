@@ -163,3 +163,21 @@ def test_a_missing_readme_shows_every_line_as_added_and_publishing_creates_it(se
     assert preview.diff.added == len(export().split("\n")) and preview.diff.removed == 1
     client.post("/admin/readme/", {"publish": "1", "fingerprint": preview.fingerprint})
     assert files.CATALOG_README_PATH.read_text(encoding="utf-8") == export()
+
+
+def test_a_readme_that_is_not_utf8_is_shown_and_publishing_replaces_it(seeded, files, client, export):
+    files.CATALOG_README_PATH.write_bytes(b"# Caf\xe9\n")
+    client = login(client, superuser=True)
+    response = client.get("/admin/readme/")
+    assert response.status_code == 200
+    assert "-# Caf\ufffd" in response.context["preview"].diff.text
+    client.post("/admin/readme/", {"publish": "1", "fingerprint": response.context["preview"].fingerprint})
+    assert files.CATALOG_README_PATH.read_text(encoding="utf-8") == export()
+
+
+def test_a_readme_path_that_cannot_be_read_is_a_message_not_a_500(seeded, files, client, tmp_path):
+    files.CATALOG_README_PATH = tmp_path
+    response = login(client, superuser=True).get("/admin/readme/")
+    assert response.status_code == 200
+    assert message_texts(response) == [f"Cannot read {tmp_path}: Is a directory"]
+    assert "Publish the README" not in response.content.decode()

@@ -36,6 +36,9 @@ def readme_page(request):
     except RenderError as error:
         messages.error(request, f"The catalog cannot be exported as the README: {error}")
         preview = None
+    except OSError as error:
+        messages.error(request, f"Cannot read {error.filename}: {error.strerror}")
+        preview = None
     context = {
         **admin.site.each_context(request),
         "title": "README",
