@@ -5,6 +5,7 @@ import difflib
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
+from taggit.models import Tag
 
 from catalog.models import Paper, Resource, Section, Venue
 from tests.admin_support import make_user
@@ -67,6 +68,13 @@ def test_a_tag_action_without_a_tag_says_what_is_missing(seeded, maintainer):
     ]
     messages = run_action(maintainer, "paper", "remove_tag", papers, tag="no-such-tag")
     assert messages == ["There is no tag “no-such-tag”."]
+    assert not LogEntry.objects.exists()
+
+
+def test_a_tag_action_with_a_tag_without_letters_changes_nothing(seeded, maintainer):
+    messages = run_action(maintainer, "paper", "add_tag", some_papers(), tag="!!!")
+    assert messages == ["Tag: The tag “!!!” needs at least one letter or digit."]
+    assert not Tag.objects.filter(name="!!!").exists()
     assert not LogEntry.objects.exists()
 
 

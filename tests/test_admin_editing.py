@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from taggit.models import Tag
 
 from catalog.models import Paper, Resource, Section, Venue
 from tests.admin_support import inline_management, make_user, paper_form_data
@@ -285,3 +286,23 @@ def test_a_table_head_cannot_lose_its_blog_column_while_papers_have_blog_links(s
     data.update({"title": "Analysis of LLMs", "text_blocks-0-text": head.text})
     assert maintainer.post(f"/admin/catalog/section/{section.pk}/change/", data).status_code == 302
     assert Section.objects.get(pk=section.pk).title == "Analysis of LLMs"
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [("ok, " + "x" * 101, "is longer than 100 characters"), ("ok, !!!", "“!!!” needs at least one letter or digit")],
+)
+def test_a_tag_too_long_or_without_letters_is_a_field_error(seeded, maintainer, tags, message):
+    paper = Paper.objects.filter(section__title="Survey Papers").first()
+    response = maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", paper_form_data(paper, tags=tags))
+    assert any(message in error for error in field_errors(response, "tags")), field_errors(response, "tags")
+    assert not Tag.objects.filter(name="ok").exists()
+
+
+def test_tags_with_quotes_commas_and_other_case_reuse_existing_tags(seeded, maintainer):
+    paper = Paper.objects.filter(section__title="Survey Papers").exclude(tags__name="sae").first()
+    tag_count = Tag.objects.count()
+    data = paper_form_data(paper, tags='SAE, Sae, "steering, vectors"')
+    assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
+    assert sorted(paper.tags.names()) == ["sae", "steering, vectors"]
+    assert Tag.objects.count() == tag_count + 1

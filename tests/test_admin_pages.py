@@ -93,6 +93,50 @@ def test_deleting_a_paper_from_the_admin(seeded, superuser_client, export):
     assert LogEntry.objects.get(object_id=str(paper.pk)).is_deletion()
 
 
+@pytest.mark.parametrize(
+    ("url", "get_object"),
+    [
+        ("/admin/catalog/venue/", lambda: Venue.objects.get(name="ICML")),
+        ("/admin/catalog/section/", lambda: Section.objects.get(title="Others")),
+        ("/admin/catalog/section/", lambda: Section.objects.get(title="Awesome Interpretability Papers")),
+    ],
+)
+def test_a_venue_or_section_still_in_use_cannot_be_deleted_and_the_page_says_why(
+    seeded, superuser_client, export, url, get_object
+):
+    obj = get_object()
+    before = export()
+    page = superuser_client.get(f"{url}{obj.pk}/delete/")
+    assert page.status_code == 200
+    assert "would require deleting the following protected related objects" in page.content.decode()
+    assert superuser_client.post(f"{url}{obj.pk}/delete/", {"post": "yes"}).status_code == 200
+    bulk = superuser_client.post(url, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+    assert bulk.status_code == 200 and "protected related objects" in bulk.content.decode()
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert export() == before
+    assert not LogEntry.objects.exists()
+
+
+def test_deleting_an_empty_section_deletes_its_text_blocks(seeded, superuser_client, export):
+    section = Section.objects.get(title="Others")
+    Paper.objects.filter(section=section).delete()
+    assert section.text_blocks.exists()
+    response = superuser_client.post(f"/admin/catalog/section/{section.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Section.objects.filter(pk=section.pk).exists()
+    assert "## Others" not in export()
+
+
+def test_a_tag_name_that_differs_only_in_case_from_another_is_refused(seeded, superuser_client):
+    response = superuser_client.post("/admin/taggit/tag/add/", {"name": "SAE", "slug": "sae-upper"})
+    assert response.status_code == 200
+    assert "There is already a tag “sae”" in response.context["adminform"].form.errors["name"][0]
+    assert not Tag.objects.filter(name="SAE").exists()
+    sae = Tag.objects.get(name="sae")
+    response = superuser_client.post(f"/admin/taggit/tag/{sae.pk}/change/", {"name": "SAE", "slug": "sae"})
+    assert response.status_code == 302 and Tag.objects.get(pk=sae.pk).name == "SAE"
+
+
 def changelist(client, query=""):
     response = client.get("/admin/catalog/paper/" + query)
     assert response.status_code == 200, query

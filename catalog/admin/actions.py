@@ -9,20 +9,21 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from taggit.models import Tag
 
+from catalog.admin.forms import validate_tag_name
 from catalog.models import Section, SectionKind, Venue
 from catalog.services import ordering
 from catalog.services.publish import Unexportable, check_exportable
 
 
 class ResourceActionForm(ActionForm):
-    tag = forms.CharField(required=False, max_length=100, label="Tag")
+    tag = forms.CharField(required=False, label="Tag", validators=[validate_tag_name])
     section = forms.ModelChoiceField(
         Section.objects.filter(kind=SectionKind.RESOURCES), required=False, label="Section"
     )
 
 
 class PaperActionForm(ActionForm):
-    tag = forms.CharField(required=False, max_length=100, label="Tag")
+    tag = forms.CharField(required=False, label="Tag", validators=[validate_tag_name])
     section = forms.ModelChoiceField(Section.objects.filter(kind=SectionKind.PAPERS), required=False, label="Section")
     venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue")
 

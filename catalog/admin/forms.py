@@ -3,12 +3,65 @@
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+from taggit.forms import TagField
+from taggit.models import Tag
 
 from catalog.identity import paper_identity
 from catalog.models import Paper, Resource, SectionKind
 from catalog.services.duplicates import duplicate_papers
 
 WIDE_TEXT_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
+TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
+
+def validate_tag_name(name):
+    """A tag name fits the tag table and gives a slug, which links and filters use."""
+    if len(name) > TAG_NAME_MAX_LENGTH:
+        raise forms.ValidationError(
+            "The tag “%(name)s…” is longer than %(max)s characters.",
+            code="tag_too_long",
+            params={"name": name[:40], "max": TAG_NAME_MAX_LENGTH},
+        )
+    if not slugify(name, allow_unicode=True):
+        raise forms.ValidationError(
+            "The tag “%(name)s” needs at least one letter or digit.", code="tag_without_slug", params={"name": name}
+        )
+
+
+class CatalogTagField(TagField):
+    """Taggit's comma-separated tags, each checked with validate_tag_name."""
+
+    def clean(self, value):
+        names = super().clean(value)
+        errors = []
+        for name in names:
+            try:
+                validate_tag_name(name)
+            except forms.ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise forms.ValidationError(errors)
+        return names
+
+
+class TagAdminForm(forms.ModelForm):
+    """Tag names are compared without case when entries are tagged, so two may not differ only in case."""
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        other = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if other:
+            raise forms.ValidationError(
+                "There is already a tag “%(name)s”: tags that differ only in case are one tag.",
+                code="duplicate_tag",
+                params={"name": other.name},
+            )
+        return name
 
 
 def check_section_kind(section, kind, entries):
@@ -33,6 +86,7 @@ class PaperAdminForm(forms.ModelForm):
         fields = ["title", "url", "venue", "date", "section", "star_repo", "tags", "position", "position_pinned"]
         labels = {"url": "URL"}
         widgets = {"title": WIDE_TEXT_INPUT}
+        field_classes = {"tags": CatalogTagField}
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.PAPERS, "papers")
@@ -71,6 +125,7 @@ class ResourceAdminForm(forms.ModelForm):
         fields = ["name", "url", "description", "section", "star_repo", "tags", "position"]
         labels = {"url": "URL"}
         widgets = {"name": WIDE_TEXT_INPUT, "description": WIDE_TEXT_INPUT}
+        field_classes = {"tags": CatalogTagField}
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.RESOURCES, "resources")

@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.db.models import Count
 from taggit.models import Tag
 
+from catalog.admin.forms import TagAdminForm
+
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    form = TagAdminForm
     list_display = ["name", "slug", "paper_count", "resource_count"]
     search_fields = ["name"]
     ordering = ["name"]
