@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from taggit.models import Tag
 
-from catalog.models import Paper, Resource, Section, Venue
+from catalog.models import Paper, PaperLink, Resource, Section, Venue
 from tests.admin_support import inline_management, make_user, paper_form_data
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +306,26 @@ def test_tags_with_quotes_commas_and_other_case_reuse_existing_tags(seeded, main
     assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
     assert sorted(paper.tags.names()) == ["sae", "steering, vectors"]
     assert Tag.objects.count() == tag_count + 1
+
+
+def code_cell(export_text, title):
+    row = next(line for line in export_text.split("\n") if f"**{title}**" in line)
+    return row.split("|")[4].strip()
+
+
+def test_code_links_are_reordered_deleted_and_added_at_the_end_in_the_form(seeded, maintainer, export):
+    first = PaperLink.objects.filter(kind="code", paper__section__title="Others").first()
+    paper = first.paper
+    second = paper.links.create(kind="code", position=1, label="Mirror", url="https://example.org/mirror")
+    data = paper_form_data(paper)
+    index = {value: key.split("-")[1] for key, value in data.items() if key.endswith("-id")}
+    data[f"links-{index[first.pk]}-position"], data[f"links-{index[second.pk]}-position"] = 1, 0
+    data = with_new_link(data, "code", "https://example.org/added")
+    assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
+    expected = [second.url, first.url, "https://example.org/added"]
+    assert re.findall(r"\]\((\S+?)\)", code_cell(export(), paper.title)) == expected
+
+    data = paper_form_data(Paper.objects.get(pk=paper.pk))
+    data[next(key.replace("-id", "-DELETE") for key, value in data.items() if value == first.pk)] = "on"
+    assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
+    assert first.url not in code_cell(export(), paper.title)

@@ -1,6 +1,8 @@
 """Admin forms: the checks a maintainer gets as field errors before anything is saved."""
 
 from django import forms
+from django.db.models import Max
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
@@ -129,3 +131,18 @@ class ResourceAdminForm(forms.ModelForm):
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.RESOURCES, "resources")
+
+
+class LinkFormSet(BaseInlineFormSet):
+    """A link added with its position left alone goes after the links (of its kind) already there."""
+
+    def save_new(self, form, commit=True):
+        link = form.instance
+        if "position" not in form.changed_data:
+            siblings = self.model.objects.filter(**{self.fk.name: self.instance})
+            if hasattr(link, "kind"):
+                siblings = siblings.filter(kind=link.kind)
+            last = siblings.aggregate(last=Max("position"))["last"]
+            if last is not None:
+                link.position = last + 1
+        return super().save_new(form, commit)

@@ -4,12 +4,13 @@ from django.db.models import Exists, OuterRef
 from catalog.admin import actions
 from catalog.admin.exportable import ExportableChangesMixin
 from catalog.admin.filters import HasCodeFilter, TagFilter, VenueKindFilter, YearFilter
-from catalog.admin.forms import PaperAdminForm
+from catalog.admin.forms import LinkFormSet, PaperAdminForm
 from catalog.models import Paper, PaperLink
 
 
 class PaperLinkInline(admin.TabularInline):
     model = PaperLink
+    formset = LinkFormSet
     extra = 0
     fields = ["kind", "position", "label", "url"]
 

@@ -2,12 +2,13 @@ from django.contrib import admin
 
 from catalog.admin import actions
 from catalog.admin.filters import TagFilter
-from catalog.admin.forms import ResourceAdminForm
+from catalog.admin.forms import LinkFormSet, ResourceAdminForm
 from catalog.models import Resource, ResourceLink
 
 
 class ResourceLinkInline(admin.TabularInline):
     model = ResourceLink
+    formset = LinkFormSet
     extra = 0
     fields = ["position", "label", "url"]
 
