@@ -105,3 +105,48 @@ def test_pages_fit_a_phone(live_catalog, page, name, path):
         page.get_by_text("Filters", exact=False).first.click()
     screenshot(page, f"site-{name}-phone")
     assert page.console_errors == []
+
+
+FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return {
+    tag: element.tagName,
+    name: element.name || element.getAttribute("href") || element.textContent.trim().slice(0, 40),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    inMain: Boolean(element.closest("main")),
+  };
+}"""
+
+
+def test_keyboard_reaches_every_control_with_a_visible_focus(live_catalog, page):
+    page.goto("/papers/?venue=ICLR")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["name"] == "#main"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["inMain"], "the skip link leads into the main content"
+
+    page.goto("/papers/?venue=ICLR")
+    without_outline, names = [], set()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["tag"] == "BODY":
+            break
+        names.add(focused["name"])
+        if not focused["outline"]:
+            without_outline.append(focused)
+    assert {"q", "sort", "section", "date_after", "date_before", "venue", "tag"} <= names
+    assert without_outline == []
+
+
+def test_phone_filters_open_from_the_keyboard(live_catalog, page):
+    page.set_viewport_size(PHONE)
+    page.goto("/papers/")
+    venues = page.get_by_role("group", name="Venue")
+    assert not venues.is_visible()
+    page.locator("summary").filter(has_text="Filters").focus()
+    page.keyboard.press("Enter")
+    assert venues.is_visible()
+    assert not has_horizontal_scroll(page)
