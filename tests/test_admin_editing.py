@@ -329,3 +329,36 @@ def test_code_links_are_reordered_deleted_and_added_at_the_end_in_the_form(seede
     data[next(key.replace("-id", "-DELETE") for key, value in data.items() if value == first.pk)] = "on"
     assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
     assert first.url not in code_cell(export(), paper.title)
+
+
+def section_form_data(section, **changes):
+    data = {
+        "title": section.title,
+        "slug": section.slug,
+        "level": section.level,
+        "parent": section.parent_id or "",
+        "position": "",
+        "kind": section.kind,
+        "blank_lines_after_heading": section.blank_lines_after_heading,
+        "blank_lines_after": section.blank_lines_after,
+        **inline_management("text_blocks"),
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("parent_title", "message"),
+    [
+        ("Awesome Interpretability Papers", "cannot be inside itself or one of its subsections"),
+        ("Survey Papers", "cannot be inside itself or one of its subsections"),
+        ("Awesome Interpretability Tools", "a section inside it needs a higher level"),
+    ],
+)
+def test_a_section_parent_must_be_above_it(seeded, maintainer, export, parent_title, message):
+    section = Section.objects.get(title="Awesome Interpretability Papers")
+    before = export()
+    data = section_form_data(section, parent=Section.objects.get(title=parent_title).pk)
+    response = maintainer.post(f"/admin/catalog/section/{section.pk}/change/", data)
+    assert any(message in error for error in field_errors(response, "parent")), field_errors(response, "parent")
+    assert export() == before

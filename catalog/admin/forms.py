@@ -10,7 +10,7 @@ from taggit.forms import TagField
 from taggit.models import Tag
 
 from catalog.identity import paper_identity
-from catalog.models import Paper, Resource, SectionKind
+from catalog.models import Paper, Resource, Section, SectionKind
 from catalog.services.duplicates import duplicate_papers
 
 WIDE_TEXT_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
@@ -131,6 +131,48 @@ class ResourceAdminForm(forms.ModelForm):
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.RESOURCES, "resources")
+
+
+class SectionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = [
+            "title",
+            "slug",
+            "level",
+            "parent",
+            "position",
+            "kind",
+            "blank_lines_after_heading",
+            "blank_lines_after",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        parent, level = cleaned.get("parent"), cleaned.get("level")
+        if parent is None or level is None:
+            return cleaned
+        if self.instance.pk and self._is_self_or_below(parent):
+            self.add_error("parent", "A section cannot be inside itself or one of its subsections.")
+        elif parent.level >= level:
+            self.add_error(
+                "parent",
+                forms.ValidationError(
+                    "“%(parent)s” is a level %(parent_level)s heading: a section inside it needs a higher level.",
+                    code="parent_level",
+                    params={"parent": parent, "parent_level": parent.level},
+                ),
+            )
+        return cleaned
+
+    def _is_self_or_below(self, section):
+        seen = set()
+        while section is not None and section.pk not in seen:
+            if section.pk == self.instance.pk:
+                return True
+            seen.add(section.pk)
+            section = section.parent
+        return False
 
 
 class LinkFormSet(BaseInlineFormSet):

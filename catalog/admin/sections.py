@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from catalog.admin import actions
 from catalog.admin.exportable import ExportableChangesMixin
+from catalog.admin.forms import SectionAdminForm
 from catalog.models import Section, SectionKind, TextBlock
 
 AUTOCOMPLETE_KINDS = {"paper": SectionKind.PAPERS, "resource": SectionKind.RESOURCES}
@@ -15,6 +16,7 @@ class TextBlockInline(admin.StackedInline):
 
 @admin.register(Section)
 class SectionAdmin(ExportableChangesMixin, admin.ModelAdmin):
+    form = SectionAdminForm
     list_display = ["indented_title", "kind", "level", "parent", "paper_count", "resource_count"]
     list_filter = ["kind", "level"]
     list_select_related = ["parent"]
