@@ -300,6 +300,13 @@ def test_section_page_lists_its_papers_and_those_of_its_subsections(seeded, clie
         assert child.get_absolute_url() in html
 
 
+def test_a_heading_without_entries_says_so(seeded, client):
+    empty = Section.objects.get(slug="awesome-interpretability-in-large-language-models")
+    assert "No entries are listed under this heading" in page(client, empty.get_absolute_url())
+    for slug in ("survey-papers", "awesome-interpretability-papers", "awesome-interpretability-tools"):
+        assert "No entries are listed" not in page(client, f"/sections/{slug}/"), slug
+
+
 PUBLIC_PAGES = ["/", "/papers/", "/papers/?tag=sae", "/resources/", "/venues/", "/tags/", "/about/"]
 
 
