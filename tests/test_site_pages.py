@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 from html.parser import HTMLParser
+from urllib.parse import parse_qsl
 
 import pytest
 from django.db import connection
@@ -182,6 +183,54 @@ def test_the_filter_form_keeps_its_state_and_counts_each_choice(seeded, client):
     iclr_2023 = Paper.objects.filter(venue__name="ICLR", date__year=2023).count()
     assert re.search(rf'>ICLR <span class="count">{iclr_2023}</span>', body)
     assert '<option value="2023" selected>2023' in body
+
+
+class FormState(HTMLParser):
+    """The query string a form submits as the page shows it, leaving out empty values as the page's script does."""
+
+    def __init__(self, html, form_action):
+        super().__init__()
+        self.pairs, self.in_form, self.select, self.form_action = [], False, None, form_action
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self.in_form = attributes.get("action") == self.form_action
+        if not self.in_form:
+            return
+        if tag == "input" and attributes.get("type") == "checkbox":
+            if "checked" in attributes:
+                self.pairs.append((attributes["name"], attributes["value"]))
+        elif tag == "input" and attributes.get("name"):
+            self.pairs.append((attributes["name"], attributes.get("value", "")))
+        elif tag == "select":
+            self.select = attributes["name"]
+        elif tag == "option" and "selected" in attributes:
+            self.pairs.append((self.select, attributes["value"]))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+
+    def query(self):
+        return sorted((name, value) for name, value in self.pairs if value)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=sparse+autoencoders&sort=title",
+        "section=awesome-interpretability-papers&year=2024&has_code=true",
+        "section=survey-papers&venue_kind=conference",
+        "venue=ICLR&venue=ICML&venue=NeurIPS&tag=sae&tag=circuits&sort=date",
+        "date_after=2023-06-01&date_before=2024-02-29&has_code=false&sort=venue",
+        "venue=ICLR&year=2019",
+    ],
+)
+def test_the_filter_form_submits_the_query_it_was_opened_with(seeded, client, query):
+    shown = FormState(page(client, f"/papers/?{query}"), "/papers/")
+    assert shown.query() == sorted(parse_qsl(query))
 
 
 def section_options(html):
