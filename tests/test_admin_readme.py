@@ -19,12 +19,12 @@ WILD = "Interpretability in the Wild"
 
 
 @pytest.fixture
-def files(settings, tmp_path):
-    """Copies of the published README and fixture that the page reads and writes."""
+def files(seeded, settings, tmp_path):
+    """The published README and fixture of the seeded catalog, where the page reads and writes them."""
     settings.CATALOG_README_PATH = tmp_path / "README.md"
     settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
     settings.CATALOG_README_PATH.write_bytes((FIXTURES / "README.md").read_bytes())
-    settings.CATALOG_FIXTURE_PATH.write_bytes((FIXTURES / "catalog.json").read_bytes())
+    settings.CATALOG_FIXTURE_PATH.write_text(catalog_fixture()[0], encoding="utf-8")
     return settings
 
 
@@ -181,3 +181,29 @@ def test_a_readme_path_that_cannot_be_read_is_a_message_not_a_500(seeded, files,
     assert response.status_code == 200
     assert message_texts(response) == [f"Cannot read {tmp_path}: Is a directory"]
     assert "Publish the README" not in response.content.decode()
+
+
+def test_a_tag_change_alone_is_published_in_the_fixture(seeded, files, client):
+    Paper.objects.get(title__startswith=WILD).tags.add("circuit-discovery")
+    client = login(client, superuser=True)
+    response = client.get("/admin/readme/")
+    content = response.content.decode()
+    assert "The README on disk is the same as the export." in content
+    assert "differs from the catalog" in content and 'name="publish"' in content
+    fingerprint = response.context["preview"].fingerprint
+    readme = files.CATALOG_README_PATH.read_bytes()
+    client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
+    assert files.CATALOG_FIXTURE_PATH.read_text(encoding="utf-8") == catalog_fixture()[0]
+    assert "circuit-discovery" in files.CATALOG_FIXTURE_PATH.read_text(encoding="utf-8")
+    assert files.CATALOG_README_PATH.read_bytes() == readme
+
+
+def test_publishing_twice_from_the_same_page_says_there_is_nothing_left_to_publish(seeded, files, client):
+    edit_a_title()
+    client = login(client, superuser=True)
+    fingerprint = client.get("/admin/readme/").context["preview"].fingerprint
+    client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
+    published = snapshot(files)
+    response = client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
+    assert message_texts(response) == ["Nothing to publish: the README and the fixture on disk are already the export."]
+    assert snapshot(files) == published

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from catalog.models import Paper
+from catalog.services.fixtures import catalog_fixture
 from tests.admin_support import PASSWORD, make_user
 from tests.browser import screenshot
 
@@ -20,11 +21,11 @@ CODE_LINKS = [
 
 
 @pytest.fixture
-def published_readme(settings, tmp_path):
+def published_readme(seeded, settings, tmp_path):
     settings.CATALOG_README_PATH = tmp_path / "README.md"
     settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
     settings.CATALOG_README_PATH.write_bytes((FIXTURES / "README.md").read_bytes())
-    settings.CATALOG_FIXTURE_PATH.write_bytes((FIXTURES / "catalog.json").read_bytes())
+    settings.CATALOG_FIXTURE_PATH.write_text(catalog_fixture()[0], encoding="utf-8")
     return settings.CATALOG_README_PATH
 
 

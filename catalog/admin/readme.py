@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from catalog.readme import RenderError
-from catalog.services.publish import ReviewOutdated, preview_publish, publish
+from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
 
 PUBLISH_PERMISSION = "catalog.publish_readme"
 LINE_KINDS = (("+++", "file"), ("---", "file"), ("@@", "hunk"), ("+", "added"), ("-", "removed"))
@@ -54,6 +54,8 @@ def readme_page(request):
 def _publish(request):
     try:
         written = publish(fingerprint=request.POST.get("fingerprint", ""))
+    except NothingToPublish:
+        messages.info(request, "Nothing to publish: the README and the fixture on disk are already the export.")
     except ReviewOutdated:
         messages.warning(request, "The README or the catalog changed since this page was loaded: review the new diff.")
     except RenderError as error:

@@ -35,51 +35,68 @@ def check_exportable(*, section_ids) -> None:
                 raise Unexportable(str(error)) from None
 
 
+class NothingToPublish(Exception):
+    """The README and the fixture on disk are already what the catalog exports."""
+
+
 @dataclass
 class PublishPreview:
     exported: str
     diff: ReadmeDiff
+    fixture: str
+    fixture_changed: bool
+
+    @property
+    def changed(self) -> bool:
+        """The README differs, or only the fixture does (tags and venue kinds are not in the README)."""
+        return self.diff.changed or self.fixture_changed
 
     @property
     def fingerprint(self) -> str:
-        """Changes whenever the file on disk or the export changes, so a publish writes what was reviewed."""
-        return hashlib.sha256(self.diff.text.encode() + b"\0" + self.exported.encode()).hexdigest()
+        """Changes whenever a file on disk or the export changes, so a publish writes what was reviewed."""
+        reviewed = "\0".join([self.diff.text, self.exported, self.fixture, str(self.fixture_changed)])
+        return hashlib.sha256(reviewed.encode()).hexdigest()
 
 
-def read_published_readme() -> str:
-    """The README at CATALOG_README_PATH, or an empty text when there is none yet."""
-    path = settings.CATALOG_README_PATH
+def _read_text(path) -> str:
+    """The text of the file at `path`, or an empty text when there is none yet."""
     if not path.exists():
         return ""
     return path.read_bytes().decode("utf-8", errors="replace")
 
 
-def _preview(exported: str) -> PublishPreview:
+def read_published_readme() -> str:
+    """The README at CATALOG_README_PATH, or an empty text when there is none yet."""
+    return _read_text(settings.CATALOG_README_PATH)
+
+
+def preview_publish() -> PublishPreview:
+    """The export, its diff from the README on disk and the fixture; raises readme.RenderError for an unwritable
+    value and OSError for a file that cannot be read."""
+    with transaction.atomic():
+        exported = export_readme()
+        fixture, _ = catalog_fixture()
     diff = readme_diff(
         read_published_readme(),
         exported,
         current_name=str(settings.CATALOG_README_PATH),
         exported_name="database export",
     )
-    return PublishPreview(exported=exported, diff=diff)
-
-
-def preview_publish() -> PublishPreview:
-    """The export and its diff from the README on disk; raises readme.RenderError for an unwritable value."""
-    return _preview(export_readme())
+    fixture_changed = _read_text(settings.CATALOG_FIXTURE_PATH) != fixture
+    return PublishPreview(exported=exported, diff=diff, fixture=fixture, fixture_changed=fixture_changed)
 
 
 def publish(*, fingerprint: str) -> PublishPreview:
     """Write the export to CATALOG_README_PATH and regenerate CATALOG_FIXTURE_PATH, each atomically.
 
     `fingerprint` is the one of the preview that was reviewed; if anything changed since, nothing is written
-    and ReviewOutdated is raised.
+    and ReviewOutdated is raised. NothingToPublish is raised when both files are already up to date.
     """
-    with transaction.atomic():
-        preview = _preview(export_readme())
-        fixture, _ = catalog_fixture()
+    preview = preview_publish()
+    if not preview.changed:
+        raise NothingToPublish
     if preview.fingerprint != fingerprint:
         raise ReviewOutdated
     write_atomically(settings.CATALOG_README_PATH, preview.exported)
-    write_atomically(settings.CATALOG_FIXTURE_PATH, fixture)
+    write_atomically(settings.CATALOG_FIXTURE_PATH, preview.fixture)
     return preview
