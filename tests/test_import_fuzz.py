@@ -18,7 +18,7 @@ LOCATED = re.compile(r"^\S+:\d+: \S")
 def test_an_edited_readme_imports_exactly_or_not_at_all(seeded, export, seed_text, tmp_path, edits):
     text = edited(seed_text.split("\n"), edits)
     readme = tmp_path / "edited.md"
-    readme.write_bytes(text.encode("utf-8"))
+    readme.write_bytes(text.encode("utf-8", "surrogatepass"))  # a lone surrogate makes the file invalid UTF-8
     before = export()
     errors = StringIO()
     try:

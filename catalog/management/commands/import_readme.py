@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from catalog.services.readme import CatalogNotEmpty, ReadmeProblems, import_readme
 from catalog.services.topic_tags import TopicRulesError
@@ -25,7 +26,9 @@ class Command(BaseCommand):
             for line in problems.lines():
                 self.stderr.write(line)
             count = len(problems.problems)
-            raise CommandError(f"{path}: not imported ({count} problems); the catalog is unchanged.") from None
+            raise CommandError(
+                f"{path}: not imported ({count} problem{pluralize(count)}); the catalog is unchanged."
+            ) from None
         except (CatalogNotEmpty, TopicRulesError) as error:
             raise CommandError(str(error)) from error
         for warning in summary.warnings:
