@@ -207,6 +207,11 @@ BAD_INPUTS = {
         DATE_LINE,
         "title",
     ),
+    "heading-with-subsections-too-long": (
+        lambda tmp_path: seed_with_line(tmp_path, 45, "Awesome Interpretability Papers", "H" * 250),
+        45,
+        "title",
+    ),
     "resource-name-too-long": (
         lambda tmp_path: seed_with_line(tmp_path, 4, "[**TransformerLens**]", f"[**{'N' * 400}**]"),
         4,

@@ -174,8 +174,9 @@ class _DocumentWriter:
             blank_lines_after=node.blank_lines_after,
             render_hints=node.hints,
         )
-        self._validate(section, node.line, exclude=["slug", "parent"])
-        section.save()
+        # An invalid section stays unsaved, like its subsections: the import stops with its problems before writing.
+        if self._validate(section, node.line, exclude=["slug", "parent"]) and (parent is None or parent.pk):
+            section.save()
         return section
 
     def item(self, section: Section, node, *, position: int) -> None:
