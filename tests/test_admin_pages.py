@@ -1,7 +1,5 @@
 """Every admin page answers, filters and searches give the right papers, permissions hold, query counts stay fixed."""
 
-import datetime as dt
-
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection
@@ -12,6 +10,7 @@ from taggit.models import Tag
 from catalog.admin.papers import PaperAdmin
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
 from tests.admin_support import make_user
+from tests.synthetic import add_papers
 
 pytestmark = pytest.mark.django_db
 
@@ -233,28 +232,6 @@ def test_venue_section_and_tag_lists_count_their_entries(seeded, superuser_clien
     sae = next(tag for tag in tags if tag.name == "sae")
     assert sae.paper_count == Paper.objects.filter(tags=sae).count() > 0
     assert sae.resource_count == Resource.objects.filter(tags=sae).count()
-
-
-def add_papers(count):
-    section = Section.objects.get(title="Interpretable Analysis of LLMs")
-    venue = Venue.objects.get(name="arXiv")
-    papers = Paper.objects.bulk_create(
-        Paper(
-            section=section,
-            title=f"Synthetic paper {number}",
-            url=f"https://example.org/synthetic/{number}",
-            venue=venue,
-            date=dt.date(2021, 1, 1) + dt.timedelta(days=number % 900),
-            position=1_000_000 + number,
-        )
-        for number in range(count)
-    )
-    PaperLink.objects.bulk_create(
-        PaperLink(paper=paper, kind=PaperLink.Kind.CODE, label="Code", url=f"{paper.url}/code") for paper in papers
-    )
-    tag = Tag.objects.get(name="sae")
-    for paper in papers[:50]:
-        paper.tags.add(tag)
 
 
 # Session and user; the choices of the section, venue, year and tag filters; two counts; the page of papers and

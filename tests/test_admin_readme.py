@@ -7,10 +7,13 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Paper
 from catalog.services.fixtures import catalog_fixture
 from tests.admin_support import make_user
+from tests.synthetic import add_papers
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +76,20 @@ def test_the_page_shows_the_same_diff_as_export_readme_check(seeded, files, clie
     assert f"{WILD}" in removed[0] and "(revised)" in added[0]
     assert 'class="added"' in content and 'class="removed"' in content
     assert 'name="publish"' in content
+
+
+def test_the_page_runs_the_same_queries_whatever_the_catalog_size(seeded, files, client):
+    client = login(client, superuser=True)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/readme/").status_code == 200
+        return len(captured)
+
+    add_papers(10)
+    small = queries()
+    add_papers(300, start=10)
+    assert queries() == small
 
 
 def test_publishing_writes_the_export_and_the_fixture(seeded, files, client, export):

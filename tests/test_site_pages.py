@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from taggit.models import Tag
 
 from catalog.bibtex import paper_bibtex
-from catalog.models import Paper, PaperLink, Resource, Section, TaggedPaper, Venue
+from catalog.models import Paper, Resource, Section, Venue
+from tests.synthetic import add_papers
 
 pytestmark = pytest.mark.django_db
 
@@ -53,32 +53,6 @@ def page(client, url, status=200):
 
 def parsed(client, url, status=200):
     return Page(page(client, url, status))
-
-
-def add_papers(count):
-    """`count` more papers, each with a code link and two tags, to check that query counts do not grow."""
-    section = Section.objects.get(slug="interpretable-analysis-of-llms")
-    venue = Venue.objects.get(name="ICLR")
-    papers = Paper.objects.bulk_create(
-        Paper(
-            section=section,
-            title=f"Synthetic paper {number}",
-            url=f"https://example.org/{number}",
-            venue=venue,
-            date=dt.date(2021, 1, 1) + dt.timedelta(days=number),
-            position=100_000 + number,
-        )
-        for number in range(count)
-    )
-    PaperLink.objects.bulk_create(
-        PaperLink(paper=paper, kind=PaperLink.Kind.CODE, label="Github", url=f"https://github.com/x/{paper.pk}")
-        for paper in papers
-    )
-    sae = Tag.objects.get(slug="sae")
-    synthetic = [Tag.objects.create(name=f"synthetic-{number}", slug=f"synthetic-{number}") for number in range(7)]
-    TaggedPaper.objects.bulk_create(
-        TaggedPaper(content_object=paper, tag=tag) for paper in papers for tag in (sae, synthetic[paper.pk % 7])
-    )
 
 
 READS_PAPERS = re.compile(r'SELECT (DISTINCT )?"catalog_paper"\."id"')

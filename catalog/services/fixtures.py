@@ -22,15 +22,15 @@ def _groups():
     """Querysets in loading order, each with whether its rows are keyed naturally."""
     return [
         (Venue.objects.order_by("name"), True),
-        (Section.objects.order_by("position", "id"), True),
+        (Section.objects.select_related("parent").order_by("position", "id"), True),
         (Tag.objects.order_by("name"), True),
-        (TextBlock.objects.order_by("pk"), False),
-        (Paper.objects.order_by("pk"), False),
+        (TextBlock.objects.select_related("section").order_by("pk"), False),
+        (Paper.objects.select_related("venue", "section").order_by("pk"), False),
         (PaperLink.objects.order_by("pk"), False),
-        (TaggedPaper.objects.order_by("pk"), False),
-        (Resource.objects.order_by("pk"), False),
+        (TaggedPaper.objects.select_related("tag").order_by("pk"), False),
+        (Resource.objects.select_related("section").order_by("pk"), False),
         (ResourceLink.objects.order_by("pk"), False),
-        (TaggedResource.objects.order_by("pk"), False),
+        (TaggedResource.objects.select_related("tag").order_by("pk"), False),
     ]
 
 
