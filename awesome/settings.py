@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "catalog.context_processors.list_repository",
             ],
         },
     },
@@ -108,6 +109,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TAGGIT_CASE_INSENSITIVE = True
 
 # The published README and the fixture that the export commands keep in step with the database.
-CATALOG_README_PATH = Path(os.environ.get("CATALOG_README_PATH", BASE_DIR / "fixtures" / "README.md"))
-CATALOG_FIXTURE_PATH = Path(os.environ.get("CATALOG_FIXTURE_PATH", BASE_DIR / "fixtures" / "catalog.json"))
+CATALOG_README_PATH = Path(os.environ.get("CATALOG_README_PATH") or BASE_DIR / "fixtures" / "README.md")
+CATALOG_FIXTURE_PATH = Path(os.environ.get("CATALOG_FIXTURE_PATH") or BASE_DIR / "fixtures" / "catalog.json")
+# The list's repository, linked from every page as where the README is published and entries are proposed.
+CATALOG_LIST_REPOSITORY_URL = (
+    os.environ.get("CATALOG_LIST_REPOSITORY_URL")
+    or "https://github.com/ruizheliUOA/Awesome-Interpretability-in-Large-Language-Models"
+)
 CATALOG_TOPIC_RULES_PATH = BASE_DIR / "catalog" / "topic_tags.toml"

@@ -369,3 +369,10 @@ def test_every_page_links_the_favicon_and_the_stylesheet(seeded, client):
     html = page(client, "/about/")
     assert re.search(r'<link rel="icon" href="/static/img/favicon.svg"', html)
     assert client.get("/static/img/favicon.svg").status_code == 200
+
+
+def test_the_about_page_sends_proposals_to_the_configured_repository(seeded, client, settings):
+    settings.CATALOG_LIST_REPOSITORY_URL = "https://git.example.org/list"
+    about = parsed(client, "/about/").hrefs()
+    assert about.count("https://git.example.org/list") == 3
+    assert "https://git.example.org/list" in parsed(client, "/papers/").hrefs()
