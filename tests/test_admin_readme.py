@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.db import connection
@@ -103,6 +104,21 @@ def test_publishing_writes_the_export_and_the_fixture(seeded, files, client, exp
     assert files.CATALOG_FIXTURE_PATH.read_text(encoding="utf-8") == catalog_fixture()[0]
     assert "Nothing to publish" in response.content.decode()
     assert (FIXTURES / "README.md").read_bytes() != files.CATALOG_README_PATH.read_bytes()
+
+
+def test_each_publish_is_recorded_with_who_and_when(seeded, files, client):
+    client = login(client, superuser=True)
+    for _ in range(2):
+        edit_a_title()
+        fingerprint = client.get("/admin/readme/").context["preview"].fingerprint
+        client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
+    entries = LogEntry.objects.filter(object_repr="README").order_by("action_time")
+    assert [(entry.user.username, entry.get_change_message()) for entry in entries] == [
+        ("someone", "Published the README: 1 line added, 1 removed.")
+    ] * 2
+    page = client.get("/admin/readme/").content.decode()
+    assert "Last published" in page
+    assert page.count("by someone: Published the README: 1 line added, 1 removed.") == 2
 
 
 def test_staff_without_the_publish_permission_see_the_diff_but_cannot_publish(seeded, files, client):

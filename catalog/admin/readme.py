@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
@@ -12,6 +13,7 @@ from catalog.readme import RenderError
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
 
 PUBLISH_PERMISSION = "catalog.publish_readme"
+PUBLICATION_LOG = {"content_type": None, "object_repr": "README"}
 LINE_KINDS = (("+++", "file"), ("---", "file"), ("@@", "hunk"), ("+", "added"), ("-", "removed"))
 
 
@@ -45,6 +47,7 @@ def readme_page(request):
         "preview": preview,
         "lines": diff_lines(preview.diff.text) if preview else [],
         "can_publish": can_publish,
+        "publications": LogEntry.objects.filter(**PUBLICATION_LOG).select_related("user")[:5],
         "readme_path": settings.CATALOG_README_PATH,
         "fixture_path": settings.CATALOG_FIXTURE_PATH,
     }
@@ -64,8 +67,8 @@ def _publish(request):
         messages.error(request, f"Publishing failed: cannot write {error.filename}: {error.strerror}")
     else:
         diff = written.diff
-        messages.success(
-            request,
-            f"Published the README: {diff.added} line{pluralize(diff.added)} added, {diff.removed} removed; "
-            "fixture regenerated.",
+        summary = f"{diff.added} line{pluralize(diff.added)} added, {diff.removed} removed"
+        LogEntry.objects.create(
+            user=request.user, action_flag=CHANGE, change_message=f"Published the README: {summary}.", **PUBLICATION_LOG
         )
+        messages.success(request, f"Published the README: {summary}; fixture regenerated.")
