@@ -225,7 +225,8 @@ def test_a_tag_change_alone_is_published_in_the_fixture(seeded, files, client):
     assert "differs from the catalog" in content and 'name="publish"' in content
     fingerprint = response.context["preview"].fingerprint
     readme = files.CATALOG_README_PATH.read_bytes()
-    client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
+    response = client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
+    assert message_texts(response) == ["Published the fixture; the README was already the export."]
     assert files.CATALOG_FIXTURE_PATH.read_text(encoding="utf-8") == catalog_fixture()[0]
     assert "circuit-discovery" in files.CATALOG_FIXTURE_PATH.read_text(encoding="utf-8")
     assert files.CATALOG_README_PATH.read_bytes() == readme

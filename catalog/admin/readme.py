@@ -67,8 +67,9 @@ def _publish(request):
         messages.error(request, f"Publishing failed: cannot write {error.filename}: {error.strerror}")
     else:
         diff = written.diff
-        summary = f"{diff.added} line{pluralize(diff.added)} added, {diff.removed} removed"
-        LogEntry.objects.create(
-            user=request.user, action_flag=CHANGE, change_message=f"Published the README: {summary}.", **PUBLICATION_LOG
-        )
-        messages.success(request, f"Published the README: {summary}; fixture regenerated.")
+        if diff.changed:
+            summary = f"Published the README: {diff.added} line{pluralize(diff.added)} added, {diff.removed} removed"
+        else:
+            summary = "Published the fixture; the README was already the export"
+        LogEntry.objects.create(user=request.user, action_flag=CHANGE, change_message=f"{summary}.", **PUBLICATION_LOG)
+        messages.success(request, f"{summary}; fixture regenerated." if diff.changed else f"{summary}.")
