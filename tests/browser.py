@@ -75,3 +75,46 @@ def screenshot(page, name):
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
+
+
+LOW_CONTRAST_TEXT = """() => {
+  const channels = (color) => {
+    const [r, g, b, a = 1] = color.match(/[\\d.]+/g).map(Number);
+    return { rgb: [r, g, b], a };
+  };
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const over = (top, bottom) => top.rgb.map((v, i) => v * top.a + bottom[i] * (1 - top.a));
+  const backdrop = (element) => {
+    const layers = [];
+    for (let node = element; node instanceof Element; node = node.parentElement) {
+      const background = channels(getComputedStyle(node).backgroundColor);
+      if (background.a > 0) layers.push(background);
+      if (background.a === 1) break;
+    }
+    return layers.reduceRight((below, layer) => over(layer, below), [255, 255, 255]);
+  };
+  const found = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const text = [...element.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join("").trim();
+    if (!text || !element.getClientRects().length) continue;
+    const style = getComputedStyle(element);
+    if (style.visibility !== "visible" || style.clip === "rect(0px, 0px, 0px, 0px)") continue;
+    const inSvg = element instanceof SVGElement;
+    const background = backdrop(inSvg ? element.closest("svg").parentElement : element);
+    const foreground = over(channels(inSvg ? style.fill : style.color), background);
+    const [light, dark] = [luminance(foreground), luminance(background)].sort((x, y) => y - x);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) found.push(`${element.tagName.toLowerCase()} "${text.slice(0, 40)}": ${ratio.toFixed(2)} < ${needed}`);
+  }
+  return found;
+}"""
+
+
+def low_contrast_texts(page):
+    """Visible texts whose contrast with their background is below WCAG AA (4.5:1, or 3:1 for large text)."""
+    return page.evaluate(LOW_CONTRAST_TEXT)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.models import Paper
-from tests.browser import PHONE, screenshot
+from tests.browser import PHONE, low_contrast_texts, screenshot
 from tests.conftest import SEED_README
 
 
@@ -150,3 +150,16 @@ def test_phone_filters_open_from_the_keyboard(live_catalog, page):
     page.keyboard.press("Enter")
     assert venues.is_visible()
     assert not has_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_has_readable_contrast(live_catalog, page, scheme):
+    page.emulate_media(color_scheme=scheme)
+    detail = Paper.objects.exclude(star_repo="").filter(tags__isnull=False).first().get_absolute_url()
+    paths = ["/", "/papers/?venue=ICLR&tag=sae&year=abc", detail, "/resources/", "/venues/", "/tags/", "/about/"]
+    for path in paths:
+        page.goto(path)
+        page.locator("details").evaluate_all("elements => elements.forEach(e => e.open = true)")
+        assert low_contrast_texts(page) == [], path
+    page.goto(detail)
+    screenshot(page, f"site-paper-detail-{scheme}")
