@@ -98,7 +98,8 @@ LOW_CONTRAST_TEXT = """() => {
   };
   const found = [];
   for (const element of document.querySelectorAll("body *")) {
-    const text = [...element.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join("").trim();
+    const texts = [...element.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE);
+    const text = texts.map((node) => node.textContent).join("").trim();
     if (!text || !element.getClientRects().length) continue;
     const style = getComputedStyle(element);
     if (style.visibility !== "visible" || style.clip === "rect(0px, 0px, 0px, 0px)") continue;
@@ -109,7 +110,8 @@ LOW_CONTRAST_TEXT = """() => {
     const ratio = (light + 0.05) / (dark + 0.05);
     const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
     const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
-    if (ratio < needed) found.push(`${element.tagName.toLowerCase()} "${text.slice(0, 40)}": ${ratio.toFixed(2)} < ${needed}`);
+    const where = `${element.tagName.toLowerCase()} "${text.slice(0, 40)}"`;
+    if (ratio < needed) found.push(`${where}: ${ratio.toFixed(2)} < ${needed}`);
   }
   return found;
 }"""
