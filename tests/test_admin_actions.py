@@ -196,3 +196,107 @@ def test_moving_papers_with_blog_links_to_a_table_without_a_blog_column_moves_no
     assert "its table has no Blog column" in messages[0]
     assert export() == before
     assert not LogEntry.objects.exists()
+
+
+ACTIONS_NEEDING_CHANGE = [
+    ("paper", "add_tag", {"tag": "x"}),
+    ("paper", "remove_tag", {"tag": "sae"}),
+    ("paper", "move_to_section", {"section": "Survey Papers"}),
+    ("paper", "set_venue", {"venue": "ICLR"}),
+    ("resource", "add_tag", {"tag": "x"}),
+    ("resource", "move_resources_up", {}),
+    ("section", "move_sections_down", {}),
+]
+
+
+def choice_pk(field, value):
+    model = {"section": Section, "venue": Venue}.get(field)
+    if model is None:
+        return value
+    return model.objects.get(**{"title" if model is Section else "name": value}).pk
+
+
+@pytest.mark.parametrize(("model", "action", "fields"), ACTIONS_NEEDING_CHANGE)
+def test_staff_who_may_only_view_cannot_run_an_action(seeded, client, export, model, action, fields):
+    client.force_login(make_user("viewer", permissions=[f"view_{model}"]))
+    objects = {"paper": some_papers, "resource": lambda: list(Resource.objects.order_by("pk")[1:3])}.get(
+        model, lambda: list(Section.objects.filter(level=1).order_by("position")[:2])
+    )()
+    before = export(), LogEntry.objects.count(), sorted(Tag.objects.values_list("name", flat=True))
+    data = {"action": action, "_selected_action": [obj.pk for obj in objects], "index": "0"}
+    data.update({field: choice_pk(field, value) for field, value in fields.items()})
+    assert client.post(f"/admin/catalog/{model}/", data).status_code == 403
+    assert (export(), LogEntry.objects.count(), sorted(Tag.objects.values_list("name", flat=True))) == before
+    changelist = client.get(f"/admin/catalog/{model}/").content.decode()
+    assert f'value="{action}"' not in changelist
+
+
+def test_merging_tags_retags_every_entry_once_and_deletes_the_others(seeded, maintainer):
+    both, only_sae_caps = some_papers()[:2]
+    resource = Resource.objects.order_by("pk").first()
+    both.tags.add("SAE-old", "sae")
+    only_sae_caps.tags.add("SAE-old")
+    resource.tags.add("sparse-ae")
+    sae = Tag.objects.get(name="sae")
+    tagged_before = set(Paper.objects.filter(tags=sae).values_list("pk", flat=True))
+    merged = Tag.objects.filter(name__in=["SAE-old", "sparse-ae", "sae"]).order_by("name")
+
+    response = maintainer.post(
+        "/admin/taggit/tag/",
+        {"action": "merge_selected_tags", "_selected_action": [tag.pk for tag in merged], "index": "0", "tag": "SAE"},
+        follow=True,
+    )
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert messages == ["Merged “SAE-old”, “sparse-ae” into “sae”: 3 entries retagged."]
+    assert not Tag.objects.filter(name__in=["SAE-old", "sparse-ae"]).exists()
+    assert set(Paper.objects.filter(tags=sae).values_list("pk", flat=True)) == tagged_before | {only_sae_caps.pk}
+    assert list(resource.tags.names()).count("sae") == 1
+    assert history(only_sae_caps) == ["Tags “SAE-old”, “sparse-ae” merged into “sae”."]
+    assert LogEntry.objects.filter(object_repr="SAE-old", action_flag=3).exists()
+
+
+def test_merging_venues_moves_their_papers_and_only_their_venue_cells_change(seeded, maintainer, export):
+    lesswrong = Venue.objects.get(name="LessWrong")
+    alias = Venue.objects.create(name="Less Wrong", kind=lesswrong.kind)
+    paper = Paper.objects.filter(venue=lesswrong).first()
+    paper.venue = alias
+    paper.save()
+    before = export()
+    response = maintainer.post(
+        "/admin/catalog/venue/",
+        {
+            "action": "merge_selected_venues",
+            "_selected_action": [alias.pk, lesswrong.pk],
+            "index": "0",
+            "venue": lesswrong.pk,
+        },
+        follow=True,
+    )
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert messages == ["Merged “Less Wrong” into “LessWrong”: 1 papers moved."]
+    assert not Venue.objects.filter(name="Less Wrong").exists()
+    paper.refresh_from_db()
+    assert paper.venue == lesswrong
+    changes = changed_lines(before, export())
+    assert len(changes) == 2 and "| Less Wrong |" in changes[0] and "| LessWrong |" in changes[1]
+    assert history(paper)[-1] == "Venue “Less Wrong” merged into “LessWrong”."
+
+
+def test_merging_a_venue_into_itself_alone_changes_nothing(seeded, maintainer):
+    iclr = Venue.objects.get(name="ICLR")
+    data = {"action": "merge_selected_venues", "_selected_action": [iclr.pk], "index": "0", "venue": iclr.pk}
+    response = maintainer.post("/admin/catalog/venue/", data, follow=True)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Select the venues to merge into “ICLR”, besides it."
+    ]
+    assert Venue.objects.filter(name="ICLR").exists()
+
+
+def test_merging_needs_delete_permission_on_the_merged_model_and_change_on_papers(seeded, client):
+    ids = list(Venue.objects.filter(name__in=["ICLR", "ICML"]).values_list("pk", flat=True))
+    data = {"action": "merge_selected_venues", "_selected_action": ids, "index": "0", "venue": ids[0]}
+    client.force_login(make_user("editor", permissions=["view_venue", "change_venue", "change_paper"]))
+    assert client.post("/admin/catalog/venue/", data).status_code == 403
+    client.force_login(make_user("merger", permissions=["view_venue", "delete_venue", "change_paper"]))
+    assert client.post("/admin/catalog/venue/", data).status_code == 302
+    assert Venue.objects.filter(pk__in=ids).count() == 1

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import model_ngettext
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from taggit.models import Tag
@@ -12,6 +12,7 @@ from taggit.models import Tag
 from catalog.admin.forms import validate_tag_name
 from catalog.models import Section, SectionKind, Venue
 from catalog.services import ordering
+from catalog.services.merging import merge_tags, merge_venues
 from catalog.services.publish import Unexportable, check_exportable
 
 
@@ -28,7 +29,25 @@ class PaperActionForm(ActionForm):
     venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue")
 
 
-class ActionFormErrorsMixin:
+class TagActionForm(ActionForm):
+    tag = forms.CharField(required=False, label="Tag", validators=[validate_tag_name])
+
+
+class VenueActionForm(ActionForm):
+    venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue")
+
+
+class ForbiddenActionsMixin:
+    """Answers 403 to an action the user lacks the permission for, where Django would show the changelist."""
+
+    def changelist_view(self, request, extra_context=None):
+        action = request.POST.get("action", "") if request.method == "POST" else ""
+        if action in {func.__name__ for func in self.actions} and action not in self.get_actions(request):
+            raise PermissionDenied("You do not have permission to run this action.")
+        return super().changelist_view(request, extra_context)
+
+
+class ActionFormErrorsMixin(ForbiddenActionsMixin):
     """Reports an invalid tag, section or venue next to an action, where Django would say "No action selected"."""
 
     def response_action(self, request, queryset):
@@ -64,7 +83,7 @@ def _report(modeladmin, request, count, done):
     modeladmin.message_user(request, f"{done[0].upper()}{done[1:]}: {count} {noun}.", messages.SUCCESS)
 
 
-@admin.action(description="Add the tag to the selected %(verbose_name_plural)s")
+@admin.action(description="Add the tag to the selected %(verbose_name_plural)s", permissions=["change"])
 def add_tag(modeladmin, request, queryset):
     name = _chosen(modeladmin, request, "tag")
     if name is None:
@@ -78,7 +97,7 @@ def add_tag(modeladmin, request, queryset):
     _report(modeladmin, request, count, f"tag “{tag.name}” added")
 
 
-@admin.action(description="Remove the tag from the selected %(verbose_name_plural)s")
+@admin.action(description="Remove the tag from the selected %(verbose_name_plural)s", permissions=["change"])
 def remove_tag(modeladmin, request, queryset):
     name = _chosen(modeladmin, request, "tag")
     if name is None:
@@ -95,7 +114,7 @@ def remove_tag(modeladmin, request, queryset):
     _report(modeladmin, request, count, f"tag “{tag.name}” removed")
 
 
-@admin.action(description="Move the selected %(verbose_name_plural)s to the section")
+@admin.action(description="Move the selected %(verbose_name_plural)s to the section", permissions=["change"])
 def move_to_section(modeladmin, request, queryset):
     """Each entry goes where a new entry of that section would go (papers: by date).
 
@@ -122,7 +141,7 @@ def move_to_section(modeladmin, request, queryset):
     _report(modeladmin, request, count, f"moved to “{section}”")
 
 
-@admin.action(description="Set the venue of the selected papers")
+@admin.action(description="Set the venue of the selected papers", permissions=["change"])
 def set_venue(modeladmin, request, queryset):
     venue = _chosen(modeladmin, request, "venue")
     if venue is None:
@@ -136,6 +155,51 @@ def set_venue(modeladmin, request, queryset):
     _report(modeladmin, request, count, f"venue set to “{venue}”")
 
 
+def _quoted(objects):
+    return ", ".join(f"“{obj}”" for obj in objects)
+
+
+@admin.action(description="Merge the selected tags into the tag", permissions=["merge"])
+def merge_selected_tags(modeladmin, request, queryset):
+    """The tag named next to the action (one of the selected or another) takes the entries of the others."""
+    name = _chosen(modeladmin, request, "tag")
+    if name is None:
+        return
+    with transaction.atomic():
+        into = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+        merged = queryset.exclude(pk=into.pk)
+        if not merged:
+            modeladmin.message_user(request, f"Select the tags to merge into “{into}”, besides it.", messages.ERROR)
+            return
+        names = _quoted(merged)
+        modeladmin.log_deletions(request, merged)
+        entries = merge_tags(list(merged), into=into)
+        for entry in entries:
+            modeladmin.log_change(request, entry, f"Tags {names} merged into “{into}”.")
+    modeladmin.message_user(
+        request, f"Merged {names} into “{into}”: {len(entries)} entries retagged.", messages.SUCCESS
+    )
+
+
+@admin.action(description="Merge the selected venues into the venue", permissions=["merge"])
+def merge_selected_venues(modeladmin, request, queryset):
+    """The venue chosen next to the action takes the papers of the others, which are deleted."""
+    into = _chosen(modeladmin, request, "venue")
+    if into is None:
+        return
+    with transaction.atomic():
+        merged = queryset.exclude(pk=into.pk)
+        if not merged:
+            modeladmin.message_user(request, f"Select the venues to merge into “{into}”, besides it.", messages.ERROR)
+            return
+        names = _quoted(merged)
+        modeladmin.log_deletions(request, merged)
+        moved = merge_venues(list(merged), into=into)
+        for paper, old_venue in moved:
+            modeladmin.log_change(request, paper, f"Venue “{old_venue}” merged into “{into}”.")
+    modeladmin.message_user(request, f"Merged {names} into “{into}”: {len(moved)} papers moved.", messages.SUCCESS)
+
+
 def _move(modeladmin, request, queryset, move, direction):
     rows = sorted(queryset, key=lambda row: (row.position, row.pk), reverse=direction == ordering.DOWN)
     count = 0
@@ -146,21 +210,21 @@ def _move(modeladmin, request, queryset, move, direction):
     _report(modeladmin, request, count, f"moved {direction}")
 
 
-@admin.action(description="Move the selected resources up one place")
+@admin.action(description="Move the selected resources up one place", permissions=["change"])
 def move_resources_up(modeladmin, request, queryset):
     _move(modeladmin, request, queryset, ordering.move_resource, ordering.UP)
 
 
-@admin.action(description="Move the selected resources down one place")
+@admin.action(description="Move the selected resources down one place", permissions=["change"])
 def move_resources_down(modeladmin, request, queryset):
     _move(modeladmin, request, queryset, ordering.move_resource, ordering.DOWN)
 
 
-@admin.action(description="Move the selected sections up one place")
+@admin.action(description="Move the selected sections up one place", permissions=["change"])
 def move_sections_up(modeladmin, request, queryset):
     _move(modeladmin, request, queryset, ordering.move_section, ordering.UP)
 
 
-@admin.action(description="Move the selected sections down one place")
+@admin.action(description="Move the selected sections down one place", permissions=["change"])
 def move_sections_down(modeladmin, request, queryset):
     _move(modeladmin, request, queryset, ordering.move_section, ordering.DOWN)

@@ -15,7 +15,7 @@ class TextBlockInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(ExportableChangesMixin, admin.ModelAdmin):
+class SectionAdmin(ExportableChangesMixin, actions.ForbiddenActionsMixin, admin.ModelAdmin):
     form = SectionAdminForm
     list_display = ["indented_title", "kind", "level", "parent", "paper_count", "resource_count"]
     list_filter = ["kind", "level"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from taggit.models import Tag
 
+from catalog.admin.actions import ActionFormErrorsMixin, TagActionForm, merge_selected_tags
 from catalog.admin.forms import TagAdminForm
 
 if admin.site.is_registered(Tag):
@@ -9,12 +10,20 @@ if admin.site.is_registered(Tag):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ActionFormErrorsMixin, admin.ModelAdmin):
     form = TagAdminForm
+    action_form = TagActionForm
+    actions = [merge_selected_tags]
     list_display = ["name", "slug", "paper_count", "resource_count"]
     search_fields = ["name"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def has_merge_permission(self, request):
+        """Merging deletes tags and retags papers and resources."""
+        return self.has_delete_permission(request) and request.user.has_perms(
+            ["catalog.change_paper", "catalog.change_resource"]
+        )
 
     def get_queryset(self, request):
         return (

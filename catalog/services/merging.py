@@ -1,0 +1,46 @@
+"""Merging tags or venues that name the same thing: their entries go to the one kept, the others are deleted."""
+
+from django.db import transaction
+
+from catalog.models import Paper, TaggedPaper, TaggedResource
+
+
+@transaction.atomic
+def merge_tags(tags, *, into):
+    """Give every entry tagged with one of `tags` the tag `into` instead, and delete those tags.
+
+    Returns the entries (papers and resources) whose tags changed, each once.
+    """
+    merged = [tag for tag in tags if tag.pk != into.pk]
+    changed = {}
+    for through in (TaggedPaper, TaggedResource):
+        kept = set(through.objects.filter(tag=into).values_list("content_object_id", flat=True))
+        for item in through.objects.filter(tag__in=merged).select_related("content_object").order_by("pk"):
+            entry = item.content_object
+            if entry.pk in kept:
+                item.delete()
+            else:
+                item.tag = into
+                item.save(update_fields=["tag"])
+                kept.add(entry.pk)
+            changed[type(entry), entry.pk] = entry
+    for tag in merged:
+        tag.delete()
+    return list(changed.values())
+
+
+@transaction.atomic
+def merge_venues(venues, *, into):
+    """Move every paper of one of `venues` to the venue `into`, and delete those venues.
+
+    Returns the papers that moved, each with the name of the venue it had.
+    """
+    merged = [venue for venue in venues if venue.pk != into.pk]
+    moved = []
+    for paper in Paper.objects.filter(venue__in=merged).select_related("venue").order_by("pk"):
+        moved.append((paper, paper.venue.name))
+        paper.venue = into
+        paper.save(update_fields=["venue", "updated_at"])
+    for venue in merged:
+        venue.delete()
+    return moved
