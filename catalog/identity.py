@@ -36,8 +36,9 @@ def normalise_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = "https" if parts.scheme.lower() in {"http", "https"} else parts.scheme.lower()
     host = _host(parts.hostname or "")
-    if parts.port and parts.port not in {80, 443}:
-        host = f"{host}:{parts.port}"
+    port = _port(parts)
+    if port and port not in {80, 443}:
+        host = f"{host}:{port}"
     query = urlencode(
         [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(key)]
     )
@@ -47,6 +48,14 @@ def normalise_url(url: str) -> str:
 def _host(hostname: str) -> str:
     hostname = hostname.lower()
     return hostname[4:] if hostname.startswith("www.") else hostname
+
+
+def _port(parts) -> int | str | None:
+    """The port of `parts`; one out of range or not a number is kept as written."""
+    try:
+        return parts.port
+    except ValueError:
+        return parts.netloc.rpartition(":")[2]
 
 
 def _is_tracking(key: str) -> bool:

@@ -112,6 +112,14 @@ def test_the_duplicate_message_escapes_the_existing_title(seeded, maintainer):
     assert "<b>Bold</b>" not in content
 
 
+def test_a_url_with_a_port_out_of_range_is_saved_and_checked_without_error(seeded, maintainer):
+    for url in ("https://example.org:99999/a", "https://example.org:99999/a/"):
+        response = maintainer.post("/admin/catalog/paper/add/", new_paper_data(url=url))
+        assert response.status_code in (200, 302)
+    assert Paper.objects.filter(url__startswith="https://example.org:99999/").count() == 1
+    assert "already listed" in field_errors(response, "url")[0]
+
+
 def test_save_anyway_adds_an_intentional_duplicate(seeded, maintainer):
     data = new_paper_data(url="https://arxiv.org/abs/2403.00745", save_duplicate="on")
     response = maintainer.post("/admin/catalog/paper/add/", data)
@@ -362,3 +370,18 @@ def test_a_section_parent_must_be_above_it(seeded, maintainer, export, parent_ti
     response = maintainer.post(f"/admin/catalog/section/{section.pk}/change/", data)
     assert any(message in error for error in field_errors(response, "parent")), field_errors(response, "parent")
     assert export() == before
+
+
+def test_a_section_that_lists_entries_keeps_its_kind(seeded, maintainer, export):
+    section = Section.objects.get(title="Survey Papers")
+    before = export()
+    response = maintainer.post(f"/admin/catalog/section/{section.pk}/change/", section_form_data(section, kind="text"))
+    assert field_errors(response, "kind") == [
+        "“Survey Papers” still lists 5 papers: move them to another section before changing its kind."
+    ]
+    assert Section.objects.get(pk=section.pk).kind == "papers" and export() == before
+
+    empty = Section.objects.create(title="Datasets", level=2, kind="resources")
+    response = maintainer.post(f"/admin/catalog/section/{empty.pk}/change/", section_form_data(empty, kind="papers"))
+    assert response.status_code == 302
+    assert Section.objects.get(pk=empty.pk).kind == "papers"

@@ -62,5 +62,10 @@ def test_normalising_keeps_what_tells_pages_apart():
     assert paper_identity("https://example.org/a") != paper_identity("https://example.org/b")
 
 
+def test_a_port_out_of_range_is_kept_as_written():
+    assert normalise_url("https://Example.org:99999/a/") == "https://example.org:99999/a"
+    assert normalise_url("https://example.org:port/a") == "https://example.org:port/a"
+
+
 def test_an_arxiv_listing_url_is_not_mistaken_for_a_paper():
     assert paper_identity("https://arxiv.org/list/cs.CL/recent") == "url:https://arxiv.org/list/cs.CL/recent"

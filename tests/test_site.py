@@ -66,14 +66,15 @@ def test_titles_are_escaped_on_pages(seeded, client):
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
 
 
-def run_settings(**env):
+def run_settings(setting="DEBUG", **env):
+    """Start Django in a new process with `env` and print `setting`."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     environment |= {"DJANGO_SETTINGS_MODULE": "awesome.settings", **env}
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+            f"import django; django.setup(); from django.conf import settings; print(settings.{setting})",
         ],
         cwd=settings.BASE_DIR,
         env=environment,
@@ -91,3 +92,16 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 def test_debug_is_off_unless_asked_for():
     assert run_settings(DJANGO_SECRET_KEY="x" * 50).stdout.strip() == "False"
     assert run_settings(DJANGO_DEBUG="1").stdout.strip() == "True"
+
+
+def test_variables_set_empty_fall_back_to_the_defaults():
+    empty = {"DJANGO_DEBUG": "1", "DATABASE_URL": "", "DJANGO_CONN_MAX_AGE": "", "CATALOG_README_PATH": ""}
+    database = run_settings("DATABASES['default']", **empty).stdout
+    assert "'ENGINE': 'django.db.backends.sqlite3'" in database and "'CONN_MAX_AGE': 0" in database
+    assert run_settings("CATALOG_README_PATH", **empty).stdout.strip().endswith("fixtures/README.md")
+
+
+def test_a_connection_age_that_is_not_a_number_is_a_clear_error():
+    result = run_settings(DJANGO_DEBUG="1", DJANGO_CONN_MAX_AGE="ten")
+    assert result.returncode != 0
+    assert "DJANGO_CONN_MAX_AGE must be a whole number of seconds, not 'ten'." in result.stderr

@@ -16,7 +16,7 @@ class YearFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        if not self.value().isdigit():
+        if not (self.value().isascii() and self.value().isdigit() and 1 <= int(self.value()) <= 9999):
             raise IncorrectLookupParameters(f"{self.value()!r} is not a year")
         return queryset.filter(date__year=int(self.value()))
 

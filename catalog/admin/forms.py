@@ -147,6 +147,19 @@ class SectionAdminForm(forms.ModelForm):
             "blank_lines_after",
         ]
 
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        if self.instance.pk and kind != self.instance.kind:
+            entries = {"papers": self.instance.papers.count(), "resources": self.instance.resources.count()}
+            listed = [f"{count} {noun}" for noun, count in entries.items() if count]
+            if listed:
+                raise forms.ValidationError(
+                    "“%(section)s” still lists %(entries)s: move them to another section before changing its kind.",
+                    code="kind_with_entries",
+                    params={"section": self.instance, "entries": " and ".join(listed)},
+                )
+        return kind
+
     def clean(self):
         cleaned = super().clean()
         parent, level = cleaned.get("parent"), cleaned.get("level")
