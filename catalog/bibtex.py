@@ -8,12 +8,9 @@ and `archivePrefix = {arXiv}`; preprints and papers without a venue are `@misc`.
 import re
 import unicodedata
 
+from catalog.identity import arxiv_id
 from catalog.models import Paper, VenueKind
 
-ARXIV_URL = re.compile(
-    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$"
-)
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -68,11 +65,6 @@ KEY_STOPWORDS = frozenset(
 
 def escape_latex(text: str) -> str:
     return LATEX_SPECIAL.sub(lambda match: LATEX_SPECIALS[match.group()], text)
-
-
-def arxiv_id(url: str) -> str | None:
-    match = ARXIV_URL.match(url)
-    return match.group("id") if match else None
 
 
 def bibtex_key(paper: Paper) -> str:

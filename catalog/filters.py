@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.text import smart_split, unescape_string_literal
 from taggit.models import Tag
 
-from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, Venue, VenueKind
+from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, Venue, VenueKind, has_code_link
 
 SEARCH_MAX_LENGTH = 200
 DEFAULT_SORT = "-date"
@@ -93,7 +93,17 @@ class PaperFilterForm(forms.Form):
         return cleaned_data
 
 
-class PaperFilter(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter set whose `.qs` is empty when a parameter is invalid: a mistyped filter never shows everything."""
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+
+class PaperFilter(StrictFilterSet):
     """Papers narrowed by every given parameter (different parameters AND together).
 
     `venue` is repeatable and matches any of the venues; `tag` is repeatable and matches papers with every
@@ -146,12 +156,6 @@ class PaperFilter(django_filters.FilterSet):
         fields = []
         form = PaperFilterForm
 
-    @property
-    def qs(self):
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return super().qs
-
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset.order_by(*ORDERINGS[DEFAULT_SORT]))
 
@@ -178,14 +182,13 @@ class PaperFilter(django_filters.FilterSet):
         return queryset.filter(Q(section=value) | Q(section__parent=value))
 
     def filter_has_code(self, queryset, name, value):
-        with_code = Exists(PaperLink.objects.filter(paper=OuterRef("pk"), kind=PaperLink.Kind.CODE))
-        return queryset.filter(with_code if value == "true" else ~with_code)
+        return queryset.filter(has_code_link() if value == "true" else ~has_code_link())
 
     def sort_papers(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])
 
 
-class ResourceFilter(django_filters.FilterSet):
+class ResourceFilter(StrictFilterSet):
     """Resources narrowed by words (`q`) and tags (`tag`, repeatable, every tag); invalid filters give no entries."""
 
     q = django_filters.CharFilter(
@@ -199,12 +202,6 @@ class ResourceFilter(django_filters.FilterSet):
     class Meta:
         model = Resource
         fields = []
-
-    @property
-    def qs(self):
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return super().qs
 
     def search(self, queryset, name, value):
         for word in search_terms(value):

@@ -16,14 +16,22 @@ ARXIV_ID_RE = re.compile(
 TRACKING_PARAMETERS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "ref_src", "source"}
 
 
+def arxiv_id(url: str) -> str | None:
+    """The arXiv id of an arXiv abs, pdf or html URL (without version), or None."""
+    parts = urlsplit(url.strip())
+    if _host(parts.hostname or "") not in ARXIV_HOSTS:
+        return None
+    match = ARXIV_ID_RE.search(parts.path)
+    return match["id"] if match else None
+
+
 def paper_identity(url: str) -> str:
     """A key equal for two URLs of the same paper: `arxiv:ID`, `openreview:ID` or `url:NORMALISED`."""
+    arxiv = arxiv_id(url)
+    if arxiv:
+        return f"arxiv:{arxiv}"
     parts = urlsplit(url.strip())
     host = _host(parts.hostname or "")
-    if host in ARXIV_HOSTS:
-        match = ARXIV_ID_RE.search(parts.path)
-        if match:
-            return f"arxiv:{match['id']}"
     if host in OPENREVIEW_HOSTS and parts.path.rstrip("/") in {"/forum", "/pdf"}:
         forum = dict(parse_qsl(parts.query)).get("id")
         if forum:

@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from catalog import positions
+from catalog.readme import inline
 from catalog.validators import validate_http_url, validate_one_line, validate_star_repo, validate_venue_name
 
 
@@ -24,7 +25,7 @@ class WebURLField(models.URLField):
 
 
 HTTP_URL = models.Q(url__startswith="http://") | models.Q(url__startswith="https://")
-STAR_REPO = models.Q(star_repo="") | models.Q(star_repo__regex=r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
+STAR_REPO = models.Q(star_repo="") | models.Q(star_repo__regex=rf"^{inline.STAR_REPO_RE.pattern}$")
 
 
 class VenueKind(models.TextChoices):
@@ -168,9 +169,14 @@ class TaggedResource(TaggedItemBase):
         ]
 
 
+def has_code_link():
+    """Whether a paper has a code link, as a condition for filter() or a value for annotate()."""
+    return models.Exists(PaperLink.objects.filter(paper=models.OuterRef("pk"), kind=PaperLink.Kind.CODE))
+
+
 class PaperQuerySet(models.QuerySet):
     def with_code(self):
-        return self.filter(links__kind=PaperLink.Kind.CODE).distinct()
+        return self.filter(has_code_link())
 
 
 class Paper(models.Model):

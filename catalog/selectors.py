@@ -11,7 +11,7 @@ from django.db.models.functions import ExtractYear, Lower, TruncDate, TruncMonth
 from taggit.models import Tag
 
 from catalog.filters import HAS_CODE_CHOICES
-from catalog.models import Paper, PaperLink, Resource, Section, TaggedPaper, TaggedResource, Venue, VenueKind
+from catalog.models import Paper, Resource, Section, TaggedPaper, TaggedResource, Venue, VenueKind, has_code_link
 
 PAPER_LIST_RELATED = ("venue", "section")
 PAPER_LIST_PREFETCH = ("tags", "links")
@@ -123,12 +123,7 @@ def paper_facets(filterset):
         .annotate(count=Count("pk", distinct=True))
         .order_by("-count", Lower("venue__name"))
     )
-    tag_rows = (
-        TaggedPaper.objects.filter(content_object__in=base().values("pk"))
-        .values_list("tag__slug", "tag__name")
-        .annotate(count=Count("content_object", distinct=True))
-        .order_by("-count", "tag__name")
-    )
+    tag_rows = tag_counts(TaggedPaper, base().values("pk"))
     section_rows = (
         base("section").values_list(*SECTION_FACET_FIELDS).annotate(count=Count("pk", distinct=True)).order_by()
     )
@@ -142,17 +137,16 @@ def paper_facets(filterset):
     kind_counts = dict(
         base("venue_kind").exclude(venue=None).values_list("venue__kind").annotate(count=Count("pk", distinct=True))
     )
-    with_code = Exists(PaperLink.objects.filter(paper=OuterRef("pk"), kind=PaperLink.Kind.CODE))
     code_counts = (
         base("has_code")
-        .annotate(code=with_code)
+        .annotate(code=has_code_link())
         .aggregate(true=Count("pk", filter=Q(code=True)), false=Count("pk", filter=Q(code=False)))
     )
     section = cleaned.get("section")
     year = cleaned.get("year")
     return {
         "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
-        "tag": choices(tag_rows, selected=[(tag.slug, tag.name) for tag in cleaned.get("tag") or []]),
+        "tag": choices(tag_rows, selected=selected_tags(cleaned)),
         "section": choices(section_counts(section_rows), selected=[(section.slug, section.title)] if section else []),
         "year": choices(year_rows, selected=[(year, year)] if year else []),
         "venue_kind": choices(
@@ -182,6 +176,26 @@ def section_counts(rows):
             titles[parent_slug] = parent_title
             titles[slug] = SUBSECTION_INDENT + title
     return [(slug, titles[slug], count) for (_, slug), count in sorted(totals.items())]
+
+
+def resource_tag_choices(filterset):
+    """Counts per tag within the current result of the resource filters (every further tag narrows it)."""
+    in_result = filterset.qs.order_by().values("pk")
+    return choices(tag_counts(TaggedResource, in_result), selected=selected_tags(filterset.form.cleaned_data))
+
+
+def tag_counts(through, entries):
+    """(slug, name, count) of the tags on `entries` (a values("pk") queryset), most used first."""
+    return (
+        through.objects.filter(content_object__in=entries)
+        .values_list("tag__slug", "tag__name")
+        .annotate(count=Count("content_object", distinct=True))
+        .order_by("-count", "tag__name")
+    )
+
+
+def selected_tags(cleaned_data):
+    return [(tag.slug, tag.name) for tag in cleaned_data.get("tag") or []]
 
 
 def choices(rows, *, selected):

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from catalog.bibtex import arxiv_id, bibtex_key, escape_latex, paper_bibtex
+from catalog.bibtex import bibtex_key, escape_latex, paper_bibtex
+from catalog.identity import arxiv_id
 from catalog.models import Paper, Venue, VenueKind
 
 ENTRY = re.compile(r"^@(?P<type>\w+)\{(?P<key>[^,\s]+),\n(?P<body>.*?)\n\}\n", re.DOTALL | re.MULTILINE)
@@ -98,12 +99,13 @@ def test_a_paper_without_venue_is_misc_without_venue_fields():
         ("https://www.arxiv.org/abs/1501.00001#section", "1501.00001"),
         ("https://arxiv.org/abs/hep-th/9901001v1", "hep-th/9901001"),
         ("https://arxiv.org/abs/math.GT/0309136", "math.GT/0309136"),
+        ("https://arxiv.org/html/2406.11779v1", "2406.11779"),
         ("https://openreview.net/pdf?id=F76bwRSLeK", None),
         ("https://example.org/arxiv.org/abs/2211.00593", None),
         ("https://arxiv.org/list/cs.CL/recent", None),
     ],
 )
-def test_arxiv_identifiers_are_read_from_abs_and_pdf_urls(url, identifier):
+def test_arxiv_identifiers_are_read_from_abs_pdf_and_html_urls(url, identifier):
     assert arxiv_id(url) == identifier
 
 

@@ -78,6 +78,14 @@ def _chosen(modeladmin, request, name):
     return value
 
 
+def _tag_named(name, *, create):
+    """The tag called `name` whatever its case; a new one if `create`, else None when there is none."""
+    tag = Tag.objects.filter(name__iexact=name).first()
+    if tag is None and create:
+        tag = Tag.objects.create(name=name)
+    return tag
+
+
 def _report(modeladmin, request, count, done):
     noun = model_ngettext(modeladmin.opts, count)
     modeladmin.message_user(request, f"{done[0].upper()}{done[1:]}: {count} {noun}.", messages.SUCCESS)
@@ -88,7 +96,7 @@ def add_tag(modeladmin, request, queryset):
     name = _chosen(modeladmin, request, "tag")
     if name is None:
         return
-    tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+    tag = _tag_named(name, create=True)
     count = 0
     for obj in queryset.exclude(tags=tag):
         obj.tags.add(tag)
@@ -102,7 +110,7 @@ def remove_tag(modeladmin, request, queryset):
     name = _chosen(modeladmin, request, "tag")
     if name is None:
         return
-    tag = Tag.objects.filter(name__iexact=name).first()
+    tag = _tag_named(name, create=False)
     if tag is None:
         modeladmin.message_user(request, f"There is no tag “{name}”.", messages.ERROR)
         return
@@ -166,7 +174,7 @@ def merge_selected_tags(modeladmin, request, queryset):
     if name is None:
         return
     with transaction.atomic():
-        into = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+        into = _tag_named(name, create=True)
         merged = queryset.exclude(pk=into.pk)
         if not merged:
             modeladmin.message_user(request, f"Select the tags to merge into “{into}”, besides it.", messages.ERROR)

@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
 
 from catalog.admin import actions
 from catalog.admin.exportable import ExportableChangesMixin
 from catalog.admin.filters import HasCodeFilter, TagFilter, VenueKindFilter, YearFilter
 from catalog.admin.forms import LinkFormSet, PaperAdminForm
-from catalog.models import Paper, PaperLink
+from catalog.models import Paper, PaperLink, has_code_link
 
 
 class PaperLinkInline(admin.TabularInline):
@@ -45,8 +44,7 @@ class PaperAdmin(ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.Mo
         return lookup == "venue__name" or super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
-        code_links = PaperLink.objects.filter(paper=OuterRef("pk"), kind=PaperLink.Kind.CODE)
-        return super().get_queryset(request).annotate(has_code=Exists(code_links)).prefetch_related("tags")
+        return super().get_queryset(request).annotate(has_code=has_code_link()).prefetch_related("tags")
 
     @admin.display(description="date", ordering="date")
     def iso_date(self, paper):

@@ -14,14 +14,14 @@ from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_p
 
 PUBLISH_PERMISSION = "catalog.publish_readme"
 PUBLICATION_LOG = {"content_type": None, "object_repr": "README"}
-LINE_KINDS = (("+++", "file"), ("---", "file"), ("@@", "hunk"), ("+", "added"), ("-", "removed"))
+LINE_KINDS = (("@@", "hunk"), ("+", "added"), ("-", "removed"))
 
 
 def diff_lines(text: str) -> list[tuple[str, str]]:
-    """Each line of a unified diff with its kind, for colouring."""
-    return [
-        (next((kind for prefix, kind in LINE_KINDS if line.startswith(prefix)), "context"), line)
-        for line in text.splitlines()
+    """Each line of a unified diff with its kind, for colouring; only the first two lines name the files."""
+    lines = text.splitlines()
+    return [("file", line) for line in lines[:2]] + [
+        (next((kind for prefix, kind in LINE_KINDS if line.startswith(prefix)), "context"), line) for line in lines[2:]
     ]
 
 

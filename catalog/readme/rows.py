@@ -17,7 +17,6 @@ PAPER_LAYOUTS = {
     ("title", "venue", "date", "code"),
     ("title", "venue", "date", "code", "blog"),
 }
-DEFAULT_COLUMNS = ("title", "venue", "date", "code", "blog")
 DEFAULT_TABLE_HEAD = [
     "|  Title  |   Venue  |   Date   |   Code   |   Blog   |",
     "|:--------|:--------:|:--------:|:--------:|:--------:|",

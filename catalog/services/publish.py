@@ -10,7 +10,7 @@ from catalog import readme
 from catalog.models import Section
 from catalog.services.files import write_atomically
 from catalog.services.fixtures import catalog_fixture
-from catalog.services.readme import ReadmeDiff, build_document, export_readme, readme_diff
+from catalog.services.readme import ReadmeDiff, build_sections, export_readme, readme_diff
 
 
 class ReviewOutdated(Exception):
@@ -26,13 +26,11 @@ def check_exportable(*, section_ids) -> None:
 
     Only these sections are checked, so one entry that cannot be written does not block edits elsewhere.
     """
-    ids = Section.objects.order_by("position", "id").values_list("pk", flat=True)
-    for pk, section in zip(ids, build_document().sections, strict=True):
-        if pk in section_ids:
-            try:
-                readme.render_section(section)
-            except readme.RenderError as error:
-                raise Unexportable(str(error)) from None
+    for section in build_sections(Section.objects.filter(pk__in=section_ids).order_by("position", "id")):
+        try:
+            readme.render_section(section)
+        except readme.RenderError as error:
+            raise Unexportable(str(error)) from None
 
 
 class NothingToPublish(Exception):

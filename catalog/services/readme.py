@@ -294,15 +294,21 @@ def _section_kind(node: readme.Section) -> str:
 
 def build_document() -> readme.Document:
     """The catalog as a README Document, in a fixed number of queries."""
+    return readme.Document(sections=build_sections(Section.objects.order_by("position", "id")))
+
+
+def build_sections(sections) -> list[readme.Section]:
+    """The README sections of the catalog sections `sections` (a queryset, in its order), with their entries."""
     bodies: dict[int, list] = defaultdict(list)
-    papers = Paper.objects.select_related("venue").prefetch_related("links").order_by()
+    in_sections = {"section__in": sections.values("pk")}
+    papers = Paper.objects.filter(**in_sections).select_related("venue").prefetch_related("links").order_by()
     for paper in papers:
         bodies[paper.section_id].append((paper.position, 0, paper.pk, _paper_row(paper)))
-    for resource in Resource.objects.prefetch_related("links").order_by():
+    for resource in Resource.objects.filter(**in_sections).prefetch_related("links").order_by():
         bodies[resource.section_id].append((resource.position, 1, resource.pk, _resource_item(resource)))
-    for block in TextBlock.objects.order_by():
+    for block in TextBlock.objects.filter(**in_sections).order_by():
         bodies[block.section_id].append((block.position, 2, block.pk, _text_node(block.text)))
-    sections = [
+    return [
         readme.Section(
             title=section.title,
             level=section.level,
@@ -311,9 +317,8 @@ def build_document() -> readme.Document:
             blank_lines_after=section.blank_lines_after,
             hints=section.render_hints,
         )
-        for section in Section.objects.order_by("position", "id")
+        for section in sections
     ]
-    return readme.Document(sections=sections)
 
 
 def _paper_row(paper: Paper) -> readme.PaperRow:

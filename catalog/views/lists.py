@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.views.generic import ListView
 from django_filters.views import FilterMixin
 
 from catalog.filters import DEFAULT_SORT, HAS_CODE_CHOICES, SORT_CHOICES, PaperFilter, ResourceFilter
-from catalog.models import Resource, TaggedResource, VenueKind
-from catalog.selectors import choices, paper_facets, paper_list_queryset
+from catalog.models import Resource, VenueKind
+from catalog.selectors import paper_facets, paper_list_queryset, resource_tag_choices
 from catalog.views.pagination import PER_PAGE, page_numbers, paginate
 
 
@@ -109,13 +108,5 @@ class ResourceListView(FilteredPageListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        in_result = self.filterset.qs.order_by().values("pk")
-        tag_rows = (
-            TaggedResource.objects.filter(content_object__in=in_result)
-            .values_list("tag__slug", "tag__name")
-            .annotate(count=Count("content_object", distinct=True))
-            .order_by("-count", "tag__name")
-        )
-        selected = [(tag.slug, tag.name) for tag in self.filterset.form.cleaned_data.get("tag") or []]
-        context["tag_choices"] = choices(tag_rows, selected=selected)
+        context["tag_choices"] = resource_tag_choices(self.filterset)
         return context

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from catalog.bibtex import paper_bibtex
 from catalog.filters import PaperFilter
 from catalog.models import Paper
+from catalog.selectors import paper_list_queryset
 
 JSON_VERSION = 1
 JSON_PAGE_SIZE = 50
@@ -31,7 +32,7 @@ class JSONPageForm(forms.Form):
 def filtered_papers(request, queryset=None):
     """The filter for the request's GET parameters over `queryset`, by default papers with all they show."""
     if queryset is None:
-        queryset = Paper.objects.select_related("venue", "section").prefetch_related("links", "tags")
+        queryset = paper_list_queryset()
     return PaperFilter(request.GET, queryset=queryset, request=request)
 
 

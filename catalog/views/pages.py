@@ -3,7 +3,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from catalog.bibtex import paper_bibtex
 from catalog.charts import monthly_chart
-from catalog.models import Paper, Resource, Section, VenueKind
+from catalog.models import Resource, Section, VenueKind
 from catalog.selectors import (
     catalog_counts,
     newest_additions,
@@ -38,7 +38,7 @@ class AboutView(TemplateView):
 
 
 class PaperDetailView(DetailView):
-    queryset = Paper.objects.select_related("venue", "section").prefetch_related("links", "tags")
+    queryset = paper_list_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,4 +1,5 @@
-"""Pages of 50 entries, the page number validated by a form: a bad or missing page is a message, not an error."""
+"""Pages of 50 entries, the page number validated by a form: a bad or missing page comes with a message saying
+why, which the views show on a 404 page."""
 
 from django import forms
 from django.core.paginator import Paginator
