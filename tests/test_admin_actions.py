@@ -145,13 +145,36 @@ def test_moving_the_first_resource_up_changes_nothing(seeded, maintainer):
     assert resource_names(section) == names
 
 
-def test_resource_tag_and_section_actions(seeded, maintainer):
-    resource = Resource.objects.order_by("pk").first()
-    run_action(maintainer, "resource", "add_tag", [resource], tag="favourite")
-    assert "favourite" in resource.tags.names()
-    target = Section.objects.filter(kind="resources").exclude(pk=resource.section_id).first()
-    run_action(maintainer, "resource", "move_to_section", [resource], section=target.pk)
-    assert resource_names(target)[-1] == resource.name
+def test_resource_tag_and_section_actions(seeded, maintainer, export):
+    lens = Resource.objects.get(name="TransformerLens")
+    before = export()
+    lens_line = before.split("\n")[3]
+    assert "[**TransformerLens**](https://github.com/TransformerLensOrg/TransformerLens)" in lens_line
+
+    assert run_action(maintainer, "resource", "add_tag", [lens], tag="favourite") == [
+        "Tag “favourite” added: 1 resource."
+    ]
+    assert "favourite" in lens.tags.names()
+    assert history(lens) == ["Added the tag “favourite”."]
+    assert export() == before
+
+    assert run_action(maintainer, "resource", "remove_tag", [lens], tag="Favourite") == [
+        "Tag “favourite” removed: 1 resource."
+    ]
+    assert "favourite" not in lens.tags.names()
+    assert history(lens)[-1] == "Removed the tag “favourite”."
+    assert export() == before
+
+    forums = Section.objects.get(title="Awesome Interpretability Forums")
+    assert run_action(maintainer, "resource", "move_to_section", [lens], section=forums.pk) == [
+        "Moved to “Awesome Interpretability Forums”: 1 resource."
+    ]
+    assert resource_names(forums) == ["AI Alignment Forum", "LessWrong", "TransformerLens"]
+    assert history(lens)[-1] == "Moved to the section “Awesome Interpretability Forums”."
+    after = export().split("\n")
+    assert sorted(after) == sorted(before.split("\n"))
+    lesswrong = after.index("- [LessWrong](https://www.lesswrong.com/)")
+    assert after[lesswrong + 1] == lens_line
 
 
 def headings(text):

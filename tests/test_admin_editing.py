@@ -184,9 +184,20 @@ def test_a_change_is_in_the_history_with_who_and_what(seeded, maintainer):
     assert "maintainer" in history and "Changed Venue." in history
 
 
+def section_bullets(text, heading):
+    """The list items under `heading` in the exported README, up to the next heading."""
+    lines = text.split("\n")
+    start = lines.index(heading) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("#")), len(lines))
+    return [line for line in lines[start:end] if line.startswith("- ")]
+
+
 def test_a_resource_moved_to_another_section_goes_last_there(seeded, maintainer, export):
-    resource = Resource.objects.order_by("section__position", "position").first()
-    target = Section.objects.filter(kind="resources").exclude(pk=resource.section_id).order_by("position").last()
+    resource = Resource.objects.get(name="TransformerLens")
+    target = Section.objects.get(title="Other Awesome Interpretability Resources")
+    before = export()
+    lens_line = section_bullets(before, "# Awesome Interpretability Libraries")[0]
+    assert "[**TransformerLens**](https://github.com/TransformerLensOrg/TransformerLens)" in lens_line
     data = {
         "name": resource.name,
         "url": resource.url,
@@ -195,7 +206,6 @@ def test_a_resource_moved_to_another_section_goes_last_there(seeded, maintainer,
         "star_repo": resource.star_repo,
         "tags": "",
         "position": resource.position,
-        **inline_management("links", total=0, initial=0),
     }
     links = list(resource.links.all())
     data.update(inline_management("links", total=len(links), initial=len(links)))
@@ -206,6 +216,13 @@ def test_a_resource_moved_to_another_section_goes_last_there(seeded, maintainer,
     assert maintainer.post(f"/admin/catalog/resource/{resource.pk}/change/", data).status_code == 302
     last = Resource.objects.filter(section=target).order_by("position").last()
     assert last.pk == resource.pk
+    after = export()
+    bullets = section_bullets(after, "# Other Awesome Interpretability Resources")
+    assert len(bullets) == 4
+    assert "[**awesome papers for understanding LLM mechanism**]" in bullets[2]
+    assert bullets[3] == lens_line
+    assert lens_line not in section_bullets(after, "# Awesome Interpretability Libraries")
+    assert sorted(after.split("\n")) == sorted(before.split("\n"))
 
 
 def test_a_paper_moved_to_another_section_in_the_form_goes_to_its_date_place_there(seeded, maintainer, export):

@@ -1,15 +1,19 @@
 """Every admin page answers, filters and searches give the right papers, permissions hold, query counts stay fixed."""
 
+import datetime
+import re
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from taggit.models import Tag
 
 from catalog.admin.papers import PaperAdmin
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
-from tests.admin_support import make_user
+from tests.admin_support import make_user, paper_form_data
 from tests.synthetic import add_papers
 
 pytestmark = pytest.mark.django_db
@@ -213,13 +217,132 @@ def autocomplete(client, field, term):
     return [result["text"] for result in response.json()["results"]]
 
 
-def test_autocomplete_finds_venues_and_only_sections_of_papers(seeded, superuser_client):
-    venues = autocomplete(superuser_client, "venue", "iclr")
-    assert venues[:2] == ["ICLR", "ICLR Workshop"] and all("ICLR" in venue for venue in venues)
-    sections = autocomplete(superuser_client, "section", "Interpretab")
-    assert "Interpretable Analysis of LLMs" in sections
-    assert "Awesome Interpretability Tools" not in sections
-    assert set(sections) <= set(Section.objects.filter(kind="papers").values_list("title", flat=True))
+def autocomplete_results(client, field, term):
+    query = {"term": term, "app_label": "catalog", "model_name": "paper", "field_name": field}
+    response = client.get("/admin/autocomplete/", query)
+    assert response.status_code == 200
+    return {(result["id"], result["text"]) for result in response.json()["results"]}
+
+
+def test_the_venue_autocomplete_offers_the_venues_whose_name_contains_the_term(seeded, superuser_client):
+    assert autocomplete(superuser_client, "venue", "iclr") == ["ICLR", "ICLR Workshop", "ME-FoMo@ICLR"]
+    assert autocomplete(superuser_client, "venue", "Workshop") == ["ICLR Workshop"]
+    assert autocomplete(superuser_client, "venue", "no such venue") == []
+    icml = Venue.objects.get(name="ICML")
+    assert (str(icml.pk), "ICML") in autocomplete_results(superuser_client, "venue", "icml")
+
+
+def test_the_section_autocomplete_of_a_paper_offers_only_sections_of_papers(seeded, superuser_client):
+    assert autocomplete(superuser_client, "section", "interpretab") == [
+        "Interpretable Analysis of LLMs",
+        "Interpretability in Vision LLMs",
+        "Benchmarking Interpretability",
+        "Enhancing Interpretability",
+    ]
+    assert autocomplete(superuser_client, "section", "Awesome") == []
+    sae = Section.objects.get(title="SAE, Dictionary Learning and Superposition")
+    assert autocomplete_results(superuser_client, "section", "sae") == {(str(sae.pk), sae.title)}
+
+
+def test_the_autocomplete_needs_a_staff_user_who_may_view_papers(seeded, client):
+    query = {"term": "iclr", "app_label": "catalog", "model_name": "paper", "field_name": "venue"}
+    response = client.get("/admin/autocomplete/", query)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    client.force_login(make_user("intern"))
+    assert client.get("/admin/autocomplete/", query).status_code == 403
+
+
+def tag_search(client, term):
+    response = client.get("/admin/taggit/tag/", {"q": term})
+    assert response.status_code == 200
+    return [tag.name for tag in response.context["cl"].result_list]
+
+
+def test_the_tag_changelist_search_finds_tags_by_part_of_their_name(seeded, superuser_client):
+    assert tag_search(superuser_client, "ste") == ["steering"]
+    assert tag_search(superuser_client, "SAE") == ["sae"]
+    assert tag_search(superuser_client, "ing") == [
+        "in-context-learning",
+        "model-editing",
+        "patching",
+        "probing",
+        "reasoning",
+        "steering",
+        "training-dynamics",
+    ]
+    assert tag_search(superuser_client, "no-such-tag") == []
+
+
+HISTORY_ROW = re.compile(r'<tr>\s*<th scope="row">(.*?)</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>', re.S)
+
+
+def history_rows(client, url):
+    """The (date/time, user, action) rows of an object's history page."""
+    response = client.get(f"{url}history/")
+    assert response.status_code == 200
+    return HISTORY_ROW.findall(response.content.decode())
+
+
+def venue_changelist_data(client, **kinds):
+    """What the venue changelist posts when its Save button is pressed, with the kinds of `kinds` changed."""
+    formset = client.get("/admin/catalog/venue/").context["cl"].formset
+    data = {f"form-{key}": value for key, value in formset.management_form.initial.items()}
+    for form in formset.forms:
+        data[f"{form.prefix}-id"] = form.instance.pk
+        data[f"{form.prefix}-kind"] = kinds.get(form.instance.name, form.instance.kind)
+    data["_save"] = "Save"
+    return data
+
+
+def venue_kinds():
+    return dict(Venue.objects.values_list("name", "kind"))
+
+
+def test_the_venue_kind_edited_in_the_changelist_is_saved_and_in_the_history(seeded, superuser_client, export):
+    before, kinds = export(), venue_kinds()
+    assert kinds["Distill"] == "journal"
+    data = venue_changelist_data(superuser_client, Distill="blog")
+    assert data["form-TOTAL_FORMS"] == 24
+
+    response = superuser_client.post("/admin/catalog/venue/", data, follow=True)
+
+    assert response.redirect_chain == [("/admin/catalog/venue/", 302)]
+    assert [str(message) for message in response.context["messages"]] == ["1 venue was changed successfully."]
+    assert venue_kinds() == {**kinds, "Distill": "blog"}
+    distill = Venue.objects.get(name="Distill")
+    entry = LogEntry.objects.get()
+    assert (entry.object_id, entry.user.username, entry.get_change_message()) == (
+        str(distill.pk),
+        "maintainer",
+        "Changed Kind.",
+    )
+    rows = history_rows(superuser_client, f"/admin/catalog/venue/{distill.pk}/")
+    assert [(user, action) for _, user, action in rows] == [("maintainer", "Changed Kind.")]
+    assert export() == before
+
+
+def test_staff_who_may_only_view_venues_cannot_change_a_kind_in_the_changelist(seeded, superuser_client, client):
+    data = venue_changelist_data(superuser_client, Distill="blog")
+    kinds = venue_kinds()
+    client.force_login(make_user("reader", permissions=["view_venue"]))
+
+    assert client.post("/admin/catalog/venue/", data).status_code == 403
+    assert venue_kinds() == kinds
+    assert not LogEntry.objects.exists()
+
+
+def test_the_history_of_a_paper_shows_who_changed_it_and_when(seeded, superuser_client):
+    paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    data = paper_form_data(paper, title="Interpretability in the Wild, revised")
+    started = timezone.now()
+    assert superuser_client.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
+    entry = LogEntry.objects.get(object_id=str(paper.pk))
+    assert started <= entry.action_time <= timezone.now()
+    LogEntry.objects.filter(pk=entry.pk).update(action_time=datetime.datetime(2024, 7, 1, 14, 5, tzinfo=datetime.UTC))
+
+    rows = history_rows(superuser_client, f"/admin/catalog/paper/{paper.pk}/")
+
+    assert rows == [("July 1, 2024, 2:05 p.m.", "maintainer", "Changed Title.")]
 
 
 def test_venue_section_and_tag_lists_count_their_entries(seeded, superuser_client):

@@ -1,7 +1,9 @@
 """The management commands: import_readme, export_readme, export_fixtures, seed_catalog (and loaddata)."""
 
+import datetime
 import difflib
 import errno
+import itertools
 import json
 import os
 import re
@@ -27,6 +29,7 @@ from catalog.models import (
     Venue,
 )
 from catalog.services import files
+from catalog.services.fixtures import catalog_fixture
 
 SEED_README = Path(settings.BASE_DIR) / "fixtures" / "README.md"
 COMMITTED_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "catalog.json"
@@ -63,11 +66,12 @@ def run_failing(command: str, *args, expect=CommandError, **options) -> Result:
 
 @pytest.fixture
 def snapshot(export):
-    """Every catalog row's primary key, per model, and the README export: equal only if nothing was written."""
+    """Every catalog row's primary key, per model, every field (the fixture) and the README export: equal only if
+    nothing was written."""
 
     def take() -> dict:
         rows = {model._meta.label: list(model.objects.order_by("pk").values_list("pk", flat=True)) for model in MODELS}
-        return {"rows": rows, "export": export()}
+        return {"rows": rows, "fixture": catalog_fixture()[0], "export": export()}
 
     return take
 
@@ -291,17 +295,17 @@ def test_import_into_a_catalog_with_only_venues_left_reuses_them(export, seed_te
     assert export() == seed_text
 
 
-def test_venue_spelled_in_another_case_is_reported_or_kept(export, tmp_path):
+def test_venue_spelled_in_another_case_is_an_error_that_changes_nothing(prior, snapshot, tmp_path):
     path = seed_with_line(tmp_path, 72, "| arXiv |", "| ArXiv |")
-    out, err = StringIO(), StringIO()
+    before = snapshot()
 
-    try:
-        call_command("import_readme", str(path), stdout=out, stderr=err)
-    except CommandError:
-        assert f"{path}:72: " in err.getvalue()
-        assert not Paper.objects.exists()
-    else:
-        assert export().encode() == path.read_bytes()
+    result = run_failing("import_readme", str(path), *prior)
+
+    assert result.err.splitlines() == [
+        f"{path}:72: venue 'ArXiv' differs only in case from 'arXiv' (line 51): use one spelling"
+    ]
+    assert str(result.error) == f"{path}: not imported (1 problem); the catalog is unchanged."
+    assert snapshot() == before
 
 
 # export_readme
@@ -399,6 +403,71 @@ def test_export_fixtures_uses_natural_keys_and_includes_tags(seeded, tmp_path):
     assert {obj["fields"]["name"] for obj in by_model["taggit.tag"]} == set(Tag.objects.values_list("name", flat=True))
     assert len(by_model["catalog.taggedpaper"]) == TaggedPaper.objects.count() > 0
     assert len(by_model["catalog.taggedresource"]) == TaggedResource.objects.count() > 0
+
+
+def test_export_fixtures_lists_models_in_loading_order_each_sorted_as_documented(seeded, tmp_path):
+    Venue.objects.create(name="AAAI", kind="conference")
+    Tag.objects.create(name="ablation")
+    Section.objects.filter(title="Awesome Interpretability Programs").update(position=1500)
+    Paper.objects.create(
+        section=Section.objects.get(title="Interpretable Analysis of LLMs"),
+        title="A Paper Added Last, Dated First",
+        url="https://example.org/added-last",
+        date=datetime.date(2024, 7, 2),
+    )
+
+    text = export_fixture(tmp_path / "catalog.json").decode()
+    objects = json.loads(text)
+    groups = [(model, len(list(group))) for model, group in itertools.groupby(objects, key=lambda obj: obj["model"])]
+    by_model = {model: [obj for obj in objects if obj["model"] == model] for model, _ in groups}
+
+    assert text.split("\n")[:8] == [
+        "[",
+        "  {",
+        '    "fields": {',
+        '      "kind": "conference",',
+        '      "name": "AAAI"',
+        "    },",
+        '    "model": "catalog.venue"',
+        "  },",
+    ]
+    assert groups == [
+        ("catalog.venue", 25),
+        ("catalog.section", 17),
+        ("taggit.tag", 24),
+        ("catalog.textblock", 8),
+        ("catalog.paper", 150),
+        ("catalog.paperlink", 101),
+        ("catalog.taggedpaper", 154),
+        ("catalog.resource", 28),
+        ("catalog.resourcelink", 26),
+        ("catalog.taggedresource", 29),
+    ]
+    venues = [obj["fields"]["name"] for obj in by_model["catalog.venue"]]
+    assert venues[:4] == ["AAAI", "ACL", "ACML", "AISTATS"]
+    assert venues == sorted(venues)
+    sections = [obj["fields"]["slug"] for obj in by_model["catalog.section"]]
+    assert sections[:4] == [
+        "awesome-interpretability-in-large-language-models",
+        "awesome-interpretability-programs",
+        "awesome-interpretability-libraries",
+        "awesome-interpretability-blogs-videos",
+    ]
+    positions = [obj["fields"]["position"] for obj in by_model["catalog.section"]]
+    assert positions == sorted(positions)
+    tags = [obj["fields"]["name"] for obj in by_model["taggit.tag"]]
+    assert tags[:4] == ["ablation", "attention-heads", "attribution", "benchmark"]
+    assert tags == sorted(tags)
+    for model, _ in groups[3:]:
+        keys = [obj["pk"] for obj in by_model[model]]
+        assert keys == sorted(keys) and keys[:3] == [1, 2, 3], model
+    papers = [obj["fields"]["title"] for obj in by_model["catalog.paper"]]
+    assert papers[:2] == [
+        "From Insights to Actions: The Impact of Interpretability and Analysis Research on NLP",
+        "A Primer on the Inner Workings of Transformer-based Language Models",
+    ]
+    assert papers[-1] == "A Paper Added Last, Dated First"
+    assert [obj["fields"]["name"] for obj in by_model["catalog.resource"][:2]] == ["TransformerLens", "nnsight"]
 
 
 def test_one_field_edit_changes_only_a_few_fixture_lines(seeded, tmp_path):

@@ -109,13 +109,22 @@ def test_removing_a_resource_description_and_badge(seeded, export):
 
 
 @pytest.mark.parametrize(
-    "model,lookup", [(Paper, {"title__startswith": "Iteration Head"}), (Resource, {"name": "LessWrong"})]
+    "model,lookup,line",
+    [
+        (
+            Paper,
+            {"title__startswith": "Iteration Head"},
+            "| [**Iteration Head: A Mechanistic Study of Chain-of-Thought**](https://arxiv.org/pdf/2406.02128v1) <br>"
+            "| arXiv | 2024-06-05 | - | - |",
+        ),
+        (Resource, {"name": "LessWrong"}, "- [LessWrong](https://www.lesswrong.com/)"),
+    ],
 )
-def test_deleting_an_entry_removes_exactly_its_line(seeded, export, model, lookup):
+def test_deleting_an_entry_removes_exactly_its_line(seeded, export, model, lookup, line):
     before = export()
     model.objects.get(**lookup).delete()
     removed, added = changed_lines(before, export())
-    assert not added and len(removed) == 1
+    assert not added and removed == [line]
 
 
 def test_new_paper_lands_at_its_date_place(seeded, export):

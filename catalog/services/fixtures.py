@@ -1,6 +1,7 @@
 """The catalog as a Django fixture: sorted, indented, natural keys for venues, sections and tags."""
 
 import json
+from operator import attrgetter
 
 from django.core import serializers
 from taggit.models import Tag
@@ -19,11 +20,15 @@ from catalog.models import (
 
 
 def _groups():
-    """Querysets in loading order, each with whether its rows are keyed naturally."""
+    """Rows in loading order, each group with whether its rows are keyed naturally.
+
+    Names are sorted here rather than by the database, whose collation may differ from one server to another.
+    """
+    by_name = attrgetter("name")
     return [
-        (Venue.objects.order_by("name"), True),
+        (sorted(Venue.objects.all(), key=by_name), True),
         (Section.objects.select_related("parent").order_by("position", "id"), True),
-        (Tag.objects.order_by("name"), True),
+        (sorted(Tag.objects.all(), key=by_name), True),
         (TextBlock.objects.select_related("section").order_by("pk"), False),
         (Paper.objects.select_related("venue", "section").order_by("pk"), False),
         (PaperLink.objects.order_by("pk"), False),
