@@ -402,3 +402,11 @@ def test_a_section_that_lists_entries_keeps_its_kind(seeded, maintainer, export)
     response = maintainer.post(f"/admin/catalog/section/{empty.pk}/change/", section_form_data(empty, kind="papers"))
     assert response.status_code == 302
     assert Section.objects.get(pk=empty.pk).kind == "papers"
+
+
+def test_a_page_linked_in_another_form_of_its_url_is_a_duplicate(seeded, maintainer):
+    existing = Paper.objects.get(url="https://transformer-circuits.pub/2023/monosemantic-features/index.html")
+    variant = "http://www.Transformer-Circuits.pub/2023/monosemantic-features/index.html/?utm_source=feed#top"
+    response = maintainer.post("/admin/catalog/paper/add/", new_paper_data(url=variant))
+    assert "already listed" in field_errors(response, "url")[0]
+    assert f'href="/admin/catalog/paper/{existing.pk}/change/"' in response.content.decode()

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog.admin.readme import diff_lines
 from catalog.models import Paper
 from catalog.services.fixtures import catalog_fixture
 from tests.admin_support import make_user
@@ -241,3 +242,15 @@ def test_publishing_twice_from_the_same_page_says_there_is_nothing_left_to_publi
     response = client.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
     assert message_texts(response) == ["Nothing to publish: the README and the fixture on disk are already the export."]
     assert snapshot(files) == published
+
+
+def test_diff_lines_are_coloured_by_kind_and_only_the_first_two_name_files():
+    diff = "--- a\n+++ b\n@@ -1,2 +1,2 @@\n context\n--- a removed rule\n+++ an added rule\n"
+    assert diff_lines(diff) == [
+        ("file", "--- a"),
+        ("file", "+++ b"),
+        ("hunk", "@@ -1,2 +1,2 @@"),
+        ("context", " context"),
+        ("removed", "--- a removed rule"),
+        ("added", "+++ an added rule"),
+    ]
