@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.models import Paper
-from tests.browser import PHONE, low_contrast_texts, screenshot
+from tests.browser import DESKTOP, PHONE, low_contrast_texts, screenshot
 from tests.conftest import SEED_README
 
 
@@ -17,9 +17,8 @@ def live_catalog(transactional_db):
     call_command("import_readme", str(SEED_README), stdout=StringIO(), stderr=StringIO())
 
 
-@pytest.fixture
-def page(browser_page, live_server):
-    """A desktop page that never leaves the live server: outside requests (badges) are answered empty."""
+def stay_local(page, live_server):
+    """Answer requests that leave the live server (badges) empty."""
 
     def local_only(route):
         if route.request.url.startswith(live_server.url):
@@ -27,8 +26,21 @@ def page(browser_page, live_server):
         else:
             route.fulfill(status=204, body="")
 
-    browser_page.route("**/*", local_only)
-    return browser_page
+    page.route("**/*", local_only)
+    return page
+
+
+@pytest.fixture
+def page(browser_page, live_server):
+    """A desktop page that never leaves the live server: outside requests (badges) are answered empty."""
+    return stay_local(browser_page, live_server)
+
+
+@pytest.fixture
+def page_without_javascript(chromium, live_server):
+    context = chromium.new_context(java_script_enabled=False, base_url=live_server.url, viewport=DESKTOP)
+    yield stay_local(context.new_page(), live_server)
+    context.close()
 
 
 def has_horizontal_scroll(page):
@@ -65,6 +77,24 @@ def test_find_papers_by_venue_and_tag_then_open_one(live_catalog, page):
     assert page.get_by_role("heading", name="BibTeX").is_visible()
     screenshot(page, "site-paper-detail-desktop")
     assert page.console_errors == []
+
+
+def test_the_filter_form_works_without_javascript(live_catalog, page_without_javascript):
+    page = page_without_javascript
+    page.goto("/papers/")
+    page.get_by_role("group", name="Venue").get_by_role("checkbox", name=re.compile(r"^ICLR \d+$")).check()
+    page.get_by_role("group", name="Tags").get_by_role("checkbox", name=re.compile(r"^circuits \d+$")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/papers/?*")
+
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"venue": ["ICLR"], "tag": ["circuits"]}
+    expected = Paper.objects.filter(venue__name="ICLR", tags__slug="circuits").order_by("-date", "position", "id")
+    titles = list(expected.values_list("title", flat=True))
+    assert len(titles) > 1
+    assert page.locator("ol.paper-list h3 a").all_inner_texts() == titles
+    assert page.get_by_role("heading", level=2, name=f"{len(titles)} papers").is_visible()
+    assert page.get_by_role("group", name="Venue").get_by_role("checkbox", name=re.compile(r"^ICLR \d+$")).is_checked()
 
 
 def test_copy_button_copies_the_bibtex(live_catalog, page):

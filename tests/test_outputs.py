@@ -12,7 +12,6 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.urls import reverse
 
-from catalog.bibtex import bibtex_key
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
 from catalog.views.outputs import CSV_HEADER, EXPORT_CHUNK_SIZE, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE
 from tests.test_bibtex import parse_bibtex
@@ -82,11 +81,15 @@ def get_csv_rows(client, query=""):
     return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
 
 
-def get_bibtex(client, query=""):
+def get_bibtex_text(client, query=""):
     response = client.get(f"/papers.bib?{query}")
     assert response.status_code == 200
     assert response.streaming
-    return parse_bibtex(b"".join(response.streaming_content).decode("utf-8"))
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def get_bibtex(client, query=""):
+    return parse_bibtex(get_bibtex_text(client, query))
 
 
 def test_every_output_answers(seeded, client):
@@ -296,9 +299,35 @@ def test_bibtex_keys_stay_the_same_under_any_filter(seeded, client):
     everything = {entry["key"]: entry for entry in get_bibtex(client)}
     filtered = get_bibtex(client, "tag=sae")
     assert filtered and all(everything[entry["key"]] == entry for entry in filtered)
-    for entry in filtered:
-        paper = Paper.objects.get(pk=int(entry["key"].rsplit("-", 1)[1]))
-        assert entry["key"] == bibtex_key(paper)
+    monosemanticity = Paper.objects.get(title__startswith="Towards Monosemanticity")
+    transcoders = Paper.objects.get(title="Transcoders Find Interpretable LLM Feature Circuits")
+    keys = {entry["key"] for entry in filtered}
+    assert {f"monosemanticity2023-{monosemanticity.pk}", f"transcoders2024-{transcoders.pk}"} <= keys
+
+
+def test_bibtex_export_writes_each_paper_as_a_complete_entry(seeded, client):
+    monosemanticity = Paper.objects.get(title__startswith="Towards Monosemanticity")
+    transcoders = Paper.objects.get(title="Transcoders Find Interpretable LLM Feature Circuits")
+    text = get_bibtex_text(client, "tag=sae")
+    assert (
+        f"@misc{{monosemanticity2023-{monosemanticity.pk},\n"
+        "  title = {{Towards Monosemanticity: Decomposing Language Models With Dictionary Learning}},\n"
+        "  howpublished = {Anthropic},\n"
+        "  year = {2023},\n"
+        "  month = oct,\n"
+        "  url = {https://transformer-circuits.pub/2023/monosemantic-features/index.html},\n"
+        "}\n"
+    ) in text
+    assert (
+        f"@misc{{transcoders2024-{transcoders.pk},\n"
+        "  title = {{Transcoders Find Interpretable LLM Feature Circuits}},\n"
+        "  year = {2024},\n"
+        "  month = jun,\n"
+        "  eprint = {2406.11944},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  url = {https://arxiv.org/pdf/2406.11944},\n"
+        "}\n"
+    ) in text
 
 
 def test_bibtex_arxiv_papers_are_misc_with_eprint(seeded, client):

@@ -54,7 +54,7 @@ class ResourceDetailView(DetailView):
 class SectionDetailView(DetailView):
     """A heading of the list: its subsections, its resources and its papers (with those of its subsections)."""
 
-    model = Section
+    queryset = Section.objects.select_related("parent")
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
