@@ -16,22 +16,23 @@ FEED_SIZE = 50
 SITE_NAME = "Awesome Interpretability in LLMs"
 
 
-def describe_filters(query) -> str:
-    """The filters of a (valid) query string in words, e.g. 'tagged sae, at ICLR'."""
+def describe_filters(paper_filter) -> str:
+    """The filters in force of a valid paper filter in words, e.g. 'tagged sae, at ICLR'."""
     phrases = {
         "q": lambda values: f"matching “{values[0][:80]}”",
-        "section": lambda values: f"in section {values[0]}",
+        "section": lambda values: f"in “{values[0]}”",
         "venue": lambda values: "at " + " or ".join(values),
-        "venue_kind": lambda values: f"from venues of kind {values[0]}",
+        "venue_kind": lambda values: f"from a {values[0].lower()}",
         "tag": lambda values: "tagged " + " and ".join(values),
         "year": lambda values: f"from {values[0]}",
         "date_after": lambda values: f"dated {values[0]} or later",
         "date_before": lambda values: f"dated {values[0]} or earlier",
-        "has_code": lambda values: "with code" if values[0] == "true" else "without code",
+        "has_code": lambda values: values[0].lower(),
     }
+    query, labels = canonical_filters(paper_filter), paper_filter.value_labels()
     words = []
     for name, phrase in phrases.items():
-        values = [value for value in query.getlist(name) if value]
+        values = [labels.get(name, {}).get(value, value) for value in query.getlist(name)]
         if values:
             words.append(phrase(values))
     return ", ".join(words)
@@ -82,7 +83,7 @@ class PaperFeed(Feed):
         return paper_filter
 
     def title(self, paper_filter):
-        description = describe_filters(canonical_filters(paper_filter))
+        description = describe_filters(paper_filter)
         return f"{SITE_NAME}: newest papers" + (f" {description}" if description else "")
 
     def subtitle(self, paper_filter):

@@ -102,6 +102,17 @@ class StrictFilterSet(django_filters.FilterSet):
             return self.queryset.none()
         return super().qs
 
+    def value_labels(self):
+        """Readable labels of the raw values of the valid parameters, by parameter name."""
+        cleaned = self.form.cleaned_data
+        return {
+            "section": {section.slug: section.title for section in [cleaned.get("section")] if section},
+            "venue": {venue.name: venue.name for venue in cleaned.get("venue") or []},
+            "tag": {tag.slug: tag.name for tag in cleaned.get("tag") or []},
+            "venue_kind": dict(VenueKind.choices),
+            "has_code": dict(HAS_CODE_CHOICES),
+        }
+
 
 class PaperFilter(StrictFilterSet):
     """Papers narrowed by every given parameter (different parameters AND together).

@@ -4,6 +4,7 @@ import datetime as dt
 from xml.etree import ElementTree
 
 import pytest
+from taggit.models import Tag
 
 from catalog.feeds import FEED_SIZE
 from catalog.models import Paper, Section
@@ -66,6 +67,15 @@ def test_titles_and_summaries_are_escaped(seeded, client):
     entry = get_feed(client).find(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}title") == "Heads & <b>tails</b>"
     assert 'href="https://example.org/x?a=1&amp;b=2"' in entry.findtext(f"{ATOM}summary")
+
+
+def test_the_feed_title_names_the_filters_in_words(seeded, client):
+    Tag.objects.filter(slug="sae").update(name="Sparse autoencoders")
+    query = "has_code=true&venue_kind=workshop&section=survey-papers&tag=sae&venue=ICLR+Workshop"
+    assert get_feed(client, query).findtext(f"{ATOM}title") == (
+        "Awesome Interpretability in LLMs: newest papers in “Survey Papers”, at ICLR Workshop, from a workshop, "
+        "tagged Sparse autoencoders, with code"
+    )
 
 
 def test_feed_of_one_tag_lists_only_its_papers_and_says_so(seeded, client):

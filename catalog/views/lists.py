@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.views.generic import ListView
 from django_filters.views import FilterMixin
 
-from catalog.filters import DEFAULT_SORT, HAS_CODE_CHOICES, SORT_CHOICES, PaperFilter, ResourceFilter
-from catalog.models import Resource, VenueKind
+from catalog.filters import DEFAULT_SORT, SORT_CHOICES, PaperFilter, ResourceFilter
+from catalog.models import Resource
 from catalog.selectors import paper_facets, paper_list_queryset, resource_tag_choices
 from catalog.views.pagination import PER_PAGE, page_numbers, paginate
 
@@ -18,21 +18,10 @@ class ActiveFilter:
     remove_url: str
 
 
-def value_labels(cleaned):
-    """Readable labels of the raw values of the valid parameters, by parameter name."""
-    return {
-        "section": {section.slug: section.title for section in [cleaned.get("section")] if section},
-        "venue": {venue.name: venue.name for venue in cleaned.get("venue") or []},
-        "tag": {tag.slug: tag.name for tag in cleaned.get("tag") or []},
-        "venue_kind": dict(VenueKind.choices),
-        "has_code": dict(HAS_CODE_CHOICES),
-    }
-
-
 def active_filters(filterset):
     """Each value in force, with the link that drops just that value (and goes back to the first page)."""
     query, cleaned = filterset.data, filterset.form.cleaned_data
-    labels = value_labels(cleaned)
+    labels = filterset.value_labels()
     active = []
     for name in cleaned:
         if name == "sort" or cleaned[name] in (None, "", []):
