@@ -460,7 +460,7 @@ def test_export_fixtures_lists_models_in_loading_order_each_sorted_as_documented
     assert tags == sorted(tags)
     for model, _ in groups[3:]:
         keys = [obj["pk"] for obj in by_model[model]]
-        assert keys == sorted(keys) and keys[:3] == [1, 2, 3], model
+        assert keys == sorted(keys), model
     papers = [obj["fields"]["title"] for obj in by_model["catalog.paper"]]
     assert papers[:2] == [
         "From Insights to Actions: The Impact of Interpretability and Analysis Research on NLP",
