@@ -190,7 +190,7 @@ class PaperFilter(StrictFilterSet):
         return queryset
 
     def filter_section(self, queryset, name, value):
-        return queryset.filter(Q(section=value) | Q(section__parent=value))
+        return queryset.filter(section__in=Section.objects.subtree(value))
 
     def filter_has_code(self, queryset, name, value):
         return queryset.filter(has_code_link() if value == "true" else ~has_code_link())

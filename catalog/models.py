@@ -71,9 +71,20 @@ class SectionKind(models.TextChoices):
     TEXT = "text", "Text or grouping only"
 
 
+MAX_HEADING_LEVEL = 6
+
+
 class SectionManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def subtree(self, section):
+        """`section` and every section below it, at any depth (a heading is at most six levels deep)."""
+        below, path = models.Q(pk=section.pk), "parent"
+        for _ in range(MAX_HEADING_LEVEL):
+            below |= models.Q(**{path: section.pk})
+            path += "__parent"
+        return self.filter(below)
 
 
 class Section(models.Model):
@@ -95,7 +106,9 @@ class Section(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="catalog_section_slug_unique"),
-            models.CheckConstraint(condition=models.Q(level__lte=6), name="catalog_section_level_at_most_6"),
+            models.CheckConstraint(
+                condition=models.Q(level__lte=MAX_HEADING_LEVEL), name="catalog_section_level_at_most_6"
+            ),
             models.CheckConstraint(
                 condition=models.Q(level=0, title="") | (models.Q(level__gte=1) & ~models.Q(title="")),
                 name="catalog_section_title_unless_level_0",

@@ -15,14 +15,6 @@ from catalog.models import Paper, Resource, Section, TaggedPaper, TaggedResource
 
 PAPER_LIST_RELATED = ("venue", "section")
 PAPER_LIST_PREFETCH = ("tags", "links")
-SECTION_FACET_FIELDS = (
-    "section__slug",
-    "section__title",
-    "section__position",
-    "section__parent__slug",
-    "section__parent__title",
-    "section__parent__position",
-)
 SUBSECTION_INDENT = "\u00a0" * 3
 
 
@@ -125,7 +117,9 @@ def paper_facets(filterset):
     )
     tag_rows = tag_counts(TaggedPaper, base().values("pk"))
     section_rows = (
-        base("section").values_list(*SECTION_FACET_FIELDS).annotate(count=Count("pk", distinct=True)).order_by()
+        Section.objects.values_list("pk", "slug", "title", "level", "position", "parent_id")
+        .annotate(count=Count("papers", filter=Q(papers__in=base("section").values("pk"))))
+        .order_by()
     )
     year_rows = (
         base("year")
@@ -161,21 +155,23 @@ def paper_facets(filterset):
 
 
 def section_counts(rows):
-    """(slug, title, count) in README order from per-section rows that name each section's parent.
+    """(slug, title, count) in README order from rows of every section with its own number of papers.
 
-    A section counts its own papers and those of its subsections, as the `section` filter does; a subsection's
-    title is indented under its parent's.
+    A section counts its papers and those of every section below it, as the `section` filter does; titles are
+    indented by heading level. Sections without papers are left out.
     """
-    totals, titles = Counter(), {}
-    for slug, title, position, parent_slug, parent_title, parent_position, count in rows:
-        totals[position, slug] += count
-        if parent_slug is None:
-            titles[slug] = title
-        else:
-            totals[parent_position, parent_slug] += count
-            titles[parent_slug] = parent_title
-            titles[slug] = SUBSECTION_INDENT + title
-    return [(slug, titles[slug], count) for (_, slug), count in sorted(totals.items())]
+    sections = {pk: (slug, title, level, position, parent) for pk, slug, title, level, position, parent, _ in rows}
+    totals = Counter()
+    for pk, *_, count in rows:
+        ancestor = pk if count else None
+        while ancestor is not None:
+            totals[ancestor] += count
+            ancestor = sections[ancestor][4]
+    return [
+        (slug, SUBSECTION_INDENT * max(level - 1, 0) + title, totals[pk])
+        for pk, (slug, title, level, *_) in sorted(sections.items(), key=lambda item: item[1][3])
+        if totals[pk]
+    ]
 
 
 def resource_tag_choices(filterset):

@@ -592,3 +592,32 @@ def test_the_about_page_sends_proposals_to_the_configured_repository(seeded, cli
     about = parsed(client, "/about/").hrefs()
     assert about.count("https://git.example.org/list") == 3
     assert "https://git.example.org/list" in parsed(client, "/papers/").hrefs()
+
+
+def add_a_third_level_section():
+    """A ### section under "SAE, Dictionary Learning and Superposition", holding one paper."""
+    sae = Section.objects.get(slug="sae-dictionary-learning-and-superposition")
+    crosscoders = Section.objects.create(title="Crosscoders", level=3, parent=sae, kind=sae.kind)
+    Paper.objects.create(
+        section=crosscoders,
+        title="A Crosscoder Paper",
+        url="https://example.org/crosscoders",
+        date=dt.date(2024, 10, 1),
+    )
+    return crosscoders
+
+
+def test_sections_three_levels_deep_count_and_list_in_every_ancestor(seeded, client):
+    add_a_third_level_section()
+    options = {slug: (title, int(count)) for slug, _, title, count in section_options(page(client, "/papers/"))}
+    assert options["crosscoders"] == ("\u00a0" * 6 + "Crosscoders", 1)
+    assert options["sae-dictionary-learning-and-superposition"][1] == 30
+    assert options["awesome-interpretability-papers"][1] == 150
+    for slug, total in [
+        ("crosscoders", "1 paper,"),
+        ("sae-dictionary-learning-and-superposition", "30 papers,"),
+        ("awesome-interpretability-papers", "150 papers,"),
+    ]:
+        assert "A Crosscoder Paper" in page(client, f"/papers/?section={slug}&date_after=2024-09-01"), slug
+        assert f"{total} in the order of the list" in page(client, f"/sections/{slug}/"), slug
+    assert "A Crosscoder Paper" not in page(client, "/papers/?section=survey-papers")

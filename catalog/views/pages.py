@@ -1,4 +1,3 @@
-from django.db.models import Q
 from django.views.generic import DetailView, ListView, TemplateView
 
 from catalog.bibtex import paper_bibtex
@@ -67,7 +66,7 @@ class SectionDetailView(DetailView):
         section = self.object
         papers = (
             paper_list_queryset()
-            .filter(Q(section=section) | Q(section__parent=section))
+            .filter(section__in=Section.objects.subtree(section))
             .order_by("section__position", "position", "id")
         )
         paginator, page, context["page_error"] = paginate(self.request, papers)
