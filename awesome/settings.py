@@ -115,6 +115,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Errors and warnings of Django (a 500 with its traceback, a 4xx) go to stderr, where gunicorn's log collects them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["stderr"], "level": "INFO", "propagate": False}},
+}
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -105,3 +105,40 @@ def test_a_connection_age_that_is_not_a_number_is_a_clear_error():
     result = run_settings(DJANGO_DEBUG="1", DJANGO_CONN_MAX_AGE="ten")
     assert result.returncode != 0
     assert "DJANGO_CONN_MAX_AGE must be a whole number of seconds, not 'ten'." in result.stderr
+
+
+SERVER_ERROR_SCRIPT = """
+import django
+django.setup()
+from django.test import Client
+response = Client(raise_request_exception=False).get("/papers/")
+print(response.status_code, "Something went wrong" in response.content.decode())
+"""
+
+
+def test_a_server_error_shows_the_site_error_page_and_logs_the_traceback_to_stderr(tmp_path):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "awesome.test_settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/missing/db.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SERVER_ERROR_SCRIPT],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == ["500", "True"]
+    assert "Internal Server Error: /papers/" in result.stderr
+    assert "Traceback" in result.stderr and "OperationalError" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_missing_page_is_the_site_not_found_page_with_a_search(client):
+    response = client.get("/papers/999999/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert html.count("<h1") == 1 and "<h1>Page not found</h1>" in html
+    assert '<form class="hero-search" method="get" action="/papers/"' in html
+    assert 'href="/static/css/site.css"' in html
