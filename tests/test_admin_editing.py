@@ -410,3 +410,31 @@ def test_a_page_linked_in_another_form_of_its_url_is_a_duplicate(seeded, maintai
     response = maintainer.post("/admin/catalog/paper/add/", new_paper_data(url=variant))
     assert "already listed" in field_errors(response, "url")[0]
     assert f'href="/admin/catalog/paper/{existing.pk}/change/"' in response.content.decode()
+
+
+def test_a_section_given_a_new_parent_goes_last_under_it_in_the_readme(seeded, maintainer, export):
+    survey = Section.objects.get(title="Survey Papers")
+    tools = Section.objects.get(title="Awesome Interpretability Tools")
+    response = maintainer.post(
+        f"/admin/catalog/section/{survey.pk}/change/",
+        section_form_data(survey, parent=tools.pk, position=survey.position),
+    )
+    assert response.status_code == 302
+    headings = [line for line in export().split("\n") if line.startswith("#")]
+    tools_at = headings.index("# Awesome Interpretability Tools")
+    assert headings[tools_at + 1] == "## Survey Papers"
+    assert headings.count("## Survey Papers") == 1
+    assert set(Paper.objects.filter(section__parent=tools).values_list("section__title", flat=True)) == {
+        "Survey Papers"
+    }
+
+
+def test_a_section_with_subsections_keeps_its_parent(seeded, maintainer, export):
+    papers = Section.objects.get(title="Awesome Interpretability Papers")
+    tools = Section.objects.get(title="Awesome Interpretability Tools")
+    before = export()
+    response = maintainer.post(
+        f"/admin/catalog/section/{papers.pk}/change/", section_form_data(papers, parent=tools.pk)
+    )
+    assert field_errors(response, "parent") == ["This section has subsections: move them to another section first."]
+    assert export() == before

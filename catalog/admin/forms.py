@@ -163,9 +163,11 @@ class SectionAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         parent, level = cleaned.get("parent"), cleaned.get("level")
-        if parent is None or level is None:
+        if "parent" in self.changed_data and self.instance.pk and self.instance.children.exists():
+            self.add_error("parent", "This section has subsections: move them to another section first.")
+        elif parent is None or level is None:
             return cleaned
-        if self.instance.pk and self._is_self_or_below(parent):
+        elif self.instance.pk and self._is_self_or_below(parent):
             self.add_error("parent", "A section cannot be inside itself or one of its subsections.")
         elif parent.level >= level:
             self.add_error(

@@ -40,6 +40,12 @@ class SectionAdmin(ExportableChangesMixin, actions.ForbiddenActionsMixin, admin.
     def touched_section_ids(self, section):
         return {section.pk}
 
+    def save_model(self, request, obj, form, change):
+        """A section given a new parent goes last under it, where the README nests it, unless placed by hand."""
+        if change and "parent" in form.changed_data and "position" not in form.changed_data:
+            obj.position = None
+        super().save_model(request, obj, form, change)
+
     def get_search_results(self, request, queryset, search_term):
         """Autocomplete for a paper's or a resource's section offers only sections of that kind."""
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
