@@ -433,8 +433,7 @@ def test_a_section_with_subsections_keeps_its_parent(seeded, maintainer, export)
     papers = Section.objects.get(title="Awesome Interpretability Papers")
     tools = Section.objects.get(title="Awesome Interpretability Tools")
     before = export()
-    response = maintainer.post(
-        f"/admin/catalog/section/{papers.pk}/change/", section_form_data(papers, parent=tools.pk)
-    )
+    data = section_form_data(papers, parent=tools.pk, level=2)
+    response = maintainer.post(f"/admin/catalog/section/{papers.pk}/change/", data)
     assert field_errors(response, "parent") == ["This section has subsections: move them to another section first."]
     assert export() == before

@@ -163,13 +163,9 @@ class SectionAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         parent, level = cleaned.get("parent"), cleaned.get("level")
-        if "parent" in self.changed_data and self.instance.pk and self.instance.children.exists():
-            self.add_error("parent", "This section has subsections: move them to another section first.")
-        elif parent is None or level is None:
-            return cleaned
-        elif self.instance.pk and self._is_self_or_below(parent):
+        if parent is not None and self.instance.pk and self._is_self_or_below(parent):
             self.add_error("parent", "A section cannot be inside itself or one of its subsections.")
-        elif parent.level >= level:
+        elif parent is not None and level is not None and parent.level >= level:
             self.add_error(
                 "parent",
                 forms.ValidationError(
@@ -178,6 +174,8 @@ class SectionAdminForm(forms.ModelForm):
                     params={"parent": parent, "parent_level": parent.level},
                 ),
             )
+        elif "parent" in self.changed_data and self.instance.pk and self.instance.children.exists():
+            self.add_error("parent", "This section has subsections: move them to another section first.")
         return cleaned
 
     def _is_self_or_below(self, section):
