@@ -296,7 +296,7 @@ def test_merging_venues_moves_their_papers_and_only_their_venue_cells_change(see
         follow=True,
     )
     messages = [str(message) for message in get_messages(response.wsgi_request)]
-    assert messages == ["Merged “Less Wrong” into “LessWrong”: 1 papers moved."]
+    assert messages == ["Merged “Less Wrong” into “LessWrong”: 1 paper moved."]
     assert not Venue.objects.filter(name="Less Wrong").exists()
     paper.refresh_from_db()
     assert paper.venue == lesswrong

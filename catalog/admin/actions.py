@@ -7,6 +7,7 @@ from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from taggit.models import Tag
 
 from catalog.admin.forms import validate_tag_name
@@ -184,9 +185,8 @@ def merge_selected_tags(modeladmin, request, queryset):
         entries = merge_tags(list(merged), into=into)
         for entry in entries:
             modeladmin.log_change(request, entry, f"Tags {names} merged into “{into}”.")
-    modeladmin.message_user(
-        request, f"Merged {names} into “{into}”: {len(entries)} entries retagged.", messages.SUCCESS
-    )
+    retagged = f"{len(entries)} entr{pluralize(len(entries), 'y,ies')} retagged"
+    modeladmin.message_user(request, f"Merged {names} into “{into}”: {retagged}.", messages.SUCCESS)
 
 
 @admin.action(description="Merge the selected venues into the venue", permissions=["merge"])
@@ -205,7 +205,8 @@ def merge_selected_venues(modeladmin, request, queryset):
         moved = merge_venues(list(merged), into=into)
         for paper, old_venue in moved:
             modeladmin.log_change(request, paper, f"Venue “{old_venue}” merged into “{into}”.")
-    modeladmin.message_user(request, f"Merged {names} into “{into}”: {len(moved)} papers moved.", messages.SUCCESS)
+    moved_papers = f"{len(moved)} paper{pluralize(len(moved))} moved"
+    modeladmin.message_user(request, f"Merged {names} into “{into}”: {moved_papers}.", messages.SUCCESS)
 
 
 def _move(modeladmin, request, queryset, move, direction):
