@@ -47,6 +47,15 @@ def has_horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
 
 
+def apply_venue_and_tag(page, venue, tag):
+    """Tick a venue and a tag in the filter form, apply it, and return the query of the page it leads to."""
+    page.get_by_role("group", name="Venue").get_by_role("checkbox", name=re.compile(rf"^{venue} \d+$")).check()
+    page.get_by_role("group", name="Tags").get_by_role("checkbox", name=re.compile(rf"^{tag} \d+$")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/papers/?*")
+    return parse_qs(urlsplit(page.url).query)
+
+
 def test_find_papers_by_venue_and_tag_then_open_one(live_catalog, page):
     page.goto("/")
     assert page.locator("h1").count() == 1
@@ -55,13 +64,7 @@ def test_find_papers_by_venue_and_tag_then_open_one(live_catalog, page):
 
     page.get_by_role("link", name="papers", exact=False).first.click()
     page.wait_for_url("**/papers/")
-    page.get_by_role("group", name="Venue").get_by_role("checkbox", name=re.compile(r"^ICLR \d+$")).check()
-    page.get_by_role("group", name="Tags").get_by_role("checkbox", name=re.compile(r"^sae \d+$")).check()
-    page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_url("**/papers/?*")
-
-    query = parse_qs(urlsplit(page.url).query)
-    assert query == {"venue": ["ICLR"], "tag": ["sae"]}
+    assert apply_venue_and_tag(page, "ICLR", "sae") == {"venue": ["ICLR"], "tag": ["sae"]}
     expected = Paper.objects.filter(venue__name="ICLR", tags__slug="sae").count()
     assert expected > 0
     assert page.locator("ol.paper-list > li").count() == expected
@@ -82,13 +85,7 @@ def test_find_papers_by_venue_and_tag_then_open_one(live_catalog, page):
 def test_the_filter_form_works_without_javascript(live_catalog, page_without_javascript):
     page = page_without_javascript
     page.goto("/papers/")
-    page.get_by_role("group", name="Venue").get_by_role("checkbox", name=re.compile(r"^ICLR \d+$")).check()
-    page.get_by_role("group", name="Tags").get_by_role("checkbox", name=re.compile(r"^circuits \d+$")).check()
-    page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_url("**/papers/?*")
-
-    query = parse_qs(urlsplit(page.url).query)
-    assert query == {"venue": ["ICLR"], "tag": ["circuits"]}
+    assert apply_venue_and_tag(page, "ICLR", "circuits") == {"venue": ["ICLR"], "tag": ["circuits"]}
     expected = Paper.objects.filter(venue__name="ICLR", tags__slug="circuits").order_by("-date", "position", "id")
     titles = list(expected.values_list("title", flat=True))
     assert len(titles) > 1

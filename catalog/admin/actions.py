@@ -168,6 +168,16 @@ def _quoted(objects):
     return ", ".join(f"“{obj}”" for obj in objects)
 
 
+def _merged_away(modeladmin, request, queryset, into, plural):
+    """The selected rows other than `into`, logged as deleted; None, after saying so, when there are none."""
+    merged = queryset.exclude(pk=into.pk)
+    if not merged:
+        modeladmin.message_user(request, f"Select the {plural} to merge into “{into}”, besides it.", messages.ERROR)
+        return None
+    modeladmin.log_deletions(request, merged)
+    return list(merged)
+
+
 @admin.action(description="Merge the selected tags into the tag", permissions=["merge"])
 def merge_selected_tags(modeladmin, request, queryset):
     """The tag named next to the action (one of the selected or another) takes the entries of the others."""
@@ -176,13 +186,11 @@ def merge_selected_tags(modeladmin, request, queryset):
         return
     with transaction.atomic():
         into = _tag_named(name, create=True)
-        merged = queryset.exclude(pk=into.pk)
-        if not merged:
-            modeladmin.message_user(request, f"Select the tags to merge into “{into}”, besides it.", messages.ERROR)
+        merged = _merged_away(modeladmin, request, queryset, into, "tags")
+        if merged is None:
             return
         names = _quoted(merged)
-        modeladmin.log_deletions(request, merged)
-        entries = merge_tags(list(merged), into=into)
+        entries = merge_tags(merged, into=into)
         for entry in entries:
             modeladmin.log_change(request, entry, f"Tags {names} merged into “{into}”.")
     retagged = f"{len(entries)} entr{pluralize(len(entries), 'y,ies')} retagged"
@@ -196,13 +204,11 @@ def merge_selected_venues(modeladmin, request, queryset):
     if into is None:
         return
     with transaction.atomic():
-        merged = queryset.exclude(pk=into.pk)
-        if not merged:
-            modeladmin.message_user(request, f"Select the venues to merge into “{into}”, besides it.", messages.ERROR)
+        merged = _merged_away(modeladmin, request, queryset, into, "venues")
+        if merged is None:
             return
         names = _quoted(merged)
-        modeladmin.log_deletions(request, merged)
-        moved = merge_venues(list(merged), into=into)
+        moved = merge_venues(merged, into=into)
         for paper, old_venue in moved:
             modeladmin.log_change(request, paper, f"Venue “{old_venue}” merged into “{into}”.")
     moved_papers = f"{len(moved)} paper{pluralize(len(moved))} moved"
