@@ -135,3 +135,5 @@ CATALOG_LIST_REPOSITORY_URL = (
     or "https://github.com/ruizheliUOA/Awesome-Interpretability-in-Large-Language-Models"
 )
 CATALOG_TOPIC_RULES_PATH = BASE_DIR / "catalog" / "topic_tags.toml"
+# Rules of lint_readme (and of the checks on the admin's README page) switched off, e.g. ["date-order", "toc"].
+CATALOG_LINT_DISABLED_RULES = env_list("CATALOG_LINT_DISABLED_RULES")

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from catalog.readme import RenderError
+from catalog.services.lint import lint_readme
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
 
 PUBLISH_PERMISSION = "catalog.publish_readme"
@@ -43,6 +44,7 @@ def readme_page(request):
         preview = None
     context = {
         **admin.site.each_context(request),
+        "findings": _findings(request, preview),
         "title": "README",
         "preview": preview,
         "lines": diff_lines(preview.diff.text) if preview else [],
@@ -52,6 +54,17 @@ def readme_page(request):
         "fixture_path": settings.CATALOG_FIXTURE_PATH,
     }
     return TemplateResponse(request, "admin/readme.html", context)
+
+
+def _findings(request, preview):
+    """What lint_readme reports on the export, shown on the page without blocking a publish."""
+    if preview is None:
+        return []
+    try:
+        return lint_readme(text=preview.exported)
+    except ValueError as error:
+        messages.error(request, f"CATALOG_LINT_DISABLED_RULES: {error}")
+        return []
 
 
 def _publish(request):
