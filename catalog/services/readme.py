@@ -112,9 +112,7 @@ def import_readme(*, path, replace=False, dry_run=False, strict=False) -> Import
     stopping = document.problems if strict else document.errors
     if stopping:
         raise ReadmeProblems(str(path), stopping)
-    if not any(isinstance(node, readme.PaperRow | readme.ResourceItem) for s in document.sections for node in s.body):
-        reason = "no paper table rows or resource list items found: nothing to import"
-        raise ReadmeProblems(str(path), [readme.Problem(1, reason, readme.ERROR)])
+    require_entries(document, path=str(path))
     rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
     with transaction.atomic():
         if not catalog_is_empty():
@@ -127,8 +125,15 @@ def import_readme(*, path, replace=False, dry_run=False, strict=False) -> Import
     return summary
 
 
+def require_entries(document: readme.Document, *, path: str) -> None:
+    """Refuse a document without a single entry: most likely not the list at all."""
+    if not any(isinstance(node, readme.PaperRow | readme.ResourceItem) for s in document.sections for node in s.body):
+        reason = "no paper table rows or resource list items found: nothing to import"
+        raise ReadmeProblems(path, [readme.Problem(1, reason, readme.ERROR)])
+
+
 def _save_document(document: readme.Document, rules, *, path: str) -> ImportSummary:
-    writer = _DocumentWriter(rules)
+    writer = DocumentWriter(rules)
     parents: list[Section] = []
     for index, node in enumerate(document.sections, start=1):
         while parents and parents[-1].level >= node.level:
@@ -151,7 +156,7 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
     )
 
 
-class _DocumentWriter:
+class DocumentWriter:
     """Builds the rows for a parsed document, validating each against its model fields."""
 
     def __init__(self, rules):
@@ -169,13 +174,13 @@ class _DocumentWriter:
             level=node.level,
             parent=parent,
             position=position,
-            kind=_section_kind(node),
+            kind=section_kind(node),
             blank_lines_after_heading=node.blank_lines_after_heading,
             blank_lines_after=node.blank_lines_after,
             render_hints=node.hints,
         )
         # An invalid section stays unsaved, like its subsections: the import stops with its problems before writing.
-        if self._validate(section, node.line, exclude=["slug", "parent"]) and (parent is None or parent.pk):
+        if self.validate(section, node.line, exclude=["slug", "parent"]) and (parent is None or parent.pk):
             section.save()
         return section
 
@@ -188,45 +193,25 @@ class _DocumentWriter:
             self.blocks.append(TextBlock(section=section, position=position, text="\n".join(node.lines)))
 
     def _paper(self, section: Section, row: readme.PaperRow, position: int) -> None:
-        paper = Paper(
-            title=row.title,
-            url=row.url,
-            venue=self._venue(row.venue, row.line),
-            date=row.date,
-            section=section,
-            star_repo=row.star_repo,
-            position=position,
-            render_hints=row.hints,
-        )
-        self._validate(paper, row.line, exclude=["section", "venue"])
-        links = [
-            PaperLink(kind=kind, label=link.label, url=link.url, position=index)
-            for kind, row_links in ((PaperLink.Kind.CODE, row.code_links), (PaperLink.Kind.BLOG, row.blog_links))
-            for index, link in enumerate(row_links)
-        ]
+        paper = Paper(section=section, position=position)
+        set_paper_fields(paper, row, venue=self.venue(row.venue, row.line))
+        self.validate(paper, row.line, exclude=["section", "venue"])
+        links = paper_links(row)
         for link in links:
-            self._validate(link, row.line, exclude=["paper"])
-        tags = topic_tags(self.rules, text=row.title, section_title=section.title)
-        self.papers.append((paper, links, tags))
+            self.validate(link, row.line, exclude=["paper"])
+        self.papers.append((paper, links, paper_topic_tags(self.rules, row, section_title=section.title)))
 
     def _resource(self, section: Section, item: readme.ResourceItem, position: int) -> None:
-        resource = Resource(
-            name=item.name,
-            url=item.url,
-            description=item.description,
-            section=section,
-            star_repo=item.star_repo,
-            position=position,
-            render_hints=item.hints,
-        )
-        self._validate(resource, item.line, exclude=["section"])
-        links = [ResourceLink(label=link.label, url=link.url, position=index) for index, link in enumerate(item.links)]
+        resource = Resource(section=section, position=position)
+        set_resource_fields(resource, item)
+        self.validate(resource, item.line, exclude=["section"])
+        links = resource_links(item)
         for link in links:
-            self._validate(link, item.line, exclude=["resource"])
-        tags = topic_tags(self.rules, text=f"{item.name} {item.description}", section_title=section.title)
-        self.resources.append((resource, links, tags))
+            self.validate(link, item.line, exclude=["resource"])
+        self.resources.append((resource, links, resource_topic_tags(self.rules, item, section_title=section.title)))
 
-    def _venue(self, name: str | None, line: int) -> Venue | None:
+    def venue(self, name: str | None, line: int) -> Venue | None:
+        """The venue named `name` (None for no venue), created if new; a case-only respelling renames it."""
         if name is None:
             return None
         key = name.lower()
@@ -240,12 +225,13 @@ class _DocumentWriter:
             return venue
         venue = Venue.objects.filter(name__iexact=name).first() or Venue(kind=guess_venue_kind(name))
         venue.name = name
-        if self._validate(venue, line, field_prefix="venue "):
+        if self.validate(venue, line, field_prefix="venue "):
             venue.save()
         self.venues[key] = (venue, line)
         return venue
 
-    def _validate(self, instance, line: int, exclude=(), field_prefix="") -> bool:
+    def validate(self, instance, line: int, exclude=(), field_prefix="") -> bool:
+        """Whether `instance` has valid fields; if not, its problems are added at `line`."""
         try:
             instance.clean_fields(exclude=list(exclude))
         except ValidationError as error:
@@ -283,7 +269,39 @@ class _DocumentWriter:
         self.tagged += sum(1 for _, _, tags in entries if tags)
 
 
-def _section_kind(node: readme.Section) -> str:
+def set_paper_fields(paper: Paper, row: readme.PaperRow, *, venue: Venue | None) -> None:
+    """Give `paper` the README fields of `row` (all but its section, position and links)."""
+    paper.title, paper.url, paper.venue, paper.date = row.title, row.url, venue, row.date
+    paper.star_repo, paper.render_hints = row.star_repo, row.hints
+
+
+def set_resource_fields(resource: Resource, item: readme.ResourceItem) -> None:
+    """Give `resource` the README fields of `item` (all but its section, position and links)."""
+    resource.name, resource.url, resource.description = item.name, item.url, item.description
+    resource.star_repo, resource.render_hints = item.star_repo, item.hints
+
+
+def paper_links(row: readme.PaperRow) -> list[PaperLink]:
+    return [
+        PaperLink(kind=kind, label=link.label, url=link.url, position=index)
+        for kind, row_links in ((PaperLink.Kind.CODE, row.code_links), (PaperLink.Kind.BLOG, row.blog_links))
+        for index, link in enumerate(row_links)
+    ]
+
+
+def resource_links(item: readme.ResourceItem) -> list[ResourceLink]:
+    return [ResourceLink(label=link.label, url=link.url, position=index) for index, link in enumerate(item.links)]
+
+
+def paper_topic_tags(rules, row: readme.PaperRow, *, section_title: str) -> list[str]:
+    return topic_tags(rules, text=row.title, section_title=section_title)
+
+
+def resource_topic_tags(rules, item: readme.ResourceItem, *, section_title: str) -> list[str]:
+    return topic_tags(rules, text=f"{item.name} {item.description}", section_title=section_title)
+
+
+def section_kind(node: readme.Section) -> str:
     kinds = {type(item) for item in node.body}
     if kinds & {readme.PaperRow, readme.TableHead}:
         return SectionKind.PAPERS
@@ -299,26 +317,35 @@ def build_document() -> readme.Document:
 
 def build_sections(sections) -> list[readme.Section]:
     """The README sections of the catalog sections `sections` (a queryset, in its order), with their entries."""
+    bodies = section_bodies(sections)
+    return [section_node(section, [node for node, _ in bodies[section.pk]]) for section in sections]
+
+
+def section_bodies(sections) -> dict[int, list]:
+    """For each section of `sections`, by primary key: its (README node, model row) pairs in README order."""
     bodies: dict[int, list] = defaultdict(list)
     in_sections = {"section__in": sections.values("pk")}
     papers = Paper.objects.filter(**in_sections).select_related("venue").prefetch_related("links").order_by()
     for paper in papers:
-        bodies[paper.section_id].append((paper.position, 0, paper.pk, _paper_row(paper)))
+        bodies[paper.section_id].append((paper.position, 0, paper.pk, _paper_row(paper), paper))
     for resource in Resource.objects.filter(**in_sections).prefetch_related("links").order_by():
-        bodies[resource.section_id].append((resource.position, 1, resource.pk, _resource_item(resource)))
+        bodies[resource.section_id].append((resource.position, 1, resource.pk, _resource_item(resource), resource))
     for block in TextBlock.objects.filter(**in_sections).order_by():
-        bodies[block.section_id].append((block.position, 2, block.pk, _text_node(block.text)))
-    return [
-        readme.Section(
-            title=section.title,
-            level=section.level,
-            body=[node for *_, node in sorted(bodies[section.pk], key=lambda item: item[:3])],
-            blank_lines_after_heading=section.blank_lines_after_heading,
-            blank_lines_after=section.blank_lines_after,
-            hints=section.render_hints,
-        )
-        for section in sections
-    ]
+        bodies[block.section_id].append((block.position, 2, block.pk, _text_node(block.text), block))
+    return defaultdict(
+        list, {pk: [item[3:] for item in sorted(body, key=lambda item: item[:3])] for pk, body in bodies.items()}
+    )
+
+
+def section_node(section: Section, body: list) -> readme.Section:
+    return readme.Section(
+        title=section.title,
+        level=section.level,
+        body=body,
+        blank_lines_after_heading=section.blank_lines_after_heading,
+        blank_lines_after=section.blank_lines_after,
+        hints=section.render_hints,
+    )
 
 
 def _paper_row(paper: Paper) -> readme.PaperRow:

@@ -1,38 +1,81 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
 from catalog.services.readme import CatalogNotEmpty, ReadmeProblems, import_readme
+from catalog.services.sync import SYNC_USERNAME, sync_readme
 from catalog.services.topic_tags import TopicRulesError
 
 
 class Command(BaseCommand):
     help = (
-        "Fill the catalog from a README in the list's format, in one transaction. "
-        "Problems are reported as PATH:LINE: reason, and on any error nothing is written."
+        "Fill the catalog from a README in the list's format, or (--sync) merge an edited README into it, "
+        "in one transaction. Problems are reported as PATH:LINE: reason, and on any error nothing is written."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="The README file to import.")
-        parser.add_argument("--replace", action="store_true", help="Replace the entries of a non-empty catalog.")
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument("--replace", action="store_true", help="Replace the entries of a non-empty catalog.")
+        mode.add_argument(
+            "--sync",
+            action="store_true",
+            help="Merge the README into the catalog: matched entries keep their ids, tags and history; "
+            "prints the changes per section.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Parse and report, but write nothing.")
         parser.add_argument(
             "--strict", action="store_true", help="Treat lines kept as text inside tables and lists as errors."
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help=f"With --sync: who the admin history names for the changes (default: the inactive {SYNC_USERNAME}).",
+        )
 
-    def handle(self, *args, path, replace, dry_run, strict, verbosity, **options):
+    def handle(self, *args, path, replace, sync, dry_run, strict, user, verbosity, **options):
+        if user and not sync:
+            raise CommandError("--user goes with --sync.")
         try:
-            summary = import_readme(path=path, replace=replace, dry_run=dry_run, strict=strict)
+            if sync:
+                self._sync(path, user=self._user(user), dry_run=dry_run, strict=strict, verbosity=verbosity)
+            else:
+                self._import(path, replace=replace, dry_run=dry_run, strict=strict, verbosity=verbosity)
         except ReadmeProblems as problems:
             for line in problems.lines():
                 self.stderr.write(line)
             count = len(problems.problems)
+            verb = "synced" if sync else "imported"
             raise CommandError(
-                f"{path}: not imported ({count} problem{pluralize(count)}); the catalog is unchanged."
+                f"{path}: not {verb} ({count} problem{pluralize(count)}); the catalog is unchanged."
             ) from None
         except (CatalogNotEmpty, TopicRulesError) as error:
             raise CommandError(str(error)) from error
-        for warning in summary.warnings:
-            self.stderr.write(f"{path}:{warning.line}: {warning.message}", self.style.WARNING)
+
+    def _user(self, username):
+        if not username:
+            return None
+        try:
+            return get_user_model().objects.get_by_natural_key(username)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"--user {username}: no such user.") from None
+
+    def _import(self, path, *, replace, dry_run, strict, verbosity):
+        summary = import_readme(path=path, replace=replace, dry_run=dry_run, strict=strict)
+        self._warn(path, summary.warnings)
         if verbosity:
             verb = "Dry run, nothing written: would import" if dry_run else "Imported"
             self.stdout.write(f"{verb} {summary} from {path}")
+
+    def _sync(self, path, *, user, dry_run, strict, verbosity):
+        report = sync_readme(path=path, user=user, dry_run=dry_run, strict=strict)
+        self._warn(path, report.warnings)
+        if verbosity:
+            verb = "Dry run, nothing written: syncing would change" if dry_run else "Synced"
+            self.stdout.write(f"{verb} the catalog with {path}:")
+            for line in report.lines():
+                self.stdout.write(line)
+
+    def _warn(self, path, warnings):
+        for warning in warnings:
+            self.stderr.write(f"{path}:{warning.line}: {warning.message}", self.style.WARNING)
