@@ -409,8 +409,12 @@ def test_an_unknown_user_or_a_user_without_sync_is_refused(seeded, seed_text, tm
             lambda text: replace_in(text, "**Confidence Regulation Neurons", "Neurons", "Neurons" + " long" * 100),
             "73: title: Ensure this value has at most 500 characters (it has 548).",
         ),
+        (
+            lambda text: replace_in(text, "**Confidence Regulation Neurons", "| arXiv |", "| " + "V" * 101 + " |"),
+            "73: venue name: Ensure this value has at most 100 characters (it has 101).",
+        ),
     ],
-    ids=["impossible date", "venue spelt in two cases", "title too long"],
+    ids=["impossible date", "venue spelt in two cases", "title too long", "venue too long"],
 )
 def test_bad_input_is_reported_with_its_line_and_changes_nothing(seeded, seed_text, tmp_path, export, edit, problem):
     path = tmp_path / "README.md"

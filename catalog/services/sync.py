@@ -171,9 +171,9 @@ class _Sync:
         venues_before = set(Paper.objects.exclude(venue=None).values_list("venue", flat=True))
         for number, section in enumerate(sections):
             self._entries(number, section, changes[number])
-        removed_sections = self._remove(changes)
         if self.writer.problems:
             raise ReadmeProblems(self.path, self.writer.problems)
+        removed_sections = self._remove(changes)
         unused = Venue.objects.filter(pk__in=venues_before, papers=None).order_by("name")
         venues_removed = [venue.name for venue in unused]
         unused.delete()
@@ -266,7 +266,7 @@ class _Sync:
                 text = "\n".join(item.lines)
                 new_texts.append(text)
                 block = blocks.pop(0) if blocks else TextBlock()
-                if (block.pk, block.section_id, block.position, block.text) != (block.pk, section.pk, position, text):
+                if (block.section_id, block.position, block.text) != (section.pk, position, text):
                     block.section, block.position, block.text = section, position, text
                     block.save()
         for block in blocks:
@@ -296,9 +296,11 @@ class _Sync:
         shifted = instance.position != position
         instance.section, instance.position = section, position
         if is_paper:
-            set_paper_fields(instance, item, venue=self.writer.venue(item.venue, item.line))
+            venue = self.writer.venue(item.venue, item.line)
+            set_paper_fields(instance, item, venue=venue)
             links = paper_links(item)
             valid = self.writer.validate(instance, item.line, exclude=["section", "venue"])
+            valid = valid and (venue is None or venue.pk is not None)
         else:
             set_resource_fields(instance, item)
             links = resource_links(item)
