@@ -111,7 +111,8 @@ CASES = {
             (4, "'Tools' is listed after a heading that comes later"),
             (5, "'Gone' links to #gone, which no heading has"),
         ],
-        "# List\n\n## Contents\n- [Tools & Blogs](#tools--blogs)\n- [Papers](#papers)\n  - [Sub: 1](#sub-1)\n\n"
+        "# List\n- [Back to the top](#nowhere)\n\n"
+        "## Contents\n- [Tools & Blogs](#tools--blogs)\n- [Papers](#papers)\n  - [Sub: 1](#sub-1)\n\n"
         "# Tools & Blogs\n# Papers\n## Sub: 1",
     ),
 }

@@ -219,13 +219,15 @@ def _headings(sections):
 
 
 def _toc_block(lines):
-    """The line indexes of the first list whose items all link to #anchors, or []."""
-    for start, line in enumerate(lines):
-        if _TOC_ITEM.fullmatch(line):
-            end = start
-            while end < len(lines) and _TOC_ITEM.fullmatch(lines[end]):
-                end += 1
+    """The line indexes of the first list of two items or more that all link to #anchors, or []."""
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and _TOC_ITEM.fullmatch(lines[end]):
+            end += 1
+        if end - start >= 2:
             return list(range(start, end))
+        start = end + 1
     return []
 
 
