@@ -16,15 +16,16 @@ from .document import parse
 from .rows import split_cells, table_columns
 from .tree import ERROR, WARNING, PaperRow, ResourceItem, TableHead
 
+# Each rule and its severity; the README's "Lint" section says what each finds.
 RULES = {
-    "date-order": (WARNING, "papers of a table are not newest first"),
-    "duplicate": (ERROR, "two entries with the same arXiv id, URL or title, in any sections"),
-    "star-repo": (ERROR, "a star badge whose repository is not the one of the GitHub code link"),
-    "missing-placeholder": (ERROR, "an empty venue, date, code or blog cell instead of a value or '-'"),
-    "trailing-whitespace": (WARNING, "spaces or tabs at the end of a line"),
-    "non-http-link": (ERROR, "a link that is neither http(s) nor an #anchor of the page"),
-    "table-cells": (ERROR, "a table row with a different number of cells than its header"),
-    "toc": (ERROR, "a table of contents that no longer matches the headings"),
+    "date-order": WARNING,
+    "duplicate": ERROR,
+    "star-repo": ERROR,
+    "missing-placeholder": ERROR,
+    "trailing-whitespace": WARNING,
+    "non-http-link": ERROR,
+    "table-cells": ERROR,
+    "toc": ERROR,
 }
 
 _LINK_TARGET = re.compile(r"(?<!\\)\]\((?P<target>[^\s)]*)")
@@ -43,16 +44,12 @@ class Finding:
 
     @property
     def severity(self) -> str:
-        return RULES[self.rule][0]
-
-
-def unknown_rules(names) -> list[str]:
-    return sorted(set(names) - set(RULES))
+        return RULES[self.rule]
 
 
 def lint(text: str, *, disabled=()) -> list[Finding]:
     """The findings of every rule not in `disabled`, ordered by line; ValueError names an unknown rule."""
-    unknown = unknown_rules(disabled)
+    unknown = sorted(set(disabled) - set(RULES))
     if unknown:
         raise ValueError(f"unknown lint rule {', '.join(unknown)}; the rules are {', '.join(RULES)}")
     lines = text.split("\n")
