@@ -247,3 +247,15 @@ def test_the_admin_filters_and_shows_entries_by_link_status(server, fast, sectio
     assert "Never checked" in page.content.decode()
     page = admin_client.get(reverse("admin:catalog_resource_changelist"), {"link_status": "broken"})
     assert list(page.context["cl"].result_list) == [resource]
+
+
+class Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal_only_and_not_when_quiet(server, fast, section):
+    add_paper(section, f"{server.base}/ok", links=[f"{server.base}/missing"])
+    for verbosity, stream, drawn in [(1, Terminal(), True), (0, Terminal(), False), (1, StringIO(), False)]:
+        call_command("check_links", verbosity=verbosity, stdout=StringIO(), stderr=stream)
+        assert ("] 2/2" in stream.getvalue()) is drawn, (verbosity, type(stream))

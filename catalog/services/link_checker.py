@@ -53,6 +53,11 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def server_of(url: str) -> str:
+    """The host and port a request goes to: the unit of the per-host limits."""
+    return urlsplit(url).netloc.lower().rpartition("@")[2]
+
+
 def is_unverifiable_host(host: str, hosts: Iterable[str]) -> bool:
     """Whether `host` is one of `hosts` or a subdomain of one (www.x.com for x.com)."""
     return any(host == known or host.endswith(f".{known}") for known in hosts)
@@ -75,7 +80,7 @@ def retry_after_seconds(value: str | None, *, now: datetime) -> float | None:
 
 
 class HostGate:
-    """At most `per_host` requests at once to one host, their starts at least `delay` seconds apart."""
+    """At most `per_host` requests at once to one host (and port), their starts at least `delay` seconds apart."""
 
     def __init__(self, *, per_host: int, delay: float):
         self.slots = asyncio.Semaphore(per_host)
@@ -128,7 +133,7 @@ class LinkChecker:
             return Outcome(url, LinkResult.ERROR, detail=describe(error), requests=requests)
 
     async def request(self, method: str, url: str) -> httpx.Response:
-        gate = self.gates[host_of(url)]
+        gate = self.gates[server_of(url)]
         async with gate.slots, self.slots:
             await gate.wait_turn()
             async with asyncio.timeout(self.settings.timeout):
