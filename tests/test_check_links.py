@@ -28,7 +28,7 @@ def scripted(request):
     if path == "/down":
         return Answer(503)
     if path == "/slow":
-        return Answer(200, delay=2)
+        return Answer(200, delay=4)
     if path == "/reset":
         return Answer(reset=True)
     if path == "/no-head":
@@ -50,7 +50,7 @@ def server():
 
 @pytest.fixture
 def fast(settings):
-    settings.CATALOG_LINKCHECK_TIMEOUT = 0.5
+    settings.CATALOG_LINKCHECK_TIMEOUT = 1
     settings.CATALOG_LINKCHECK_DELAY = 0
     settings.CATALOG_LINKCHECK_BACKOFF = 0.01
     settings.CATALOG_LINKCHECK_RETRIES = 2

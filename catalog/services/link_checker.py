@@ -121,7 +121,7 @@ class LinkChecker:
                     return outcome_of(url, response, requests=requests)
         except httpx.TooManyRedirects:
             return Outcome(url, LinkResult.REDIRECT_LOOP, detail="too many redirects", requests=requests)
-        except (TimeoutError, httpx.TimeoutException):
+        except httpx.TimeoutException:
             return Outcome(
                 url, LinkResult.TIMEOUT, detail=f"no answer in {self.settings.timeout:g} s", requests=requests
             )
@@ -136,12 +136,11 @@ class LinkChecker:
         gate = self.gates[server_of(url)]
         async with gate.slots, self.slots:
             await gate.wait_turn()
-            async with asyncio.timeout(self.settings.timeout):
-                if method == "HEAD":
-                    return await self.client.head(url)
-                # Only the status matters: the body is never read, the stream is closed at once.
-                async with self.client.stream("GET", url, headers={"Range": RANGE}) as response:
-                    return response
+            if method == "HEAD":
+                return await self.client.head(url)
+            # Only the status matters: the body is never read, the stream is closed at once.
+            async with self.client.stream("GET", url, headers={"Range": RANGE}) as response:
+                return response
 
     def retry_wait(self, response: httpx.Response, retries: int) -> float:
         asked = retry_after_seconds(response.headers.get("Retry-After"), now=datetime.now(UTC))

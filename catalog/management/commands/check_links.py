@@ -23,7 +23,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--timeout", type=positive(float), help="Seconds before a URL counts as timed out.")
+        parser.add_argument(
+            "--timeout", type=positive(float), help="Seconds to connect, or to wait for an answer, before giving up."
+        )
         parser.add_argument("--concurrency", type=positive(int), help="Requests at once, all hosts together.")
         parser.add_argument("--per-host", type=positive(int), help="Requests at once to one host.")
         parser.add_argument("--delay", type=float, help="Seconds between the starts of two requests to one host.")
