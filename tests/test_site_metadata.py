@@ -90,3 +90,15 @@ def test_detail_pages_show_the_stars_and_the_archived_badge(starred, client):
 
     html = client.get(Resource.objects.get(name="Big tool").get_absolute_url()).content.decode()
     assert "45,678 stars · archived" in html
+
+
+def test_the_admin_shows_stars_and_filters_by_archived_repository(starred, admin_client):
+    changelist = "/admin/catalog/paper/"
+
+    page = admin_client.get(changelist, {"repository": "archived"})
+    assert [paper.title for paper in page.context["cl"].result_list] == ["Many stars"]
+    assert "45,678 (archived)" in page.content.decode()
+    page = admin_client.get(changelist, {"repository": "unknown"})
+    assert sorted(paper.title for paper in page.context["cl"].result_list) == ["No repo", "Not refreshed"]
+    page = admin_client.get("/admin/catalog/resource/", {"repository": "active"})
+    assert [resource.name for resource in page.context["cl"].result_list] == ["Small tool"]
