@@ -26,6 +26,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}.") from None
 
 
+def env_number(name: str, default: float, *, kind: type = float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a {kind.__name__} number, not {value!r}.") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative, not {value!r}.")
+    return number
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -137,3 +150,27 @@ CATALOG_LIST_REPOSITORY_URL = (
 CATALOG_TOPIC_RULES_PATH = BASE_DIR / "catalog" / "topic_tags.toml"
 # Rules of lint_readme (and of the checks on the admin's README page) switched off, e.g. ["date-order", "toc"].
 CATALOG_LINT_DISABLED_RULES = env_list("CATALOG_LINT_DISABLED_RULES")
+
+# check_links: how many requests at once (in all, and per host), the delay between two requests to one host,
+# the timeout and the retries of 429/5xx answers (seconds), and the hosts that refuse scripts.
+CATALOG_LINKCHECK_TIMEOUT = env_number("CATALOG_LINKCHECK_TIMEOUT", 15.0)
+CATALOG_LINKCHECK_CONCURRENCY = env_number("CATALOG_LINKCHECK_CONCURRENCY", 16, kind=int)
+CATALOG_LINKCHECK_PER_HOST = env_number("CATALOG_LINKCHECK_PER_HOST", 2, kind=int)
+CATALOG_LINKCHECK_DELAY = env_number("CATALOG_LINKCHECK_DELAY", 1.0)
+CATALOG_LINKCHECK_RETRIES = env_number("CATALOG_LINKCHECK_RETRIES", 3, kind=int)
+CATALOG_LINKCHECK_BACKOFF = 1.0
+CATALOG_LINKCHECK_MAX_RETRY_AFTER = 120.0
+CATALOG_LINKCHECK_UNVERIFIABLE_HOSTS = env_list(
+    "CATALOG_LINKCHECK_UNVERIFIABLE_HOSTS",
+    "twitter.com,x.com,linkedin.com,researchgate.net,openreview.net,medium.com,reddit.com,facebook.com",
+)
+CATALOG_LINKCHECK_USER_AGENT = os.environ.get("CATALOG_LINKCHECK_USER_AGENT") or (
+    f"awesome-interpretability-link-checker (+{CATALOG_LIST_REPOSITORY_URL})"
+)
+
+# refresh_metadata: the GitHub REST API, an optional token (raises the limit from 60 to 5,000 requests an hour),
+# and the longest wait for a rate limit to reset before the command stops.
+CATALOG_GITHUB_API_URL = (os.environ.get("CATALOG_GITHUB_API_URL") or "https://api.github.com").rstrip("/")
+GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
+CATALOG_GITHUB_MAX_WAIT = env_number("CATALOG_GITHUB_MAX_WAIT", 300.0)
+CATALOG_GITHUB_TIMEOUT = 20.0

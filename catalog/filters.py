@@ -12,7 +12,17 @@ from django.db.models.functions import Lower
 from django.utils.text import smart_split, unescape_string_literal
 from taggit.models import Tag
 
-from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, Venue, VenueKind, has_code_link
+from catalog.models import (
+    Paper,
+    PaperLink,
+    Resource,
+    ResourceLink,
+    Section,
+    Venue,
+    VenueKind,
+    has_code_link,
+    repository_value,
+)
 
 SEARCH_MAX_LENGTH = 200
 DEFAULT_SORT = "-date"
@@ -22,6 +32,7 @@ SORT_CHOICES = [
     ("title", "Title A–Z"),
     ("-title", "Title Z–A"),
     ("venue", "Venue A–Z"),
+    ("-stars", "Most GitHub stars"),
 ]
 ORDERINGS = {
     "-date": ["-date", "position", "id"],
@@ -29,6 +40,11 @@ ORDERINGS = {
     "title": [Lower("title"), "id"],
     "-title": [Lower("title").desc(), "-id"],
     "venue": [Lower("venue__name").asc(nulls_last=True), "-date", "id"],
+    "-stars": [repository_value("stars").desc(nulls_last=True), "-date", "position", "id"],
+}
+RESOURCE_SORT_CHOICES = [("-stars", "Most GitHub stars")]
+RESOURCE_ORDERINGS = {
+    "-stars": [repository_value("stars").desc(nulls_last=True), "section__position", "position", "id"]
 }
 HAS_CODE_CHOICES = [("true", "With code"), ("false", "Without code")]
 
@@ -200,7 +216,10 @@ class PaperFilter(StrictFilterSet):
 
 
 class ResourceFilter(StrictFilterSet):
-    """Resources narrowed by words (`q`) and tags (`tag`, repeatable, every tag); invalid filters give no entries."""
+    """Resources narrowed by words (`q`) and tags (`tag`, repeatable, every tag); invalid filters give no entries.
+
+    In the list's order by default; `sort=-stars` puts those with the most GitHub stars first.
+    """
 
     q = django_filters.CharFilter(
         label="Search",
@@ -209,10 +228,16 @@ class ResourceFilter(StrictFilterSet):
         help_text="Words in the name, description or links.",
     )
     tag = tag_filter("Tag")
+    sort = django_filters.ChoiceFilter(
+        label="Sort", choices=RESOURCE_SORT_CHOICES, method="sort_resources", empty_label="As in the list"
+    )
 
     class Meta:
         model = Resource
         fields = []
+
+    def sort_resources(self, queryset, name, value):
+        return queryset.order_by(*RESOURCE_ORDERINGS[value])
 
     def search(self, queryset, name, value):
         for word in search_terms(value):

@@ -212,6 +212,10 @@ class Paper(models.Model):
         help_text="Keep the position when the date changes; otherwise the paper moves to the place its date gives.",
     )
     render_hints = models.JSONField(default=dict, blank=True, editable=False)
+    arxiv_id = models.CharField("arXiv id", max_length=40, blank=True, editable=False)
+    canonical_url = models.URLField(
+        "canonical URL", max_length=2000, blank=True, editable=False, help_text="https://arxiv.org/abs/<id>"
+    )
     tags = TaggableManager(through=TaggedPaper, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -224,6 +228,7 @@ class Paper(models.Model):
         indexes = [
             models.Index(fields=["section", "position"], name="catalog_paper_section_pos"),
             models.Index(fields=["date"], name="catalog_paper_date"),
+            models.Index(fields=["arxiv_id"], name="catalog_paper_arxiv_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=HTTP_URL, name="catalog_paper_url_http"),
@@ -315,3 +320,95 @@ class ResourceLink(Link):
     class Meta:
         ordering = ["resource", "position", "id"]
         constraints = [models.CheckConstraint(condition=HTTP_URL, name="catalog_resourcelink_url_http")]
+
+
+class LinkResult(models.TextChoices):
+    OK = "ok", "OK"
+    REDIRECTED = "redirected", "Redirected"
+    BROKEN = "broken", "Broken"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+    TIMEOUT = "timeout", "Timed out"
+    RESET = "reset", "Connection reset"
+    REFUSED = "refused", "Connection refused"
+    DNS = "dns", "Host not found"
+    REDIRECT_LOOP = "redirect_loop", "Too many redirects"
+    ERROR = "error", "Other error"
+
+    @classmethod
+    def failing(cls):
+        """Results that mean the link does not work for a reader."""
+        return [cls.BROKEN, cls.TIMEOUT, cls.RESET, cls.REFUSED, cls.DNS, cls.REDIRECT_LOOP, cls.ERROR]
+
+
+class LinkCheck(models.Model):
+    """The last check of one URL; every field of the catalog that holds the URL shares it."""
+
+    url = models.CharField(max_length=2000, unique=True)
+    result = models.CharField(max_length=20, choices=LinkResult.choices)
+    status = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True)
+    final_url = models.CharField("final URL", max_length=2000, blank=True, help_text="Where the redirects led.")
+    detail = models.CharField(max_length=500, blank=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["url"]
+        indexes = [models.Index(fields=["result"], name="catalog_linkcheck_result")]
+
+    def __str__(self):
+        return f"{self.url}: {self.get_result_display()}"
+
+
+class Repository(models.Model):
+    """A GitHub repository named by entries' star badges, with what the GitHub API last said about it."""
+
+    full_name = models.CharField(max_length=200, unique=True, help_text="owner/name, as the star badges write it")
+    stars = models.PositiveIntegerField(null=True, blank=True)
+    archived = models.BooleanField(default=False)
+    pushed_at = models.DateTimeField("last push", null=True, blank=True)
+    renamed_to = models.CharField(max_length=200, blank=True, help_text="The name GitHub redirects to, if renamed.")
+    etag = models.CharField(max_length=200, blank=True)
+    fetched_at = models.DateTimeField("refreshed", null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name_plural = "repositories"
+
+    def __str__(self):
+        return self.full_name
+
+
+class LinkStatus(models.TextChoices):
+    BROKEN = "broken", "Broken"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+    UNCHECKED = "unchecked", "Never checked"
+    OK = "ok", "OK"
+
+
+def link_status(link_model, owner):
+    """An entry's link status, for annotate(): the first that applies to its URL or its links' URLs, of
+    broken (a failed check), unverifiable, never checked, ok. `link_model.<owner>` is the entry."""
+    checks = LinkCheck.objects.all()
+
+    def any_url_in(urls):
+        in_links = link_model.objects.filter(**{owner: models.OuterRef("pk")}, url__in=urls.values("url"))
+        return models.Q(url__in=urls.values("url")) | models.Exists(in_links)
+
+    never_checked = ~models.Q(url__in=checks.values("url")) | models.Exists(
+        link_model.objects.filter(**{owner: models.OuterRef("pk")}).exclude(url__in=checks.values("url"))
+    )
+    return models.Case(
+        models.When(any_url_in(checks.filter(result__in=LinkResult.failing())), then=models.Value(LinkStatus.BROKEN)),
+        models.When(
+            any_url_in(checks.filter(result=LinkResult.UNVERIFIABLE)), then=models.Value(LinkStatus.UNVERIFIABLE)
+        ),
+        models.When(never_checked, then=models.Value(LinkStatus.UNCHECKED)),
+        default=models.Value(LinkStatus.OK),
+        output_field=models.CharField(),
+    )
+
+
+def repository_value(field):
+    """The `field` of the Repository named by an entry's `star_repo`, for annotate() or order_by()."""
+    return models.Subquery(Repository.objects.filter(full_name=models.OuterRef("star_repo")).values(field)[:1])

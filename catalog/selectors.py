@@ -11,15 +11,34 @@ from django.db.models.functions import ExtractYear, Lower, TruncDate, TruncMonth
 from taggit.models import Tag
 
 from catalog.filters import HAS_CODE_CHOICES
-from catalog.models import Paper, Resource, Section, TaggedPaper, TaggedResource, Venue, VenueKind, has_code_link
+from catalog.models import (
+    Paper,
+    Resource,
+    Section,
+    TaggedPaper,
+    TaggedResource,
+    Venue,
+    VenueKind,
+    has_code_link,
+    repository_value,
+)
 
 PAPER_LIST_RELATED = ("venue", "section")
 PAPER_LIST_PREFETCH = ("tags", "links")
 SUBSECTION_INDENT = "\u00a0" * 3
 
 
+def with_repository(queryset):
+    """Entries with their star repo's `repo_stars` and `repo_archived` (None until refresh_metadata ran)."""
+    return queryset.annotate(repo_stars=repository_value("stars"), repo_archived=repository_value("archived"))
+
+
 def paper_list_queryset():
-    return Paper.objects.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_LIST_PREFETCH)
+    return with_repository(Paper.objects.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_LIST_PREFETCH))
+
+
+def resource_list_queryset():
+    return with_repository(Resource.objects.select_related("section").prefetch_related("links", "tags"))
 
 
 def catalog_counts():
@@ -61,6 +80,7 @@ def related_papers(paper, *, limit):
         )
         .select_related(*PAPER_LIST_RELATED)
         .prefetch_related(*PAPER_LIST_PREFETCH)
+        .annotate(repo_stars=repository_value("stars"), repo_archived=repository_value("archived"))
         .order_by("-shared_tags", "-same_venue", "-date", "id")[:limit]
     )
 

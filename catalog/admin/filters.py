@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from taggit.models import Tag
 
+from catalog.models import LinkStatus
+
 
 class YearFilter(admin.SimpleListFilter):
     title = "year"
@@ -59,3 +61,40 @@ class VenueKindFilter(admin.ChoicesFieldListFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.title = "venue kind"
+
+
+class LinkStatusFilter(admin.SimpleListFilter):
+    """Needs the `link_status` annotation (catalog.models.link_status) of the admin's queryset."""
+
+    title = "link status"
+    parameter_name = "link_status"
+
+    def lookups(self, request, model_admin):
+        return LinkStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in LinkStatus.values:
+            raise IncorrectLookupParameters(f"{self.value()!r} is not a link status")
+        return queryset.filter(link_status=self.value())
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    """Needs the `repo_archived` annotation (the star repo's archived flag) of the admin's queryset."""
+
+    title = "GitHub repository"
+    parameter_name = "repository"
+
+    def lookups(self, request, model_admin):
+        return [("archived", "Archived"), ("active", "Not archived"), ("unknown", "Not refreshed or none")]
+
+    def queryset(self, request, queryset):
+        conditions = {
+            "archived": {"repo_archived": True},
+            "active": {"repo_archived": False},
+            "unknown": {"repo_archived__isnull": True},
+        }
+        if self.value() in conditions:
+            return queryset.filter(**conditions[self.value()])
+        return queryset

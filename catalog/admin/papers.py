@@ -2,8 +2,16 @@ from django.contrib import admin
 
 from catalog.admin import actions
 from catalog.admin.exportable import ExportableChangesMixin
-from catalog.admin.filters import HasCodeFilter, TagFilter, VenueKindFilter, YearFilter
+from catalog.admin.filters import (
+    ArchivedFilter,
+    HasCodeFilter,
+    LinkStatusFilter,
+    TagFilter,
+    VenueKindFilter,
+    YearFilter,
+)
 from catalog.admin.forms import LinkFormSet, PaperAdminForm
+from catalog.admin.metadata import EntryMetadataMixin
 from catalog.models import Paper, PaperLink, has_code_link
 
 
@@ -15,9 +23,10 @@ class PaperLinkInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
+class PaperAdmin(EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
     form = PaperAdminForm
-    list_display = ["title", "venue", "iso_date", "section", "has_code", "tag_list"]
+    link_model, link_owner = PaperLink, "paper"
+    list_display = ["title", "venue", "iso_date", "section", "has_code", "stars", "link_status_label", "tag_list"]
     list_filter = [
         ("section", admin.RelatedOnlyFieldListFilter),
         "venue",
@@ -25,6 +34,8 @@ class PaperAdmin(ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.Mo
         YearFilter,
         HasCodeFilter,
         TagFilter,
+        LinkStatusFilter,
+        ArchivedFilter,
     ]
     list_select_related = ["venue", "section"]
     list_per_page = 50
@@ -35,7 +46,9 @@ class PaperAdmin(ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.Mo
     fieldsets = [
         (None, {"fields": ["title", "url", "venue", "date", "section", "star_repo", "tags", "save_duplicate"]}),
         ("Place in the section", {"fields": ["position", "position_pinned"]}),
+        ("Metadata (refresh_metadata fills it)", {"fields": ["arxiv_id", "canonical_url"]}),
     ]
+    readonly_fields = ["arxiv_id", "canonical_url"]
     action_form = actions.PaperActionForm
     actions = [actions.add_tag, actions.remove_tag, actions.move_to_section, actions.set_venue]
 

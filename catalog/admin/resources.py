@@ -1,8 +1,9 @@
 from django.contrib import admin
 
 from catalog.admin import actions
-from catalog.admin.filters import TagFilter
+from catalog.admin.filters import ArchivedFilter, LinkStatusFilter, TagFilter
 from catalog.admin.forms import LinkFormSet, ResourceAdminForm
+from catalog.admin.metadata import EntryMetadataMixin
 from catalog.models import Resource, ResourceLink
 
 
@@ -14,10 +15,11 @@ class ResourceLinkInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(actions.ActionFormErrorsMixin, admin.ModelAdmin):
+class ResourceAdmin(EntryMetadataMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
     form = ResourceAdminForm
-    list_display = ["name", "section", "position", "star_repo", "tag_list"]
-    list_filter = [("section", admin.RelatedOnlyFieldListFilter), TagFilter]
+    link_model, link_owner = ResourceLink, "resource"
+    list_display = ["name", "section", "position", "star_repo", "stars", "link_status_label", "tag_list"]
+    list_filter = [("section", admin.RelatedOnlyFieldListFilter), TagFilter, LinkStatusFilter, ArchivedFilter]
     list_select_related = ["section"]
     search_fields = ["name", "url", "description", "links__url"]
     autocomplete_fields = ["section"]

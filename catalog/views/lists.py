@@ -6,8 +6,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterMixin
 
 from catalog.filters import DEFAULT_SORT, SORT_CHOICES, PaperFilter, ResourceFilter
-from catalog.models import Resource
-from catalog.selectors import paper_facets, paper_list_queryset, resource_tag_choices
+from catalog.selectors import paper_facets, paper_list_queryset, resource_list_queryset, resource_tag_choices
 from catalog.views.pagination import PER_PAGE, page_numbers, paginate
 
 
@@ -93,9 +92,10 @@ class ResourceListView(FilteredPageListView):
     paginate_by = None
 
     def get_queryset(self):
-        return Resource.objects.select_related("section").prefetch_related("links", "tags")
+        return resource_list_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["tag_choices"] = resource_tag_choices(self.filterset)
+        context["current_sort"] = self.filterset.form.cleaned_data.get("sort", "")
         return context

@@ -2,13 +2,14 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from catalog.bibtex import paper_bibtex
 from catalog.charts import monthly_chart
-from catalog.models import Resource, Section, VenueKind
+from catalog.models import Section, VenueKind
 from catalog.selectors import (
     catalog_counts,
     newest_additions,
     paper_list_queryset,
     papers_per_month,
     related_papers,
+    resource_list_queryset,
     sections_with_counts,
     tags_with_counts,
     venues_with_counts,
@@ -47,7 +48,7 @@ class PaperDetailView(DetailView):
 
 
 class ResourceDetailView(DetailView):
-    queryset = Resource.objects.select_related("section").prefetch_related("links", "tags")
+    queryset = resource_list_queryset()
 
 
 class SectionDetailView(DetailView):
@@ -73,7 +74,7 @@ class SectionDetailView(DetailView):
         context["paginator"], context["page_obj"] = paginator, page
         context["page_numbers"] = page_numbers(page)
         context["papers"] = page.object_list if page else []
-        context["resources"] = section.resources.prefetch_related("links", "tags")
+        context["resources"] = resource_list_queryset().filter(section=section)
         context["subsections"] = [child for child in sections_with_counts() if child.parent_id == section.pk]
         return context
 

@@ -1,0 +1,111 @@
+"""Checking every URL of the catalog and keeping the last result of each in `LinkCheck`."""
+
+import asyncio
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import LinkCheck, LinkResult, Paper, PaperLink, Resource, ResourceLink
+from catalog.services.link_checker import CheckSettings, Outcome, check_urls
+
+
+@dataclass
+class LinkReport:
+    outcomes: list[Outcome]
+    usages: dict[str, list[str]]
+    counts: Counter = field(init=False)
+
+    def __post_init__(self):
+        self.counts = Counter(outcome.result for outcome in self.outcomes)
+
+    def failing(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.result in LinkResult.failing()]
+
+
+def check_settings(**overrides) -> CheckSettings:
+    """The checker's settings from CATALOG_LINKCHECK_*, with `overrides` (None values ignored) on top."""
+    values = {
+        "timeout": settings.CATALOG_LINKCHECK_TIMEOUT,
+        "concurrency": settings.CATALOG_LINKCHECK_CONCURRENCY,
+        "per_host": settings.CATALOG_LINKCHECK_PER_HOST,
+        "delay": settings.CATALOG_LINKCHECK_DELAY,
+        "retries": settings.CATALOG_LINKCHECK_RETRIES,
+        "backoff": settings.CATALOG_LINKCHECK_BACKOFF,
+        "max_retry_after": settings.CATALOG_LINKCHECK_MAX_RETRY_AFTER,
+        "unverifiable_hosts": tuple(host.lower() for host in settings.CATALOG_LINKCHECK_UNVERIFIABLE_HOSTS),
+        "user_agent": settings.CATALOG_LINKCHECK_USER_AGENT,
+    }
+    values.update({name: value for name, value in overrides.items() if value is not None})
+    return CheckSettings(**values)
+
+
+def catalog_url_usages() -> dict[str, list[str]]:
+    """Every URL of the catalog, with where each is used, e.g. `paper 12 “Title” (Code link)`."""
+    usages = defaultdict(list)
+    for pk, title, url in Paper.objects.order_by("pk").values_list("pk", "title", "url"):
+        usages[url].append(f"paper {pk} “{title}”")
+    for pk, title, label, url in PaperLink.objects.order_by("paper", "pk").values_list(
+        "paper_id", "paper__title", "label", "url"
+    ):
+        usages[url].append(f"paper {pk} “{title}” ({label} link)")
+    for pk, name, url in Resource.objects.order_by("pk").values_list("pk", "name", "url"):
+        usages[url].append(f"resource {pk} “{name}”")
+    for pk, name, label, url in ResourceLink.objects.order_by("resource", "pk").values_list(
+        "resource_id", "resource__name", "label", "url"
+    ):
+        usages[url].append(f"resource {pk} “{name}” ({label} link)")
+    return dict(usages)
+
+
+def check_links(
+    *,
+    check: CheckSettings,
+    only_failing: bool = False,
+    dry_run: bool = False,
+    on_start: Callable[[int], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> LinkReport:
+    """Check the catalog's URLs (or only those whose last check failed) and store each result unless `dry_run`.
+
+    A full run also forgets the checks of URLs no longer in the catalog.
+    """
+    usages = catalog_url_usages()
+    urls = sorted(usages)
+    if only_failing:
+        failing = set(LinkCheck.objects.filter(result__in=LinkResult.failing()).values_list("url", flat=True))
+        urls = [url for url in urls if url in failing]
+    if on_start:
+        on_start(len(urls))
+    outcomes = asyncio.run(check_urls(urls, settings=check, on_outcome=on_outcome))
+    if not dry_run:
+        store_outcomes(outcomes, forget_others=not only_failing)
+    return LinkReport(outcomes=outcomes, usages=usages)
+
+
+@transaction.atomic
+def store_outcomes(outcomes: list[Outcome], *, forget_others: bool) -> None:
+    now = timezone.now()
+    rows = [
+        LinkCheck(
+            url=outcome.url,
+            result=outcome.result,
+            status=outcome.status,
+            final_url=outcome.final_url[:2000],
+            detail=outcome.detail[:500],
+            checked_at=now,
+        )
+        for outcome in outcomes
+    ]
+    LinkCheck.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["url"],
+        update_fields=["result", "status", "final_url", "detail", "checked_at"],
+        batch_size=500,
+    )
+    if forget_others:
+        LinkCheck.objects.filter(checked_at__lt=now).delete()
