@@ -5,9 +5,10 @@
 
 It serves the seed catalog (fixtures/README.md) with DEBUG off from a throwaway SQLite file, or from DATABASE_URL
 if set (that database's catalog is replaced by the seed), on a free loopback port. Readers request a mix of list,
-filter, search, detail, feed and JSON pages while a maintainer process (tests/load_maintainer.py) edits the catalog
-and publishes the README with the admin's publish service every few seconds. Each published README is then imported into a scratch
-database and exported again (byte-identical), and its fixture is loaded and must export the same README.
+filter, search, detail, feed and JSON pages while a maintainer process (tests/load_maintainer.py) edits the
+catalog and publishes the README with the admin's publish service every few seconds. Each published README is then
+imported into a scratch database and exported again (byte-identical), and its fixture is loaded and must export
+the same README and the same fixture.
 It asserts nothing about speed; it exits 1 if a request failed or a publish does not round-trip.
 """
 
