@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench
+.PHONY: run test lint format bench load
 
 $(STAMP): requirements.txt requirements-test.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ format: $(STAMP)
 ## bench: figures for the README round trip on the seed (no assertions)
 bench: $(STAMP)
 	$(BIN)/python tests/bench_readme.py
+
+## load: 64 readers for 60 s against gunicorn while a maintainer edits and publishes (figures, no assertions on speed)
+load: $(STAMP)
+	$(BIN)/python -m tests.load_site $(LOAD_ARGS)

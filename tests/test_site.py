@@ -117,10 +117,11 @@ print(response.status_code, "Something went wrong" in response.content.decode())
 
 
 def test_a_server_error_shows_the_site_error_page_and_logs_the_traceback_to_stderr(tmp_path):
+    (tmp_path / "db.sqlite3").write_text("not a database")
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     environment |= {
         "DJANGO_SETTINGS_MODULE": "awesome.test_settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/missing/db.sqlite3",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
     }
     result = subprocess.run(
         [sys.executable, "-c", SERVER_ERROR_SCRIPT],
@@ -131,7 +132,25 @@ def test_a_server_error_shows_the_site_error_page_and_logs_the_traceback_to_stde
     )
     assert result.stdout.split() == ["500", "True"]
     assert "Internal Server Error: /papers/" in result.stderr
-    assert "Traceback" in result.stderr and "OperationalError" in result.stderr
+    assert "Traceback" in result.stderr and "DatabaseError: file is not a database" in result.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_a_503_page_not_a_server_error(tmp_path):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "awesome.test_settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/missing/db.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SERVER_ERROR_SCRIPT.replace("Something went wrong", "Temporarily unavailable")],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == ["503", "True"]
+    assert "Database unavailable, answered 503 for /papers/: unable to open database file" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.django_db

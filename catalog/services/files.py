@@ -1,5 +1,7 @@
+import fcntl
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -24,3 +26,21 @@ def write_atomically(path, data: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def lock_path(path) -> Path:
+    """The lock file that guards the file at `path`: a hidden file next to it."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextmanager
+def file_lock(path, *, shared: bool = False):
+    """Hold the OS lock (flock) of the file at `path` for the duration of the block.
+
+    The lock holds across threads, processes and gunicorn workers: writers take it exclusively, readers that need
+    several files to agree take it shared. The lock file is created if missing and never removed.
+    """
+    with open(lock_path(path), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield

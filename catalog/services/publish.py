@@ -4,11 +4,11 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from catalog import readme
 from catalog.models import Section
-from catalog.services.files import write_atomically
+from catalog.services.files import file_lock, write_atomically
 from catalog.services.fixtures import catalog_fixture
 from catalog.services.readme import ReadmeDiff, build_sections, export_readme, readme_diff
 
@@ -68,12 +68,24 @@ def read_published_readme() -> str:
     return _read_text(settings.CATALOG_README_PATH)
 
 
-def preview_publish() -> PublishPreview:
-    """The export, its diff from the README on disk and the fixture; raises readme.RenderError for an unwritable
-    value and OSError for a file that cannot be read."""
+def _catalog_snapshot() -> tuple[str, str]:
+    """The README export and the fixture, read from one state of the catalog.
+
+    SQLite reads a transaction from one snapshot; PostgreSQL does with REPEATABLE READ, set here when this is the
+    outermost transaction (an edit saved meanwhile is then in both texts or in neither).
+    """
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         exported = export_readme()
         fixture, _ = catalog_fixture()
+    return exported, fixture
+
+
+def _preview() -> PublishPreview:
+    exported, fixture = _catalog_snapshot()
     diff = readme_diff(
         read_published_readme(),
         exported,
@@ -84,17 +96,30 @@ def preview_publish() -> PublishPreview:
     return PublishPreview(exported=exported, diff=diff, fixture=fixture, fixture_changed=fixture_changed)
 
 
+def preview_publish() -> PublishPreview:
+    """The export, its diff from the README on disk and the fixture; raises readme.RenderError for an unwritable
+    value and OSError for a file that cannot be read.
+
+    The files are read under the publish lock (shared), so the README and the fixture seen are from one publish.
+    """
+    with file_lock(settings.CATALOG_README_PATH, shared=True):
+        return _preview()
+
+
 def publish(*, fingerprint: str) -> PublishPreview:
     """Write the export to CATALOG_README_PATH and regenerate CATALOG_FIXTURE_PATH, each atomically.
 
     `fingerprint` is the one of the preview that was reviewed; if anything changed since, nothing is written
     and ReviewOutdated is raised. NothingToPublish is raised when both files are already up to date.
+    The whole check-and-write holds the publish lock, so two publishes at once, from any process, never
+    interleave: the two files always hold one complete export.
     """
-    preview = preview_publish()
-    if not preview.changed:
-        raise NothingToPublish
-    if preview.fingerprint != fingerprint:
-        raise ReviewOutdated
-    write_atomically(settings.CATALOG_README_PATH, preview.exported)
-    write_atomically(settings.CATALOG_FIXTURE_PATH, preview.fixture)
+    with file_lock(settings.CATALOG_README_PATH):
+        preview = _preview()
+        if not preview.changed:
+            raise NothingToPublish
+        if preview.fingerprint != fingerprint:
+            raise ReviewOutdated
+        write_atomically(settings.CATALOG_README_PATH, preview.exported)
+        write_atomically(settings.CATALOG_FIXTURE_PATH, preview.fixture)
     return preview

@@ -1,0 +1,34 @@
+"""A database that cannot be reached is answered with 503 and a page that says so, never with a traceback."""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+RETRY_AFTER_SECONDS = 30
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a lost or refused database connection, raised by a view or its template, into a 503 page.
+
+    Django closes a connection found unusable at the end of the request, and CONN_HEALTH_CHECKS checks a kept one
+    before reusing it, so the site recovers by itself, without a restart, once the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response

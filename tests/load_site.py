@@ -1,0 +1,252 @@
+"""Load and faults: gunicorn under concurrent readers while a maintainer edits and publishes; prints figures.
+
+    make load
+    .venv/bin/python -m tests.load_site --clients 64 --seconds 60 --workers 4 --edit-every 3 --publish-every 6
+
+It serves the seed catalog (fixtures/README.md) with DEBUG off from a throwaway SQLite file, or from DATABASE_URL
+if set (that database's catalog is replaced by the seed), on a free loopback port. Readers request a mix of list,
+filter, search, detail, feed and JSON pages while a maintainer process (tests/load_maintainer.py) edits the
+catalog and publishes the README with the admin's publish service every few seconds. Each published README is then
+imported into a scratch database and exported again (byte-identical), and its fixture is loaded and must export
+the same README and the same fixture.
+It asserts nothing about speed; it exits 1 if a request failed or a publish does not round-trip.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.servers import ROOT, gunicorn, manage
+
+SEED = ROOT / "fixtures" / "README.md"
+
+
+@dataclass
+class Results:
+    latencies: dict = field(default_factory=lambda: defaultdict(list))
+    errors: Counter = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, kind, milliseconds, error=None):
+        with self.lock:
+            self.latencies[kind].append(milliseconds)
+            if error:
+                self.errors[error] += 1
+
+
+def serving_env(folder: Path) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "awesome.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'load.sqlite3'}",
+        "CATALOG_README_PATH": str(folder / "README.md"),
+        "CATALOG_FIXTURE_PATH": str(folder / "catalog.json"),
+    }
+
+
+def prepare(env):
+    manage("migrate", "--noinput", env=env)
+    manage("import_readme", "--replace", str(SEED), env=env)
+    shutil.copyfile(SEED, env["CATALOG_README_PATH"])
+    manage("export_fixtures", "-o", env["CATALOG_FIXTURE_PATH"], env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+
+def fetch(base, path) -> str:
+    with urllib.request.urlopen(base + path, timeout=60) as response:
+        return response.read().decode()
+
+
+def request_mix(base):
+    """The pages the readers ask for, by kind, built from the catalog being served."""
+    papers, page = [], 1
+    while page:
+        data = json.loads(fetch(base, f"/papers.json?page_size=200&page={page}"))
+        papers += data["papers"]
+        page = page + 1 if data["next"] else None
+    paper_paths = [urllib.parse.urlsplit(paper["detail_url"]).path for paper in papers]
+    tags = sorted({tag for paper in papers for tag in paper["tags"]})
+    venues = sorted({paper["venue"]["name"] for paper in papers if paper["venue"]})
+    words = sorted({word.lower() for paper in papers for word in re.findall(r"[A-Za-z]{6,}", paper["title"])})
+    home, resources = fetch(base, "/"), fetch(base, "/resources/")
+    sections = sorted(set(re.findall(r'href="(/sections/[\w-]+/)"', home)))
+    resource_paths = sorted(set(re.findall(r'href="(/resources/\d+/)"', resources)))
+    quote = urllib.parse.quote_plus
+    mix = {
+        "list": lambda: random.choice(["/", "/papers/", "/papers/?page=2", "/resources/", "/venues/", "/tags/"]),
+        "filter": lambda: random.choice(
+            [
+                f"/papers/?tag={random.choice(tags)}",
+                f"/papers/?venue={quote(random.choice(venues))}&sort=title",
+                f"/papers/?year={random.choice([2022, 2023, 2024])}&has_code=true",
+                random.choice(sections),
+            ]
+        ),
+        "search": lambda: f"/papers/?q={random.choice(words)}",
+        "detail": lambda: random.choice(paper_paths + resource_paths),
+        "feed": lambda: random.choice(["/papers/feed/", f"/papers/feed/?tag={random.choice(tags)}"]),
+        "json": lambda: random.choice(
+            ["/papers.json", "/papers.json?page=3", f"/papers.json?tag={random.choice(tags)}&page_size=100"]
+        ),
+    }
+    return mix
+
+
+def reader(host, port, mix, deadline, results):
+    kinds = list(mix)
+    while time.monotonic() < deadline:
+        kind = random.choice(kinds)
+        path = mix[kind]()
+        start = time.perf_counter()
+        error = None
+        try:
+            connection = http.client.HTTPConnection(host, port, timeout=60)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            if response.status != 200:
+                error = f"{response.status} {path}"
+        except OSError as exception:
+            error = f"{type(exception).__name__}: {exception} ({path})"
+        results.record(kind, (time.perf_counter() - start) * 1000, error)
+
+
+def start_maintainer(args, env, folder):
+    command = [sys.executable, "-m", "tests.load_maintainer"]
+    command += [str(value) for value in (args.seconds, args.edit_every, args.publish_every, folder)]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+
+
+def verify_round_trips(folder, numbers) -> dict[int, list[str]]:
+    """Problems found when each published README is imported and exported, and its fixture loaded and exported."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="awesome.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{folder / 'scratch.sqlite3'}",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from catalog.services.fixtures import catalog_fixture
+    from catalog.services.readme import export_readme, import_readme
+
+    call_command("migrate", verbosity=0)
+    problems = {}
+    for number in numbers:
+        readme = folder / f"published-{number}-README.md"
+        fixture = folder / f"published-{number}-catalog.json"
+        found = problems[number] = []
+        call_command("flush", interactive=False, verbosity=0)
+        import_readme(path=readme)
+        if export_readme().encode() != readme.read_bytes():
+            found.append("the README imported and exported is not the same bytes")
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("loaddata", str(fixture), verbosity=0)
+        if export_readme().encode() != readme.read_bytes():
+            found.append("its fixture does not export the README published with it")
+        if catalog_fixture()[0].encode() != fixture.read_bytes():
+            found.append("its fixture loaded and exported is not the same bytes")
+    return problems
+
+
+def percentile(values, share):
+    return statistics.quantiles(values, n=100, method="inclusive")[share - 1] if len(values) > 1 else values[0]
+
+
+def report(args, results, maintenance, elapsed, problems, database, server_errors):
+    everything = [value for values in results.latencies.values() for value in values]
+    errors = sum(results.errors.values())
+    print(f"gunicorn {args.workers} workers, {database}, {args.clients} clients for {elapsed:.0f} s")
+    print(
+        f"requests {len(everything)} | {len(everything) / elapsed:.1f} req/s | errors {errors} | "
+        f"p50 {percentile(everything, 50):.0f} ms | p99 {percentile(everything, 99):.0f} ms | "
+        f"max {max(everything):.0f} ms"
+    )
+    for kind, values in sorted(results.latencies.items()):
+        p50, p99 = percentile(values, 50), percentile(values, 99)
+        print(f"  {kind:<7} {len(values):>6} | p50 {p50:>5.0f} ms | p99 {p99:>5.0f} ms")
+    for error, count in results.errors.most_common(10):
+        print(f"  error x{count}: {error}")
+    published = len(maintenance["publishes"])
+    round_trips = sum(1 for found in problems.values() if not found)
+    print(
+        f"edits {maintenance['edits']} | publishes {published} | round trips {round_trips}/{published} "
+        f"byte-identical (README import -> export; fixture loaddata -> the same README and fixture) | "
+        f"maintainer failures {len(maintenance['failures'])} | server log errors {server_errors}"
+    )
+    for line in maintenance["failures"][:10]:
+        print(f"  {line}")
+    for number, found in problems.items():
+        for line in found:
+            print(f"  publish {number}: {line}")
+    return errors == 0 and not maintenance["failures"] and round_trips == published > 0 and not server_errors
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=64, help="concurrent readers (default 64)")
+    parser.add_argument("--seconds", type=float, default=60, help="how long the readers run (default 60)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--edit-every", type=float, default=3, help="seconds between catalog edits (default 3)")
+    parser.add_argument("--publish-every", type=float, default=6, help="seconds between publishes (default 6)")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="load-"))
+    try:
+        env = serving_env(folder)
+        print("preparing the database and static files...", flush=True)
+        prepare(env)
+        database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+        with gunicorn(env=env, workers=args.workers, log_path=folder / "gunicorn.log") as base:
+            mix = request_mix(base)
+            results = Results()
+            host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+            print(f"serving on {base}; {args.clients} clients for {args.seconds:.0f} s...", flush=True)
+            start = time.monotonic()
+            deadline = start + args.seconds
+            threads = [
+                threading.Thread(target=reader, args=(host, port, mix, deadline, results)) for _ in range(args.clients)
+            ]
+            maintainer = start_maintainer(args, env, folder)
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.monotonic() - start
+            maintenance = json.loads(maintainer.communicate()[0])
+        log = (folder / "gunicorn.log").read_text()
+        server_errors = log.count("Traceback") + log.count("Database unavailable")
+        if server_errors:
+            print(f"gunicorn's log holds errors:\n{log[-4000:]}")
+        print(f"checking {len(maintenance['publishes'])} published READMEs...", flush=True)
+        problems = verify_round_trips(folder, maintenance["publishes"])
+        ok = report(args, results, maintenance, elapsed, problems, database, server_errors)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
