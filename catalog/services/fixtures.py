@@ -68,5 +68,4 @@ def catalog_fixture() -> tuple[str, int]:
         for name in DERIVED_FIELDS.get(row["model"], ()):
             del row["fields"][name]
     text = json.dumps(objects, cls=FixtureEncoder, indent=2, sort_keys=True, ensure_ascii=False)
-    return text + "
-", len(objects)
+    return text + "\n", len(objects)
