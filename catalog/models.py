@@ -315,3 +315,20 @@ class ResourceLink(Link):
     class Meta:
         ordering = ["resource", "position", "id"]
         constraints = [models.CheckConstraint(condition=HTTP_URL, name="catalog_resourcelink_url_http")]
+
+
+class CatalogState(models.Model):
+    """One row whose version goes up with every write to a catalog table, in the writing transaction.
+
+    Database triggers keep it (see `catalog.state`), so bulk operations, `update()` and raw SQL count too.
+    Cached pages are keyed by the version, so a change reaches every process at once.
+    """
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="catalog_catalogstate_single_row")]
+
+    def __str__(self):
+        return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"
