@@ -39,10 +39,11 @@ def etag(state: State) -> str:
     return f'"{state.version}.{stamp}"'
 
 
-def last_modified(state: State):
+def last_modified(state: State) -> int | None:
+    """The time of the last change as a timestamp, once its second is over."""
     if state.changed_at is None or timezone.now() - state.changed_at < LAST_MODIFIED_SETTLING:
         return None
-    return state.changed_at
+    return int(state.changed_at.timestamp())
 
 
 def is_anonymous_read(request) -> bool:
@@ -154,7 +155,7 @@ def cached_page(view):
             response.headers.pop("Last-Modified", None)
             response["ETag"] = validators["etag"]
             if validators["last_modified"]:
-                response["Last-Modified"] = http_date(validators["last_modified"].timestamp())
+                response["Last-Modified"] = http_date(validators["last_modified"])
         # Browsers and proxies may keep the page, but ask each time whether it is still current.
         patch_cache_control(response, no_cache=True)
         patch_vary_headers(response, ["Cookie"])
