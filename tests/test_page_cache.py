@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
@@ -268,3 +269,29 @@ def test_healthz_answers_a_probe_by_ip_with_https_redirect_on(settings):
     assert (response.status_code, response.content) == (200, b"ok")
     assert probe.get("/papers/", headers={"Host": "10.1.2.3:8000"}).status_code == 400
     assert probe.get("/papers/", headers={"Host": "catalog.example.org"}).status_code == 301
+
+
+@pytest.mark.parametrize("table", state.watched_tables())
+def test_any_write_to_any_catalog_table_moves_the_version_on(seeded, table):
+    before = state.current_state()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        assert cursor.fetchone()[0] > 0, f"the seed has no row in {table}"
+        cursor.execute(f"UPDATE {table} SET id = id")
+    after = state.current_state()
+    assert after.version > before.version and after.changed_at >= before.changed_at
+
+
+def test_the_watched_tables_are_every_catalog_table_and_the_tags():
+    assert state.watched_tables() == [
+        "catalog_paper",
+        "catalog_paperlink",
+        "catalog_resource",
+        "catalog_resourcelink",
+        "catalog_section",
+        "catalog_taggedpaper",
+        "catalog_taggedresource",
+        "catalog_textblock",
+        "catalog_venue",
+        "taggit_tag",
+    ]
