@@ -1,4 +1,4 @@
-"""A database that cannot be reached is answered with 503 and a page that says so, never with a traceback."""
+"""Middleware of the site: health checks before the host check, and a 503 page when the database is away."""
 
 import logging
 
@@ -6,9 +6,24 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from catalog.views.outputs import healthz
+
+HEALTH_CHECK_PATH = "/healthz"
 RETRY_AFTER_SECONDS = 30
 
 logger = logging.getLogger(__name__)
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before the host check and the HTTPS redirect: load balancers probe instances by IP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == HEALTH_CHECK_PATH:
+            return healthz(request)
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -412,3 +412,20 @@ def link_status(link_model, owner):
 def repository_value(field):
     """The `field` of the Repository named by an entry's `star_repo`, for annotate() or order_by()."""
     return models.Subquery(Repository.objects.filter(full_name=models.OuterRef("star_repo")).values(field)[:1])
+
+
+class CatalogState(models.Model):
+    """One row whose version goes up with every write to a catalog table, in the writing transaction.
+
+    Database triggers keep it (see `catalog.state`), so bulk operations, `update()` and raw SQL count too.
+    Cached pages are keyed by the version, so a change reaches every process at once.
+    """
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="catalog_catalogstate_single_row")]
+
+    def __str__(self):
+        return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from catalog.feeds import FEED_SIZE
 from catalog.models import Paper, Section
+from catalog.page_cache import HIT, STATUS_HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -125,11 +126,13 @@ def test_bad_filter_values_are_400_with_a_message(seeded, client, query):
 
 
 def test_feed_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
-    # the tag value, the papers with venue and section, their tags
-    with django_assert_num_queries(3):
+    # the catalog's version, the tag value, the papers with venue and section, their tags
+    with django_assert_num_queries(4):
         client.get("/papers/feed/?tag=sae")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get("/papers/feed/")
+    with django_assert_num_queries(1):
+        assert client.get("/papers/feed/")[STATUS_HEADER] == HIT
 
 
 def test_an_empty_feed_is_still_valid(seeded, client):

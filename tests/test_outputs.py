@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
+from catalog.page_cache import HIT, STATUS_HEADER
 from catalog.views.outputs import CSV_HEADER, EXPORT_CHUNK_SIZE, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE
 from tests.test_bibtex import parse_bibtex
 
@@ -200,14 +201,16 @@ def test_json_an_empty_result_is_one_empty_page(seeded, client):
 
 @pytest.mark.parametrize("query", ["", "page_size=10", f"page_size={JSON_MAX_PAGE_SIZE}"])
 def test_json_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries, query):
-    # count, the page with venue and section, its links, its tags
-    with django_assert_num_queries(4):
+    # the catalog's version, count, the page with venue and section, its links, its tags
+    with django_assert_num_queries(5):
         client.get(f"/papers.json?{query}")
+    with django_assert_num_queries(1):
+        assert client.get(f"/papers.json?{query}")[STATUS_HEADER] == HIT
 
 
 def test_json_filtered_by_venue_and_tag_still_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
-    # the venue and tag values are checked against the database first
-    with django_assert_num_queries(6):
+    # the catalog's version, and the venue and tag values are checked against the database first
+    with django_assert_num_queries(7):
         client.get(f"/papers.json?venue=arXiv&tag=sae&page_size={JSON_MAX_PAGE_SIZE}")
 
 
@@ -257,11 +260,14 @@ def test_csv_and_bibtex_honour_the_filters(seeded, client, query, expected):
 
 
 def test_exports_of_a_few_papers_run_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
-    # the venue value, then one chunk of papers with its links and tags
+    # the catalog's version, the venue value, then one chunk of papers with its links and tags
     for url in ["/papers.csv?venue=arXiv", "/papers.bib?venue=arXiv"]:
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             response = client.get(url)
-            b"".join(response.streaming_content)
+            streamed = b"".join(response.streaming_content)
+        with django_assert_num_queries(1):
+            response = client.get(url)
+        assert (response[STATUS_HEADER], response.content) == (HIT, streamed)
 
 
 def test_exports_load_many_papers_chunk_by_chunk(seeded, client, django_assert_num_queries):
@@ -279,8 +285,8 @@ def test_exports_load_many_papers_chunk_by_chunk(seeded, client, django_assert_n
     Paper.objects.bulk_create(synthetic)
     total = Paper.objects.count()
     chunks = -(-total // EXPORT_CHUNK_SIZE)
-    # one query read in chunks, and each chunk's links and tags
-    with django_assert_num_queries(1 + 2 * chunks):
+    # the catalog's version, one query read in chunks, and each chunk's links and tags
+    with django_assert_num_queries(2 + 2 * chunks):
         rows = get_csv_rows(client)
     assert len(rows) == total and chunks == 3
 
