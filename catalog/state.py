@@ -14,7 +14,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from taggit.models import Tag
 
-from catalog.models import CatalogState
+from catalog.models import CatalogState, LinkCheck
 
 STATE_TABLE = CatalogState._meta.db_table
 PG_FUNCTION = "catalog_state_bump"
@@ -44,11 +44,12 @@ def current_state() -> State:
 
 
 def watched_tables() -> list[str]:
-    """Every table of the catalog app (except the state's own) and taggit's tags."""
+    """Every table of the catalog app that public pages show, and taggit's tags."""
+    unpublished = {STATE_TABLE, LinkCheck._meta.db_table}
     models = [
         model
         for model in apps.get_app_config("catalog").get_models()
-        if model._meta.managed and not model._meta.proxy and model._meta.db_table != STATE_TABLE
+        if model._meta.managed and not model._meta.proxy and model._meta.db_table not in unpublished
     ]
     return sorted({model._meta.db_table for model in models} | {Tag._meta.db_table})
 

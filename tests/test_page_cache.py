@@ -14,7 +14,7 @@ from django.utils.http import http_date
 from taggit.models import Tag
 
 from catalog import state
-from catalog.models import CatalogState, Paper, Resource, Venue
+from catalog.models import CatalogState, Paper, Repository, Resource, Venue
 from catalog.page_cache import BYPASS, HIT, MISS, STATUS_HEADER
 from catalog.services.merging import merge_tags
 from tests.admin_support import paper_form_data
@@ -273,6 +273,7 @@ def test_healthz_answers_a_probe_by_ip_with_https_redirect_on(settings):
 
 @pytest.mark.parametrize("table", state.watched_tables())
 def test_any_write_to_any_catalog_table_moves_the_version_on(seeded, table):
+    Repository.objects.create(full_name="TransformerLensOrg/TransformerLens", stars=1)
     before = state.current_state()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
@@ -286,6 +287,7 @@ def test_the_watched_tables_are_every_catalog_table_and_the_tags():
     assert state.watched_tables() == [
         "catalog_paper",
         "catalog_paperlink",
+        "catalog_repository",
         "catalog_resource",
         "catalog_resourcelink",
         "catalog_section",
