@@ -15,6 +15,7 @@ from django.http import QueryDict
 
 from catalog.filters import PaperFilter, ResourceFilter
 from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, SectionKind, Venue
+from catalog.search import fts5_query, search_phrases, tsquery
 from catalog.services.merging import merge_venues
 from tests.admin_support import inline_management, make_user, paper_form_data
 
@@ -209,6 +210,13 @@ HOSTILE = [
     "a" * 199 + "é",
 ]
 OUTPUTS = ["/papers/", "/papers.json", "/papers.csv", "/papers.bib", "/papers/feed/", "/resources/"]
+
+
+def test_the_queries_are_built_from_words_only():
+    phrases = search_phrases('sparse "feature circuits" NEAR(x) -y :* "')
+    assert phrases == [["sparse"], ["feature", "circuits"], ["NEAR", "x"], ["y"]]
+    assert fts5_query(phrases) == '"sparse" "feature circuits" "NEAR x" "y"*'
+    assert tsquery(phrases) == "('sparse') & ('feature' <-> 'circuits') & ('NEAR' <-> 'x') & ('y':*)"
 
 
 @pytest.mark.parametrize("q", HOSTILE)
