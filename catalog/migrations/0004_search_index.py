@@ -20,9 +20,6 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-
-
 # Every word of the index and of a query is a run of letters and digits: ASCII punctuation becomes a space, so
 # that PostgreSQL's parser splits URLs, hosts and hyphenated words where SQLite's unicode61 tokenizer does.
 PUNCTUATION = string.punctuation
