@@ -120,6 +120,7 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_ROUTERS = ["catalog.routers.SearchIndexRouter"]
 
 # Redis, shared by every app instance, when REDIS_URL is set; otherwise each process keeps its own cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")

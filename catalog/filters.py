@@ -7,22 +7,11 @@ Every output of the papers list (the page, JSON, CSV, BibTeX, the feed) reads it
 import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
-from django.utils.text import smart_split, unescape_string_literal
 from taggit.models import Tag
 
-from catalog.models import (
-    Paper,
-    PaperLink,
-    Resource,
-    ResourceLink,
-    Section,
-    Venue,
-    VenueKind,
-    has_code_link,
-    repository_value,
-)
+from catalog import search
+from catalog.models import Paper, Resource, Section, Venue, VenueKind, has_code_link, repository_value
 
 SEARCH_MAX_LENGTH = 200
 DEFAULT_SORT = "-date"
@@ -47,15 +36,6 @@ RESOURCE_ORDERINGS = {
     "-stars": [repository_value("stars").desc(nulls_last=True), "section__position", "position", "id"]
 }
 HAS_CODE_CHOICES = [("true", "With code"), ("false", "Without code")]
-
-
-def search_terms(value):
-    """The words of a search, a phrase in quotes counting as one word ("sparse autoencoders"), as in the admin."""
-    for term in smart_split(value):
-        if len(term) > 1 and term[0] in "\"'" and term[-1] == term[0]:
-            term = unescape_string_literal(term)
-        if term.strip():
-            yield term
 
 
 class NoNullCharactersMixin:
@@ -133,9 +113,10 @@ class StrictFilterSet(django_filters.FilterSet):
 class PaperFilter(StrictFilterSet):
     """Papers narrowed by every given parameter (different parameters AND together).
 
-    `venue` is repeatable and matches any of the venues; `tag` is repeatable and matches papers with every
-    tag; `section` includes the papers of its subsections. `.qs` is ordered by `sort` (newest first by
-    default, ties broken by README position, then id).
+    `q` is a full-text search (catalog/search.py); `venue` is repeatable and matches any of the venues; `tag`
+    is repeatable and matches papers with every tag; `section` includes the papers of its subsections. `.qs` is
+    ordered by `sort`; without one, best match first when searching, otherwise newest first (ties broken by
+    README position, then id).
 
     A bad value (unknown venue, tag or section, `year=abc`, an impossible date, a too long `q`) is a form
     error in `.errors`, and an invalid filter's `.qs` is empty: a mistyped filter never silently shows
@@ -184,7 +165,11 @@ class PaperFilter(StrictFilterSet):
         form = PaperFilterForm
 
     def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset.order_by(*ORDERINGS[DEFAULT_SORT]))
+        queryset = super().filter_queryset(queryset.order_by(*ORDERINGS[DEFAULT_SORT]))
+        text = self.form.cleaned_data.get("q")
+        if text and not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(search.relevance(queryset, text), *ORDERINGS[DEFAULT_SORT])
+        return queryset
 
     def queryset_without(self, *names):
         """The queryset narrowed by every valid parameter except `names`: the base of counts per choice."""
@@ -196,14 +181,7 @@ class PaperFilter(StrictFilterSet):
         return queryset
 
     def search(self, queryset, name, value):
-        for word in search_terms(value):
-            in_links = PaperLink.objects.filter(paper=OuterRef("pk")).filter(
-                Q(url__icontains=word) | Q(label__icontains=word)
-            )
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(venue__name__icontains=word) | Q(url__icontains=word) | Exists(in_links)
-            )
-        return queryset
+        return search.matching(queryset, value)
 
     def filter_section(self, queryset, name, value):
         return queryset.filter(section__in=Section.objects.subtree(value))
@@ -218,7 +196,8 @@ class PaperFilter(StrictFilterSet):
 class ResourceFilter(StrictFilterSet):
     """Resources narrowed by words (`q`) and tags (`tag`, repeatable, every tag); invalid filters give no entries.
 
-    In the list's order by default; `sort=-stars` puts those with the most GitHub stars first.
+    In the list's order by default, sections first; within a section, a search puts the best match first.
+    `sort=-stars` puts those with the most GitHub stars first.
     """
 
     q = django_filters.CharFilter(
@@ -236,15 +215,15 @@ class ResourceFilter(StrictFilterSet):
         model = Resource
         fields = []
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        text = self.form.cleaned_data.get("q")
+        if text and not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by("section__position", search.relevance(queryset, text), "position", "id")
+        return queryset
+
     def sort_resources(self, queryset, name, value):
         return queryset.order_by(*RESOURCE_ORDERINGS[value])
 
     def search(self, queryset, name, value):
-        for word in search_terms(value):
-            in_links = ResourceLink.objects.filter(resource=OuterRef("pk")).filter(
-                Q(url__icontains=word) | Q(label__icontains=word)
-            )
-            queryset = queryset.filter(
-                Q(name__icontains=word) | Q(description__icontains=word) | Q(url__icontains=word) | Exists(in_links)
-            )
-        return queryset
+        return search.matching(queryset, value)

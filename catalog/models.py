@@ -4,6 +4,7 @@ Entries share one ordering space per section (`position`) with the verbatim text
 of that section, so the README export can interleave them exactly as published.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -14,6 +15,7 @@ from taggit.models import TaggedItemBase
 
 from catalog import positions
 from catalog.readme import inline
+from catalog.search import FTS5_RELATION, TSVECTOR_RELATION, FTS5Field
 from catalog.validators import validate_http_url, validate_one_line, validate_star_repo, validate_venue_name
 
 
@@ -429,3 +431,79 @@ class CatalogState(models.Model):
 
     def __str__(self):
         return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+# The full-text index (catalog/search.py): a row per paper and per resource, written only by the database triggers
+# of migration 0004, in the table of the backend in use; the other backend's table does not exist.
+
+
+class SearchIndexRow(models.Model):
+    class Meta:
+        abstract = True
+        managed = False
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class PaperFTS(SearchIndexRow):
+    """SQLite: a paper's row in the FTS5 table (rowid = paper id; columns title, venue, links)."""
+
+    paper = models.OneToOneField(
+        Paper,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name=FTS5_RELATION,
+    )
+    document = FTS5Field(db_column="catalog_paper_fts")
+
+    class Meta(SearchIndexRow.Meta):
+        db_table = "catalog_paper_fts"
+
+
+class ResourceFTS(SearchIndexRow):
+    """SQLite: a resource's row in the FTS5 table (rowid = resource id; columns name, description, links)."""
+
+    resource = models.OneToOneField(
+        Resource,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name=FTS5_RELATION,
+    )
+    document = FTS5Field(db_column="catalog_resource_fts")
+
+    class Meta(SearchIndexRow.Meta):
+        db_table = "catalog_resource_fts"
+
+
+class PaperSearchVector(SearchIndexRow):
+    """PostgreSQL: a paper's weighted tsvector (title A, venue B, links C)."""
+
+    paper = models.OneToOneField(
+        Paper, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name=TSVECTOR_RELATION
+    )
+    document = SearchVectorField()
+
+    class Meta(SearchIndexRow.Meta):
+        db_table = "catalog_paper_search"
+
+
+class ResourceSearchVector(SearchIndexRow):
+    """PostgreSQL: a resource's weighted tsvector (name A, description B, links C)."""
+
+    resource = models.OneToOneField(
+        Resource, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name=TSVECTOR_RELATION
+    )
+    document = SearchVectorField()
+
+    class Meta(SearchIndexRow.Meta):
+        db_table = "catalog_resource_search"
+
+
+SEARCH_INDEX_MODELS = frozenset(
+    model._meta.model_name for model in (PaperFTS, ResourceFTS, PaperSearchVector, ResourceSearchVector)
+)

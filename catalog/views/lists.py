@@ -77,10 +77,16 @@ class PaperListView(FilteredPageListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["facets"] = paper_facets(self.filterset)
-        # The default order submits an empty value, which the form leaves out of the URL.
-        context["sort_choices"] = [("" if value == DEFAULT_SORT else value, label) for value, label in SORT_CHOICES]
-        sort = self.filterset.form.cleaned_data.get("sort")
-        context["current_sort"] = "" if sort == DEFAULT_SORT else sort
+        # The default order submits an empty value, which the form leaves out of the URL: best match first for a
+        # search, newest first otherwise.
+        cleaned = self.filterset.form.cleaned_data
+        sort = cleaned.get("sort") or ""
+        if cleaned.get("q"):
+            context["sort_choices"] = [("", "Best match"), *SORT_CHOICES]
+            context["current_sort"] = sort
+        else:
+            context["sort_choices"] = [("" if value == DEFAULT_SORT else value, label) for value, label in SORT_CHOICES]
+            context["current_sort"] = "" if sort == DEFAULT_SORT else sort
         return context
 
 

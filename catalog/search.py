@@ -1,0 +1,101 @@
+"""Full-text search of papers and resources over the index the database keeps in step with every change.
+
+SQLite: an FTS5 table per model (unicode61 tokenizer, case and diacritics folded), ranked by bm25 with column
+weights. PostgreSQL: a stored tsvector per entry (weights A, B and C) under a GIN index, ranked by ts_rank.
+Both index the same three fields: the title or name, the venue or description, and the links (the entry's URL,
+then each link's label and URL). The tables and the triggers filling them are made by migration 0004.
+
+User text never reaches either query language: it is cut into words (runs of letters and digits), and the
+query is built from those words only. Every term must match (a "quoted phrase" is one term, its words in
+order); the last word also matches as a prefix, so results come while a word is being typed.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections, models
+from django.utils.text import smart_split, unescape_string_literal
+
+# The relation from Paper and Resource to their row in each backend's index (see models.py).
+FTS5_RELATION = "fts"
+TSVECTOR_RELATION = "search_vector"
+# bm25 weights of the three FTS5 columns: strong enough apart that a match in the title outranks one in the
+# venue or description, which outranks one in the links, for entries of usual lengths.
+BM25_WEIGHTS = (10.0, 2.0, 0.5)
+TSVECTOR_CONFIG = "simple"
+WORD = re.compile(r"[^\W_]+")
+
+
+class FTS5Field(models.TextField):
+    """An FTS5 table's hidden column named after the table: `match` on it searches every column."""
+
+
+@FTS5Field.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+def search_terms(value):
+    """The terms of a search, a phrase in quotes counting as one term ("sparse autoencoders"), as in the admin."""
+    for term in smart_split(value):
+        if len(term) > 1 and term[0] in "\"'" and term[-1] == term[0]:
+            term = unescape_string_literal(term)
+        if term.strip():
+            yield term
+
+
+def search_phrases(value) -> list[list[str]]:
+    """The words of each term of `value`; a term with no letter or digit (`*`, `-`, a lone quote) is left out."""
+    return [words for term in search_terms(value) if (words := WORD.findall(term))]
+
+
+def fts5_query(phrases) -> str:
+    """An FTS5 query: each phrase a quoted string (so no word is ever an operator), the last one a prefix."""
+    query = " ".join('"' + " ".join(words) + '"' for words in phrases)
+    return query + "*"
+
+
+def tsquery(phrases) -> str:
+    """A to_tsquery expression: the phrases AND together, words of a phrase follow each other, the last a prefix."""
+    query = " & ".join("(" + " <-> ".join(f"'{word}'" for word in words) + ")" for words in phrases)
+    return query[:-1] + ":*)"
+
+
+def _vendor(queryset) -> str:
+    vendor = connections[queryset.db].vendor
+    if vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"Full-text search needs SQLite or PostgreSQL, not {vendor}.")
+    return vendor
+
+
+def matching(queryset, value):
+    """The entries of `queryset` that match every term of the search `value` (none if it has no word)."""
+    phrases = search_phrases(value)
+    if not phrases:
+        return queryset.none()
+    if _vendor(queryset) == "sqlite":
+        return queryset.filter(**{f"{FTS5_RELATION}__document__match": fts5_query(phrases)})
+    return queryset.filter(**{f"{TSVECTOR_RELATION}__document": _search_query(phrases)})
+
+
+def relevance(queryset, value):
+    """An expression ordering a `matching(queryset, value)` queryset best match first (pass it to order_by)."""
+    phrases = search_phrases(value)
+    if not phrases:
+        return models.F("pk").asc()
+    if _vendor(queryset) == "sqlite":
+        weights = [models.Value(weight) for weight in BM25_WEIGHTS]
+        bm25 = models.Func(
+            models.F(f"{FTS5_RELATION}__document"), *weights, function="bm25", output_field=models.FloatField()
+        )
+        return bm25.asc()  # bm25 is lower for better matches
+    return SearchRank(models.F(f"{TSVECTOR_RELATION}__document"), _search_query(phrases)).desc()
+
+
+def _search_query(phrases) -> SearchQuery:
+    return SearchQuery(tsquery(phrases), search_type="raw", config=TSVECTOR_CONFIG)
