@@ -17,11 +17,19 @@ class TopicRule:
     tag: str
     pattern: re.Pattern | None
     sections: frozenset[str]
+    # The keywords in lower case when all are ASCII: an ASCII text containing none of them cannot match.
+    needles: tuple[str, ...] = ()
 
     def matches(self, text: str, section_title: str) -> bool:
         if section_title in self.sections:
             return True
-        return bool(self.pattern and self.pattern.search(text))
+        if self.pattern is None:
+            return False
+        if self.needles and text.isascii():
+            lowered = text.lower()
+            if not any(needle in lowered for needle in self.needles):
+                return False
+        return bool(self.pattern.search(text))
 
 
 def load_rules(path) -> list[TopicRule]:
@@ -39,7 +47,8 @@ def load_rules(path) -> list[TopicRule]:
         if keywords:
             words = "|".join(re.escape(keyword) for keyword in sorted(keywords, key=len, reverse=True))
             pattern = re.compile(rf"(?<!\w)(?:{words})(?:e?s)?(?!\w)", re.IGNORECASE)
-        rules.append(TopicRule(tag, pattern, frozenset(sections)))
+        needles = tuple(keyword.lower() for keyword in keywords) if all(map(str.isascii, keywords)) else ()
+        rules.append(TopicRule(tag, pattern, frozenset(sections), needles))
     return rules
 
 
