@@ -20,15 +20,14 @@ class TopicRule:
     # The keywords in lower case when all are ASCII: an ASCII text containing none of them cannot match.
     needles: tuple[str, ...] = ()
 
-    def matches(self, text: str, section_title: str) -> bool:
+    def matches(self, text: str, section_title: str, *, ascii_lowered: str | None = None) -> bool:
+        """Whether the rule tags an entry; `ascii_lowered` is `text` in lower case if it is ASCII, else None."""
         if section_title in self.sections:
             return True
         if self.pattern is None:
             return False
-        if self.needles and text.isascii():
-            lowered = text.lower()
-            if not any(needle in lowered for needle in self.needles):
-                return False
+        if self.needles and ascii_lowered is not None and not any(needle in ascii_lowered for needle in self.needles):
+            return False
         return bool(self.pattern.search(text))
 
 
@@ -53,4 +52,5 @@ def load_rules(path) -> list[TopicRule]:
 
 
 def topic_tags(rules: list[TopicRule], *, text: str, section_title: str) -> list[str]:
-    return [rule.tag for rule in rules if rule.matches(text, section_title)]
+    lowered = text.lower() if text.isascii() else None
+    return [rule.tag for rule in rules if rule.matches(text, section_title, ascii_lowered=lowered)]
