@@ -3,12 +3,13 @@
 from bench.measure import PAGES
 
 PAGE_TITLES = {"list": "list", "filtered": "venue+tag", "search": "q", "home": "home"}
+# Times read "wall (CPU of the process)": on a shared machine the wall time includes waiting for a core.
 COLUMNS = [
     "papers",
-    "import s",
-    "export s",
+    "import s (cpu)",
+    "export s (cpu)",
     "same bytes",
-    *(f"{PAGE_TITLES[name]} p50/p95 ms" for name in PAGES),
+    *(f"{PAGE_TITLES[name]} p50/p95 (cpu p50) ms" for name in PAGES),
     "queries " + "/".join(PAGE_TITLES[name] for name in PAGES),
     "peak RSS MiB",
     "venue page req/s",
@@ -27,10 +28,10 @@ def table_rows(results: list[dict]) -> list[list[str]]:
         rows.append(
             [
                 f"{result['papers']:,}",
-                f"{result['import_s']:.2f}",
-                f"{result['export_s']:.2f}",
+                f"{result['import_s']:.1f} ({result['import_cpu_s']:.1f})",
+                f"{result['export_s']:.2f} ({result['export_cpu_s']:.2f})",
                 "yes" if result["round_trip"] else "NO",
-                *(f"{pages[name]['p50_ms']:.0f} / {pages[name]['p95_ms']:.0f}" for name in PAGES),
+                *(_page_times(pages[name]) for name in PAGES),
                 "/".join(str(pages[name]["queries"]) for name in PAGES),
                 f"{result['peak_rss_mb']:.0f}",
                 f"{page_load['requests_per_second']:.0f}" if page_load else "-",
@@ -40,6 +41,10 @@ def table_rows(results: list[dict]) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _page_times(page) -> str:
+    return f"{page['p50_ms']:.0f} / {page['p95_ms']:.0f} ({page['cpu_p50_ms']:.0f})"
 
 
 def _ratio(page_load, static_load) -> str:
