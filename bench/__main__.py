@@ -84,8 +84,9 @@ def run(options, work: Path) -> None:
         *machine(),
         "Pages timed in process with Django's test client, caching off (p50/p95 of "
         f"{options.repeat} requests): " + ", ".join(f"{name} {url}" for name, url in PAGES.items()),
-        f"Load: gunicorn, {options.workers} sync workers, DEBUG off, cache backend {cache}; {options.concurrency} client "
-        f"threads for {options.load_seconds:g} s on {LOAD_PATH} then on a static file of the same size (whitenoise)",
+        f"Load: gunicorn, {options.workers} sync workers, DEBUG off, cache backend {cache}; "
+        f"{options.concurrency} client threads for {options.load_seconds:g} s on {LOAD_PATH}, "
+        "then on a static file of the same size (whitenoise)",
         "Peak RSS: getrusage ru_maxrss of the process that imports, exports and renders",
         "",
         markdown_table(results),
