@@ -42,9 +42,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: figures for the README round trip on the seed (no assertions)
+## bench: import, export, page and load figures at 1k, 10k and 100k papers (no assertions)
+BENCH_ARGS ?= --sizes 1000,10000,100000
 bench: $(STAMP)
-	$(BIN)/python tests/bench_readme.py
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## load: 64 readers for 60 s against gunicorn while a maintainer edits and publishes (figures, no assertions on speed)
 load: $(STAMP)

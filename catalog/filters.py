@@ -70,12 +70,14 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 def tag_filter(label):
+    # Each tag joins at most one row per entry (an entry has a tag once), so the result needs no DISTINCT.
     return SlugMultipleChoiceFilter(
         label=label,
         field_name="tags__slug",
         to_field_name="slug",
         queryset=Tag.objects.all(),
         conjoined=True,
+        distinct=False,
         help_text="Entries with every selected tag.",
     )
 
@@ -141,6 +143,7 @@ class PaperFilter(StrictFilterSet):
         field_name="venue__name",
         to_field_name="name",
         queryset=Venue.objects.all(),
+        distinct=False,
         help_text="Papers at any of the selected venues.",
     )
     venue_kind = django_filters.ChoiceFilter(

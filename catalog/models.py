@@ -170,6 +170,8 @@ class TaggedPaper(TaggedItemBase):
     content_object = models.ForeignKey("Paper", on_delete=models.CASCADE, related_name="tagged_items")
 
     class Meta:
+        # The papers of a tag read from the index alone (the tag filter and tag counts).
+        indexes = [models.Index(fields=["tag", "content_object"], name="catalog_taggedpaper_tag_paper")]
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="catalog_taggedpaper_unique"),
         ]
@@ -279,6 +281,8 @@ class PaperLink(Link):
 
     class Meta:
         ordering = ["paper", "kind", "position", "id"]
+        # Whether a paper has code, read from the index alone (the has_code filter and its counts).
+        indexes = [models.Index(fields=["paper", "kind"], name="catalog_paperlink_paper_kind")]
         constraints = [models.CheckConstraint(condition=HTTP_URL, name="catalog_paperlink_url_http")]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .tree import Link
@@ -19,6 +20,7 @@ STAR_BADGE_RE = re.compile(
     rf"!\[GitHub Repo stars\]\(https://img\.shields\.io/github/stars/(?P<repo>{STAR_REPO_RE.pattern})\)"
 )
 _URL_RE = re.compile(_URL)
+_NO_SPACE_RE = re.compile(r"\S*")
 
 
 class RenderError(ValueError):
@@ -26,11 +28,21 @@ class RenderError(ValueError):
 
 
 def escape(text: str, specials: str) -> str:
-    return "".join("\\" + char if char in specials else char for char in text)
+    return text.translate(_escapes(specials))
 
 
 def unescape(text: str, specials: str) -> str:
-    return re.sub(rf"\\([{re.escape(specials)}])", r"\1", text)
+    return _escaped(specials).sub(r"\1", text) if "\\" in text else text
+
+
+@functools.cache
+def _escapes(specials: str) -> dict[int, str]:
+    return {ord(char): "\\" + char for char in specials}
+
+
+@functools.cache
+def _escaped(specials: str) -> re.Pattern:
+    return re.compile(rf"\\([{re.escape(specials)}])")
 
 
 def escape_url(url: str, specials: str) -> str:
@@ -45,7 +57,7 @@ def url_problem(url: str) -> str | None:
     """Why `url` cannot be written as a markdown link target, or None."""
     if not url.startswith(("http://", "https://")):
         return "must start with http:// or https://"
-    if any(char.isspace() for char in url):
+    if not _NO_SPACE_RE.fullmatch(url):
         return "must not contain whitespace"
     if "\\" in url:
         return "must not contain a backslash"

@@ -32,6 +32,8 @@ _DEFAULT_BADGE_SEPARATOR = {"paper": " <br> ", "resource": " "}
 _ALIGNMENT_CELL = re.compile(r" *:?-+:? *")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TRAILING = re.compile(r"[ \t]*$")
+# A cell runs to the next pipe that is not escaped by a backslash; a backslash ending the line stands for itself.
+_CELL = re.compile(r"([^\\|]*(?:\\(?:.|\Z)[^\\|]*)*)\|", re.DOTALL)
 _TITLE_CELL = re.compile(rf"(?:{inline.STAR_BADGE_RE.pattern}(?P<sep> *(?:<br> *)?))?(?P<link>.+?)(?P<end> *<br>)?")
 _RESOURCE = re.compile(
     rf"- (?:{inline.STAR_BADGE_RE.pattern}(?P<sep> +))?"
@@ -48,20 +50,11 @@ def split_cells(line: str) -> tuple[list[str], str] | None:
     """The cells of a `| a | b |` row and what follows its last pipe, or None."""
     if not line.startswith("|"):
         return None
-    cells, current, index = [], [], 1
-    while index < len(line):
-        char = line[index]
-        if char == "\\" and index + 1 < len(line):
-            current.append(line[index : index + 2])
-            index += 2
-            continue
-        if char == "|":
-            cells.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-        index += 1
-    rest = "".join(current)
+    cells, index = [], 1
+    while cell := _CELL.match(line, index):
+        cells.append(cell[1])
+        index = cell.end()
+    rest = line[index:]
     if not cells or rest.strip(" \t"):
         return None
     return cells, rest

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from taggit.models import Tag
 
 from catalog import readme
@@ -30,6 +31,7 @@ from catalog.models import (
     Venue,
 )
 from catalog.positions import GAP
+from catalog.services.bulk import insert_rows, insert_rows_returning_ids
 from catalog.services.topic_tags import load_rules, topic_tags
 from catalog.services.venues import guess_venue_kind
 
@@ -156,15 +158,26 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
     )
 
 
+# The columns of the rows the import writes for entries and their links, after the id of what they belong to.
+PAPER_COLUMNS = ["section", "venue", "position", "title", "url", "date", "star_repo", "render_hints"]
+RESOURCE_COLUMNS = ["section", "position", "name", "url", "description", "star_repo", "render_hints"]
+PAPER_LINK_COLUMNS = ["kind", "position", "label", "url"]
+RESOURCE_LINK_COLUMNS = ["position", "label", "url"]
+
+
 class DocumentWriter:
-    """Builds the rows for a parsed document, validating each against its model fields."""
+    """Builds the rows for a parsed document, validating each value read from the README against its model field.
+
+    Entries are kept as rows of plain values and written with multi-row INSERTs (a README can list a hundred
+    thousand papers); sections and venues, few and needed by the entries, are saved as models.
+    """
 
     def __init__(self, rules):
         self.rules = rules
         self.problems: list[readme.Problem] = []
         self.venues: dict[str, tuple[Venue, int]] = {}
-        self.papers: list[tuple[Paper, list[PaperLink], list[str]]] = []
-        self.resources: list[tuple[Resource, list[ResourceLink], list[str]]] = []
+        self.papers: list[tuple[tuple, list[tuple], list[str]]] = []
+        self.resources: list[tuple[tuple, list[tuple], list[str]]] = []
         self.blocks: list[TextBlock] = []
         self.tagged = 0
 
@@ -193,22 +206,29 @@ class DocumentWriter:
             self.blocks.append(TextBlock(section=section, position=position, text="\n".join(node.lines)))
 
     def _paper(self, section: Section, row: readme.PaperRow, position: int) -> None:
-        paper = Paper(section=section, position=position)
-        set_paper_fields(paper, row, venue=self.venue(row.venue, row.line))
-        self.validate(paper, row.line, exclude=["section", "venue"])
-        links = paper_links(row)
-        for link in links:
-            self.validate(link, row.line, exclude=["paper"])
-        self.papers.append((paper, links, paper_topic_tags(self.rules, row, section_title=section.title)))
+        venue = self.venue(row.venue, row.line)
+        self._check(Paper, row.line, title=row.title, url=row.url, date=row.date, star_repo=row.star_repo)
+        links = [
+            (kind, index, link.label, link.url)
+            for kind, row_links in ((PaperLink.Kind.CODE, row.code_links), (PaperLink.Kind.BLOG, row.blog_links))
+            for index, link in enumerate(row_links)
+        ]
+        for *_, label, url in links:
+            self._check(PaperLink, row.line, label=label, url=url)
+        values = (section.pk, venue and venue.pk, position, row.title, row.url, row.date, row.star_repo, row.hints)
+        tags = paper_topic_tags(self.rules, row, section_title=section.title)
+        self.papers.append((values, links, tags))
 
     def _resource(self, section: Section, item: readme.ResourceItem, position: int) -> None:
-        resource = Resource(section=section, position=position)
-        set_resource_fields(resource, item)
-        self.validate(resource, item.line, exclude=["section"])
-        links = resource_links(item)
-        for link in links:
-            self.validate(link, item.line, exclude=["resource"])
-        self.resources.append((resource, links, resource_topic_tags(self.rules, item, section_title=section.title)))
+        self._check(
+            Resource, item.line, name=item.name, url=item.url, description=item.description, star_repo=item.star_repo
+        )
+        links = [(index, link.label, link.url) for index, link in enumerate(item.links)]
+        for _, label, url in links:
+            self._check(ResourceLink, item.line, label=label, url=url)
+        values = (section.pk, position, item.name, item.url, item.description, item.star_repo, item.hints)
+        tags = resource_topic_tags(self.rules, item, section_title=section.title)
+        self.resources.append((values, links, tags))
 
     def venue(self, name: str | None, line: int) -> Venue | None:
         """The venue named `name` (None for no venue), created if new; a case-only respelling renames it."""
@@ -235,37 +255,55 @@ class DocumentWriter:
         try:
             instance.clean_fields(exclude=list(exclude))
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                self.problems += [
-                    readme.Problem(line, f"{field_prefix}{name}: {message}", readme.ERROR) for message in messages
-                ]
+            self._add_problems(line, error.message_dict, field_prefix)
             return False
         return True
 
+    def _check(self, model, line: int, **values) -> None:
+        """Validate values as `clean_fields` would on an instance of `model` holding them."""
+        errors = {}
+        for name, value in values.items():
+            field = model._meta.get_field(name)
+            if field.blank and value in field.empty_values:
+                continue
+            try:
+                field.clean(value, None)
+            except ValidationError as error:
+                errors[name] = error.messages
+        self._add_problems(line, errors)
+
+    def _add_problems(self, line: int, messages_by_field: dict[str, list[str]], field_prefix="") -> None:
+        for name, messages in messages_by_field.items():
+            self.problems += [
+                readme.Problem(line, f"{field_prefix}{name}: {message}", readme.ERROR) for message in messages
+            ]
+
     def flush(self) -> None:
         TextBlock.objects.bulk_create(self.blocks)
-        self._save_entries(self.papers, Paper, "paper", TaggedPaper)
-        self._save_entries(self.resources, Resource, "resource", TaggedResource)
-
-    def _save_entries(self, entries, model, link_field, tagged_model) -> None:
-        saved = model.objects.bulk_create([entry for entry, _, _ in entries])
-        links = []
-        for entry, (_, entry_links, _) in zip(saved, entries, strict=True):
-            for link in entry_links:
-                setattr(link, link_field, entry)
-                links.append(link)
-        link_model = PaperLink if model is Paper else ResourceLink
-        link_model.objects.bulk_create(links)
-        names = sorted({tag for _, _, tags in entries for tag in tags})
-        tag_objects = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-        for name in names:
-            if name not in tag_objects:
-                tag_objects[name] = Tag.objects.create(name=name)
-        tagged_model.objects.bulk_create(
-            tagged_model(content_object=entry, tag=tag_objects[tag])
-            for entry, (_, _, tags) in zip(saved, entries, strict=True)
-            for tag in tags
+        now = timezone.now()
+        paper_columns = [*PAPER_COLUMNS, "position_pinned", "created_at", "updated_at"]
+        paper_ids = insert_rows_returning_ids(
+            Paper, paper_columns, [(*values, False, now, now) for values, _, _ in self.papers]
         )
+        self._save_links_and_tags(paper_ids, self.papers, PaperLink, ["paper", *PAPER_LINK_COLUMNS], TaggedPaper)
+        resource_columns = [*RESOURCE_COLUMNS, "created_at", "updated_at"]
+        resource_ids = insert_rows_returning_ids(
+            Resource, resource_columns, [(*values, now, now) for values, _, _ in self.resources]
+        )
+        self._save_links_and_tags(
+            resource_ids, self.resources, ResourceLink, ["resource", *RESOURCE_LINK_COLUMNS], TaggedResource
+        )
+
+    def _save_links_and_tags(self, ids, entries, link_model, link_columns, tagged_model) -> None:
+        links = [(pk, *link) for pk, (_, entry_links, _) in zip(ids, entries, strict=True) for link in entry_links]
+        insert_rows(link_model, link_columns, links)
+        names = sorted({tag for _, _, tags in entries for tag in tags})
+        tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+        for name in names:
+            if name not in tag_ids:
+                tag_ids[name] = Tag.objects.create(name=name).pk
+        tagged = [(pk, tag_ids[tag]) for pk, (_, _, tags) in zip(ids, entries, strict=True) for tag in tags]
+        insert_rows(tagged_model, ["content_object", "tag"], tagged)
         self.tagged += sum(1 for _, _, tags in entries if tags)
 
 
@@ -317,17 +355,22 @@ def build_document() -> readme.Document:
 
 def build_sections(sections) -> list[readme.Section]:
     """The README sections of the catalog sections `sections` (a queryset, in its order), with their entries."""
-    bodies = section_bodies(sections)
+    bodies = section_bodies(sections, with_instances=False)
     return [section_node(section, [node for node, _ in bodies[section.pk]]) for section in sections]
 
 
-def section_bodies(sections) -> dict[int, list]:
-    """For each section of `sections`, by primary key: its (README node, model row) pairs in README order."""
+def section_bodies(sections, *, with_instances=True) -> dict[int, list]:
+    """For each section of `sections`, by primary key: its (README node, model row) pairs in README order.
+
+    Papers are read as plain values, a catalog may hold a hundred thousand: their model rows are read too only
+    `with_instances` (otherwise None).
+    """
     bodies: dict[int, list] = defaultdict(list)
     in_sections = {"section__in": sections.values("pk")}
-    papers = Paper.objects.filter(**in_sections).select_related("venue").prefetch_related("links").order_by()
-    for paper in papers:
-        bodies[paper.section_id].append((paper.position, 0, paper.pk, _paper_row(paper), paper))
+    papers = Paper.objects.filter(**in_sections)
+    instances = papers.in_bulk() if with_instances else {}
+    for pk, section_id, position, row in _paper_rows(papers):
+        bodies[section_id].append((position, 0, pk, row, instances.get(pk)))
     for resource in Resource.objects.filter(**in_sections).prefetch_related("links").order_by():
         bodies[resource.section_id].append((resource.position, 1, resource.pk, _resource_item(resource), resource))
     for block in TextBlock.objects.filter(**in_sections).order_by():
@@ -348,17 +391,25 @@ def section_node(section: Section, body: list) -> readme.Section:
     )
 
 
-def _paper_row(paper: Paper) -> readme.PaperRow:
-    return readme.PaperRow(
-        title=paper.title,
-        url=paper.url,
-        venue=paper.venue.name if paper.venue else None,
-        date=paper.date,
-        star_repo=paper.star_repo,
-        code_links=[readme.Link(link.label, link.url) for link in paper.code_links],
-        blog_links=[readme.Link(link.label, link.url) for link in paper.blog_links],
-        hints=paper.render_hints,
-    )
+def _paper_rows(papers):
+    """(pk, section id, position, PaperRow) of each paper of `papers`, read as plain values in two queries."""
+    links: dict[tuple[int, str], list[readme.Link]] = defaultdict(list)
+    in_papers = PaperLink.objects.filter(paper__in=papers.values("pk")).order_by("position", "id")
+    for paper_id, kind, label, url in in_papers.values_list("paper_id", "kind", "label", "url"):
+        links[paper_id, kind].append(readme.Link(label, url))
+    fields = ("pk", "section_id", "position", "title", "url", "venue__name", "date", "star_repo", "render_hints")
+    for pk, section_id, position, title, url, venue, date, star_repo, hints in papers.order_by().values_list(*fields):
+        row = readme.PaperRow(
+            title=title,
+            url=url,
+            venue=venue,
+            date=date,
+            star_repo=star_repo,
+            code_links=links.get((pk, PaperLink.Kind.CODE), []),
+            blog_links=links.get((pk, PaperLink.Kind.BLOG), []),
+            hints=hints,
+        )
+        yield pk, section_id, position, row
 
 
 def _resource_item(resource: Resource) -> readme.ResourceItem:

@@ -17,11 +17,18 @@ class TopicRule:
     tag: str
     pattern: re.Pattern | None
     sections: frozenset[str]
+    # The keywords in lower case when all are ASCII: an ASCII text containing none of them cannot match.
+    needles: tuple[str, ...] = ()
 
-    def matches(self, text: str, section_title: str) -> bool:
+    def matches(self, text: str, section_title: str, *, ascii_lowered: str | None = None) -> bool:
+        """Whether the rule tags an entry; `ascii_lowered` is `text` in lower case if it is ASCII, else None."""
         if section_title in self.sections:
             return True
-        return bool(self.pattern and self.pattern.search(text))
+        if self.pattern is None:
+            return False
+        if self.needles and ascii_lowered is not None and not any(needle in ascii_lowered for needle in self.needles):
+            return False
+        return bool(self.pattern.search(text))
 
 
 def load_rules(path) -> list[TopicRule]:
@@ -39,9 +46,11 @@ def load_rules(path) -> list[TopicRule]:
         if keywords:
             words = "|".join(re.escape(keyword) for keyword in sorted(keywords, key=len, reverse=True))
             pattern = re.compile(rf"(?<!\w)(?:{words})(?:e?s)?(?!\w)", re.IGNORECASE)
-        rules.append(TopicRule(tag, pattern, frozenset(sections)))
+        needles = tuple(keyword.lower() for keyword in keywords) if all(map(str.isascii, keywords)) else ()
+        rules.append(TopicRule(tag, pattern, frozenset(sections), needles))
     return rules
 
 
 def topic_tags(rules: list[TopicRule], *, text: str, section_title: str) -> list[str]:
-    return [rule.tag for rule in rules if rule.matches(text, section_title)]
+    lowered = text.lower() if text.isascii() else None
+    return [rule.tag for rule in rules if rule.matches(text, section_title, ascii_lowered=lowered)]

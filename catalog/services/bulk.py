@@ -1,0 +1,77 @@
+"""INSERTs of many rows given as plain values, for imports of large READMEs.
+
+Django's bulk_create prepares every value of every object through its field and builds the SQL row by row, which
+is most of the time of importing a hundred thousand papers; here the rows are tuples of already validated Python
+values, and only the columns whose database value differs from the Python one (dates, JSON) are converted.
+"""
+
+from django.db import connection, models
+
+# Fields whose Python values (str, int, bool, an id) are their database values on every backend.
+PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+
+
+def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """INSERT `rows` (tuples of values of the fields named in `columns`) into `model`'s table.
+
+    Every other field but the primary key gets its default, as `Model()` would give it.
+    """
+    if rows:
+        columns, rows = _with_defaults(model, columns, rows)
+        fields, sql = _insert_sql(model, columns)
+        with connection.cursor() as cursor:
+            cursor.executemany(sql + _placeholders(len(fields)), _prepared(fields, rows))
+
+
+def insert_rows_returning_ids(model, columns: list[str], rows: list[tuple]) -> list[int]:
+    """INSERT `rows` as `insert_rows` does; the primary keys given to them, in the order of `rows`."""
+    columns, rows = _with_defaults(model, columns, rows)
+    fields, sql = _insert_sql(model, columns)
+    batch = max(connection.ops.bulk_batch_size(fields, rows), 1)
+    returning = f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
+    ids = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = list(_prepared(fields, rows[start : start + batch]))
+            values = ", ".join([_placeholders(len(fields))] * len(chunk))
+            cursor.execute(sql + values + returning, [value for row in chunk for value in row])
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
+def _with_defaults(model, columns, rows):
+    others = [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in columns]
+    if not others:
+        return columns, rows
+    defaults = tuple(field.get_default() for field in others)
+    return [*columns, *(field.name for field in others)], [(*row, *defaults) for row in rows]
+
+
+def _insert_sql(model, columns):
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in columns]
+    names = ", ".join(quote(field.column) for field in fields)
+    return fields, f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "
+
+
+def _placeholders(count: int) -> str:
+    return "(" + ", ".join(["%s"] * count) + ")"
+
+
+def _prepared(fields, rows):
+    """The rows with each value converted for the database where its field needs it (a repeated value once)."""
+    converting = [(index, field) for index, field in enumerate(fields) if not isinstance(field, PLAIN_FIELDS)]
+    if not converting:
+        yield from rows
+        return
+    last = {index: (object(), None) for index, _ in converting}
+    for row in rows:
+        row = list(row)
+        for index, field in converting:
+            value = row[index]
+            previous, prepared = last[index]
+            if value is not previous:
+                prepared = field.get_db_prep_save(value, connection)
+                last[index] = (value, prepared)
+            row[index] = prepared
+        yield row

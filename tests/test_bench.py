@@ -1,0 +1,89 @@
+"""The benchmark harness at a tiny size, so that it keeps working; it times nothing that is asserted."""
+
+import threading
+from dataclasses import asdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from taggit.models import Tag
+
+from bench.catalog import synthetic_readme
+from bench.load import load
+from bench.measure import PAGES, measure_catalog
+from bench.table import COLUMNS, markdown_table
+from catalog import readme
+from catalog.models import Paper, Section, Venue
+
+
+def test_a_synthetic_readme_has_the_papers_asked_for_spread_over_sections_venues_and_dates():
+    document = readme.parse(synthetic_readme(papers=50, seed=3))
+    rows = [node for section in document.sections for node in section.body if isinstance(node, readme.PaperRow)]
+    assert not document.problems
+    assert len(rows) == 50
+    assert len({row.venue for row in rows}) > 5
+    assert len({row.date.year for row in rows}) > 3
+    assert len({row.url for row in rows}) == 50
+    assert synthetic_readme(papers=50, seed=3) == synthetic_readme(papers=50, seed=3)
+
+
+@pytest.mark.django_db
+def test_the_harness_imports_exports_and_times_a_tiny_catalog_into_one_table(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text(synthetic_readme(papers=50), encoding="utf-8")
+
+    figures = measure_catalog(readme_path=path, repeat=2)
+
+    assert figures.papers == Paper.objects.count() == 50
+    assert figures.round_trip
+    assert Section.objects.filter(papers__isnull=False).distinct().count() > 3
+    assert Venue.objects.count() > 5
+    assert Tag.objects.filter(catalog_taggedpaper_items__isnull=False).distinct().count() > 3
+    assert {name: page.status for name, page in figures.pages.items()} == dict.fromkeys(PAGES, 200)
+    assert all(page.queries > 0 and page.size > 0 for page in figures.pages.values())
+
+    result = asdict(figures)
+    result["load"] = {
+        "page": {"requests_per_second": 40.0, "requests": 400, "errors": 0, "seconds": 10},
+        "static": {"requests_per_second": 80.0, "requests": 800, "errors": 1, "seconds": 10},
+    }
+    header, separator, row = markdown_table([result]).split("\n")
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert [cell.strip() for cell in header.strip("|").split("|")] == COLUMNS
+    by_column = dict(zip(COLUMNS, cells, strict=True))
+    shown = ["papers", "same bytes", "venue page req/s", "static req/s", "ratio", "errors"]
+    assert {name: by_column[name] for name in shown} == {
+        "papers": "50",
+        "same bytes": "yes",
+        "venue page req/s": "40",
+        "static req/s": "80",
+        "ratio": "50%",
+        "errors": "0 / 1",
+    }
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == "/ok" else 404)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_load_loop_stops_by_itself_and_counts_failed_requests_as_errors():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        good = load(port=port, path="/ok", seconds=0.3, concurrency=2, expected_size=2)
+        missing = load(port=port, path="/missing", seconds=0.3, concurrency=2)
+        wrong_size = load(port=port, path="/ok", seconds=0.3, concurrency=1, expected_size=3)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert good.requests > 0 and good.errors == 0 and good.requests_per_second > 0
+    assert missing.requests > 0 and missing.errors == missing.requests and missing.requests_per_second == 0
+    assert wrong_size.errors == wrong_size.requests > 0
