@@ -8,6 +8,9 @@ from .tree import Link
 
 TABLE_SPECIALS = "\\*[]|"
 LIST_SPECIALS = "\\*[]"
+# A backtick would open a code span and `<` raw HTML (`<script>`), wherever they stand.
+CODE_OR_HTML = "`<"
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 _LABEL = r"(?:\\.|[^\\\[\]])+"
 _URL = r"https?://(?:\\.|\((?:\\.|[^\s()\\])*\)|[^\s()\\])+"
@@ -26,11 +29,25 @@ class RenderError(ValueError):
 
 
 def escape(text: str, specials: str) -> str:
-    return "".join("\\" + char if char in specials else char for char in text)
+    """`text` with a backslash before each character markdown would otherwise read as markup.
+
+    `specials` and the characters of CODE_OR_HTML are always escaped; `_` only where it could start or end
+    emphasis (not inside a word, so `sae_vis` stays as written) and `&` only where it starts an entity.
+    """
+    return "".join("\\" + char if _needs_escape(text, index, specials) else char for index, char in enumerate(text))
+
+
+def _needs_escape(text: str, index: int, specials: str) -> bool:
+    char = text[index]
+    if char in specials or char in CODE_OR_HTML:
+        return True
+    if char == "_":
+        return not (0 < index < len(text) - 1 and text[index - 1].isalnum() and text[index + 1].isalnum())
+    return char == "&" and _ENTITY.match(text, index) is not None
 
 
 def unescape(text: str, specials: str) -> str:
-    return re.sub(rf"\\([{re.escape(specials)}])", r"\1", text)
+    return re.sub(rf"\\([{re.escape(specials + CODE_OR_HTML)}_&])", r"\1", text)
 
 
 def escape_url(url: str, specials: str) -> str:
