@@ -20,11 +20,12 @@ run: $(STAMP)
 	@echo "Admin account: $(BIN)/python manage.py createsuperuser  (then sign in at http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## test: lint, migrations in step, and the whole test suite
+## test: lint, migrations in step, known vulnerabilities of the requirements, and the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pip-audit --requirement requirements.txt --vulnerability-service pypi --progress-spinner off
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
