@@ -13,6 +13,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from taggit.models import Tag
 
 from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, Venue, VenueKind, has_code_link
+from catalog.validators import validate_no_control_characters
 
 SEARCH_MAX_LENGTH = 200
 DEFAULT_SORT = "-date"
@@ -130,6 +131,7 @@ class PaperFilter(StrictFilterSet):
         label="Search",
         method="search",
         max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_no_control_characters],
         help_text="Words in the title, venue or links.",
     )
     section = SlugChoiceFilter(
@@ -206,6 +208,7 @@ class ResourceFilter(StrictFilterSet):
         label="Search",
         method="search",
         max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_no_control_characters],
         help_text="Words in the name, description or links.",
     )
     tag = tag_filter("Tag")

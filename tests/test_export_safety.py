@@ -119,6 +119,7 @@ def test_script_tags_are_escaped_in_the_readme(small_catalog):
     "model, field, value",
     [
         (Paper, "title", "Two\nlines"),
+        (Paper, "title", "A bell\x07 in the title"),
         (Paper, "url", "javascript:alert(1)"),
         (PaperLink, "url", "JavaScript:alert(1)"),
         (PaperLink, "label", "Code\r\nmore"),

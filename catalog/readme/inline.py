@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .tree import Link
 
@@ -77,6 +78,8 @@ def text_problem(text: str, *, required: bool = True) -> str | None:
         return "must not be empty" if required else None
     if "\n" in text or "\r" in text:
         return "must be on one line"
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        return "must not contain control characters"
     if text != text.strip():
         return "must not start or end with whitespace"
     return None
