@@ -10,6 +10,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog.admin.forms import CatalogTagField
 from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section
 from catalog.readme import text_problem
 from catalog.services.readme import export_readme
@@ -152,3 +153,11 @@ def test_a_new_paper_with_hostile_title_exports_and_reimports(small_catalog):
     reimport(small_catalog, first)
     assert Paper.objects.filter(title=title).count() == 1
     assert export_readme() == first
+
+
+def test_a_tag_name_with_a_control_character_is_refused():
+    field = CatalogTagField()
+    assert field.clean("sae, circuits") == ["circuits", "sae"]
+    with pytest.raises(ValidationError) as error:
+        field.clean("sae, bell\x07")
+    assert "control characters" in " ".join(error.value.messages)
