@@ -24,11 +24,12 @@ run: $(STAMP)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-## test: lint, migrations in step, and the whole test suite on SQLite, then on PostgreSQL
+## test: lint, migrations in step, known vulnerabilities of the requirements, and the whole test suite on SQLite, then on PostgreSQL
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pip-audit --requirement requirements.txt --vulnerability-service pypi --progress-spinner off
 	SERVING_TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest
 	@if [ -n "$$CI" ] || $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3)" 2>/dev/null; \
 	then set -x; DATABASE_URL=$(TEST_POSTGRES_URL) SERVING_TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest; \

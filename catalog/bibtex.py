@@ -22,6 +22,8 @@ LATEX_SPECIALS = {
     "_": r"\_",
     "^": r"\textasciicircum{}",
     "~": r"\textasciitilde{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
 }
 LATEX_SPECIAL = re.compile("|".join(re.escape(character) for character in LATEX_SPECIALS))
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

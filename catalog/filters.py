@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from catalog import search
 from catalog.models import Paper, Resource, Section, Venue, VenueKind, has_code_link, repository_value
+from catalog.validators import validate_no_control_characters
 
 SEARCH_MAX_LENGTH = 200
 DEFAULT_SORT = "-date"
@@ -129,6 +130,7 @@ class PaperFilter(StrictFilterSet):
         label="Search",
         method="search",
         max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_no_control_characters],
         help_text="Words in the title, venue or links.",
     )
     section = SlugChoiceFilter(
@@ -207,6 +209,7 @@ class ResourceFilter(StrictFilterSet):
         label="Search",
         method="search",
         max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_no_control_characters],
         help_text="Words in the name, description or links.",
     )
     tag = tag_filter("Tag")

@@ -1,7 +1,9 @@
-"""Middleware of the site: health checks before the host check, and a 503 page when the database is away."""
+"""Middleware of the site: health checks before the host check, the Content-Security-Policy header, and a 503
+page when the database is away."""
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -24,6 +26,20 @@ class HealthCheckMiddleware:
         if request.path_info == HEALTH_CHECK_PATH:
             return healthz(request)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds `settings.CONTENT_SECURITY_POLICY` to each response that does not set its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
 
 
 class DatabaseUnavailableMiddleware:

@@ -1,5 +1,7 @@
 """Field validators that keep every stored value writable into the README."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 
 from catalog.readme import inline
@@ -28,3 +30,8 @@ def validate_one_line(value: str) -> None:
 def validate_venue_name(value: str) -> None:
     if value == "-":
         raise ValidationError("'-' marks a paper without a venue; it cannot be a venue name.", code="reserved")
+
+
+def validate_no_control_characters(value: str) -> None:
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValidationError("Remove the control characters from this text.", code="control_characters")

@@ -32,10 +32,46 @@ def apply_edit(lines: list[str], edit) -> list[str]:
             del lines[blanks[second % len(blanks)]]
     elif kind == "final newline":
         lines = lines[:-1] if lines[-1] == "" else [*lines, ""]
+    elif kind in INSERTIONS:
+        position = second % (len(lines[i]) + 1)
+        lines[i] = lines[i][:position] + INSERTIONS[kind] + lines[i][position:]
+    elif kind == "break table":
+        pipes = [index for index, char in enumerate(lines[i]) if char == "|"]
+        if pipes:
+            position = pipes[second % len(pipes)]
+            lines[i] = lines[i][:position] + lines[i][position + 1 :]
+    elif kind == "huge line":
+        lines[i] = lines[i] + (chars * (100_000 // len(chars) + 1))[: 20_000 + second * 10]
+    elif kind == "carriage return":
+        lines[i] += "\r"
     return lines
 
 
-EDIT_KINDS = ["delete", "duplicate", "swap", "truncate", "insert", "join", "add blank", "remove blank", "final newline"]
+# Characters that unbalance a line's markup, inserted anywhere.
+INSERTIONS = {
+    "stray pipe": "|",
+    "unbalanced bracket": "[",
+    "unbalanced closing bracket": "]",
+    "unbalanced parenthesis": "(",
+    "unbalanced closing parenthesis": ")",
+    "NUL byte": "\x00",
+    "byte order mark": "\ufeff",
+}
+EDIT_KINDS = [
+    "delete",
+    "duplicate",
+    "swap",
+    "truncate",
+    "insert",
+    "join",
+    "add blank",
+    "remove blank",
+    "final newline",
+    *INSERTIONS,
+    "break table",
+    "huge line",
+    "carriage return",
+]
 seed_edits = st.lists(
     st.tuples(
         st.sampled_from(EDIT_KINDS),

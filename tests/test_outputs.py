@@ -78,15 +78,13 @@ def all_json_papers(client, query=""):
 def get_csv_rows(client, query=""):
     response = client.get(f"/papers.csv?{query}")
     assert response.status_code == 200
-    assert response.streaming
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
 
 
 def get_bibtex_text(client, query=""):
     response = client.get(f"/papers.bib?{query}")
     assert response.status_code == 200
-    assert response.streaming
-    return b"".join(response.streaming_content).decode("utf-8")
+    return response.content.decode("utf-8")
 
 
 def get_bibtex(client, query=""):

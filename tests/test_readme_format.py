@@ -484,7 +484,7 @@ def test_new_entries_use_the_default_layout():
 MARKDOWN_SPECIALS = "|*[]\\"
 one_line_text = st.text(
     alphabet=st.one_of(
-        st.sampled_from(MARKDOWN_SPECIALS + "()<>-:,!#`_ "),
+        st.sampled_from(MARKDOWN_SPECIALS + "()<>-:,!#`_&; "),
         st.characters(exclude_categories=("Cs",)),
     ),
     min_size=1,
@@ -506,6 +506,17 @@ def test_specials_are_escaped_in_a_table_cell():
     assert "| W\\|S |" in line
     assert unescaped_pipes(line) == 6
     assert reread_paper_row(line) == row
+
+
+def test_code_html_entities_and_emphasis_underscores_are_escaped():
+    row = paper_row(title="`x` <script>alert(1)</script> _a_ snake_case &amp; Q&A")
+    line = render_paper_row(row, FIVE)
+    assert "[**\\`x\\` \\<script>alert(1)\\</script> \\_a\\_ snake_case \\&amp; Q&A**]" in line
+    assert reread_paper_row(line) == row
+    item = ResourceItem("sae_vis", PAPER_URL, "<img src=x> _em_", links=[Link("`doc`", BLOG_URL)])
+    line = render_resource_item(item)
+    assert line == f"- [**sae_vis**]({PAPER_URL}): \\<img src=x> \\_em\\_ ([\\`doc\\`]({BLOG_URL}))"
+    assert reread_resource_item(line) == item
 
 
 def test_pipe_stays_unescaped_in_a_list_item():

@@ -12,13 +12,15 @@ from taggit.models import Tag
 from catalog.identity import paper_identity
 from catalog.models import Paper, Resource, Section, SectionKind
 from catalog.services.duplicates import duplicate_papers
+from catalog.validators import validate_no_control_characters
 
 WIDE_TEXT_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 def validate_tag_name(name):
-    """A tag name fits the tag table and gives a slug, which links and filters use."""
+    """A tag name fits the tag table, has no control characters (the feed cannot hold them) and gives a slug."""
+    validate_no_control_characters(name)
     if len(name) > TAG_NAME_MAX_LENGTH:
         raise forms.ValidationError(
             "The tag “%(name)s…” is longer than %(max)s characters.",
@@ -56,6 +58,7 @@ class TagAdminForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
+        validate_no_control_characters(name)
         other = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
         if other:
             raise forms.ValidationError(

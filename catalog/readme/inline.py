@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from .tree import Link
 
 TABLE_SPECIALS = "\\*[]|"
 LIST_SPECIALS = "\\*[]"
+# A backtick would open a code span and `<` raw HTML (`<script>`), wherever they stand.
+CODE_OR_HTML = "`<"
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 _LABEL = r"(?:\\.|[^\\\[\]])+"
 _URL = r"https?://(?:\\.|\((?:\\.|[^\s()\\])*\)|[^\s()\\])+"
@@ -28,7 +32,23 @@ class RenderError(ValueError):
 
 
 def escape(text: str, specials: str) -> str:
-    return text.translate(_escapes(specials))
+    """`text` with a backslash before each character markdown would otherwise read as markup.
+
+    `specials` and the characters of CODE_OR_HTML are always escaped; `_` only where it could start or end
+    emphasis (not inside a word, so `sae_vis` stays as written) and `&` only where it starts an entity.
+    """
+    if not _candidates(specials).search(text):
+        return text
+    return "".join("\\" + char if _needs_escape(text, index, specials) else char for index, char in enumerate(text))
+
+
+def _needs_escape(text: str, index: int, specials: str) -> bool:
+    char = text[index]
+    if char in specials or char in CODE_OR_HTML:
+        return True
+    if char == "_":
+        return not (0 < index < len(text) - 1 and text[index - 1].isalnum() and text[index + 1].isalnum())
+    return char == "&" and _ENTITY.match(text, index) is not None
 
 
 def unescape(text: str, specials: str) -> str:
@@ -36,13 +56,14 @@ def unescape(text: str, specials: str) -> str:
 
 
 @functools.cache
-def _escapes(specials: str) -> dict[int, str]:
-    return {ord(char): "\\" + char for char in specials}
+def _candidates(specials: str) -> re.Pattern:
+    """Any character `escape` may have to escape."""
+    return re.compile(f"[{re.escape(specials + CODE_OR_HTML)}_&]")
 
 
 @functools.cache
 def _escaped(specials: str) -> re.Pattern:
-    return re.compile(rf"\\([{re.escape(specials)}])")
+    return re.compile(rf"\\([{re.escape(specials + CODE_OR_HTML)}_&])")
 
 
 def escape_url(url: str, specials: str) -> str:
@@ -72,6 +93,8 @@ def text_problem(text: str, *, required: bool = True) -> str | None:
         return "must not be empty" if required else None
     if "\n" in text or "\r" in text:
         return "must be on one line"
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        return "must not contain control characters"
     if text != text.strip():
         return "must not start or end with whitespace"
     return None

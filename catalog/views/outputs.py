@@ -1,12 +1,13 @@
 """Machine-readable outputs: the papers as JSON, CSV and BibTeX, plus robots.txt and the health check."""
 
 import csv
-from itertools import chain
+import io
 
 from django import forms
 from django.core.paginator import EmptyPage, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -22,6 +23,19 @@ JSON_MAX_PAGE_SIZE = 200
 EXPORT_CHUNK_SIZE = 500
 CSV_HEADER = ["id", "title", "url", "venue", "venue_kind", "date", "section", "star_repo", "code", "blog", "tags"]
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class HTMLSafeJSONEncoder(DjangoJSONEncoder):
+    """JSON with `<`, `>` and `&` written as \\u escapes (as `json_script` does), so no value reads as markup."""
+
+    ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+    def encode(self, o):
+        return super().encode(o).translate(self.ESCAPES)
+
+
+def json_response(data, status=200) -> JsonResponse:
+    return JsonResponse(data, status=status, encoder=HTMLSafeJSONEncoder)
 
 
 class JSONPageForm(forms.Form):
@@ -47,15 +61,15 @@ def papers_json(request):
     paper_filter = filtered_papers(request)
     page_form = JSONPageForm(request.GET)
     if not paper_filter.is_valid() or not page_form.is_valid():
-        return JsonResponse({"errors": {**paper_filter.errors, **page_form.errors}}, status=400)
+        return json_response({"errors": {**paper_filter.errors, **page_form.errors}}, status=400)
     page_size = page_form.cleaned_data["page_size"] or JSON_PAGE_SIZE
     paginator = Paginator(paper_filter.qs, page_size)
     try:
         page = paginator.page(page_form.cleaned_data["page"] or 1)
     except EmptyPage:
         message = f"There is no page {page_form.cleaned_data['page']}; there are {paginator.num_pages}."
-        return JsonResponse({"errors": {"page": [message]}}, status=404)
-    return JsonResponse(
+        return json_response({"errors": {"page": [message]}}, status=404)
+    return json_response(
         {
             "version": JSON_VERSION,
             "count": paginator.count,
@@ -89,13 +103,6 @@ def paper_json(request, paper: Paper) -> dict:
         "tags": sorted(tag.slug for tag in paper.tags.all()),
         "detail_url": request.build_absolute_uri(paper.get_absolute_url()),
     }
-
-
-class Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
-
-    def write(self, value):
-        return value
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -132,10 +139,11 @@ def papers_csv(request):
     paper_filter = filtered_papers(request)
     if not paper_filter.is_valid():
         return bad_filters(paper_filter.errors)
-    writer = csv.writer(Echo())
-    rows = (paper_csv_row(paper) for paper in paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
-    lines = (writer.writerow(row) for row in chain([CSV_HEADER], rows))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    content = io.StringIO()
+    writer = csv.writer(content)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(paper_csv_row(paper) for paper in paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    response = HttpResponse(content.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = attachment("papers.csv")
     return response
 
@@ -146,7 +154,7 @@ def papers_bib(request):
     if not paper_filter.is_valid():
         return bad_filters(paper_filter.errors)
     entries = (paper_bibtex(paper) + "\n" for paper in paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
-    response = StreamingHttpResponse(entries, content_type="application/x-bibtex; charset=utf-8")
+    response = HttpResponse("".join(entries), content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = attachment("papers.bib")
     return response
 
