@@ -99,33 +99,12 @@ def _cache_set(key, entry):
         logger.warning("Page cache unavailable, page not stored: %s", error)
 
 
-def _store_when_streamed(key, response):
-    """Pass a streamed body through, and store it once it has been sent in full, if it is small enough."""
-    limit = settings.CATALOG_PAGE_CACHE_MAX_BYTES
-    chunks = response.streaming_content
-
-    def relay():
-        kept, size = [], 0
-        for chunk in chunks:
-            if size <= limit:
-                kept.append(chunk)
-                size += len(chunk)
-            yield chunk
-        if size <= limit:
-            _cache_set(key, stored_entry(response, b"".join(kept)))
-
-    response.streaming_content = relay()
-
-
 def _render(request, view, key, args, kwargs):
     response = view(request, *args, **kwargs)
     if callable(getattr(response, "render", None)):
         response.render()
-    if is_storable(request, response):
-        if response.streaming:
-            _store_when_streamed(key, response)
-        elif len(response.content) <= settings.CATALOG_PAGE_CACHE_MAX_BYTES:
-            _cache_set(key, stored_entry(response, response.content))
+    if is_storable(request, response) and len(response.content) <= settings.CATALOG_PAGE_CACHE_MAX_BYTES:
+        _cache_set(key, stored_entry(response, response.content))
     return response
 
 

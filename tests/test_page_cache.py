@@ -27,7 +27,7 @@ NEW_TITLE = "Zebra circuits in very small transformers"
 
 
 def cached(client, url):
-    """The page, after checking that it is served from the cache (a streamed body is stored once sent)."""
+    """The page, after checking that it is served from the cache."""
     body(client.get(url))
     response = client.get(url)
     assert response[STATUS_HEADER] == HIT, url
@@ -35,8 +35,7 @@ def cached(client, url):
 
 
 def body(response) -> str:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode()
+    return response.content.decode()
 
 
 def survey_paper():
