@@ -19,3 +19,5 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The page cache is on whatever DJANGO_DEBUG says: its tests, and the query counts of cached pages, rely on it.
+CATALOG_PAGE_CACHE_SECONDS = 86_400

@@ -85,6 +85,8 @@ def response_from(entry) -> HttpResponse:
 
 
 def _cache_get(key):
+    if not settings.CATALOG_PAGE_CACHE_SECONDS:
+        return None
     try:
         return caches[settings.CATALOG_PAGE_CACHE].get(key)
     except RedisError as error:
@@ -93,6 +95,8 @@ def _cache_get(key):
 
 
 def _cache_set(key, entry):
+    if not settings.CATALOG_PAGE_CACHE_SECONDS:
+        return
     try:
         caches[settings.CATALOG_PAGE_CACHE].set(key, entry, settings.CATALOG_PAGE_CACHE_SECONDS)
     except RedisError as error:

@@ -232,6 +232,13 @@ def test_errors_are_never_cached(seeded, client, url):
     assert not second.has_header("ETag")
 
 
+def test_a_page_cache_kept_zero_seconds_renders_every_request(seeded, client, settings):
+    settings.CATALOG_PAGE_CACHE_SECONDS = 0
+    client.get("/papers/")
+    response = client.get("/papers/")
+    assert response.status_code == 200 and response[STATUS_HEADER] == MISS and response.has_header("ETag")
+
+
 def test_pages_with_absolute_links_are_cached_per_host(seeded, client):
     first = json.loads(client.get("/papers.json", headers={"Host": "localhost"}).content)
     second = json.loads(client.get("/papers.json", headers={"Host": "127.0.0.1"}).content)
