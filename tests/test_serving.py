@@ -26,6 +26,7 @@ import redis
 from django.conf import settings
 
 from catalog.page_cache import HIT, MISS, STATUS_HEADER
+from tests.servers import stop
 
 DATABASE_URL = os.environ.get("SERVING_TEST_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/awesome_serving"
 REDIS_URL = os.environ.get("SERVING_TEST_REDIS_URL") or "redis://127.0.0.1:6379/1"
@@ -133,12 +134,7 @@ def gunicorn(environment, log_dir, name):
         wait_until_healthy(base)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=20)
 
 
 def wait_until_healthy(base):

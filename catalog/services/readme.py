@@ -108,13 +108,23 @@ def clear_catalog() -> None:
     Tag.objects.filter(catalog_taggedpaper_items=None, catalog_taggedresource_items=None).delete()
 
 
-def import_readme(*, path, replace=False, dry_run=False, strict=False) -> ImportSummary:
-    """Fill the catalog from the README at `path`, in one transaction; nothing is written on failure."""
-    document = readme.parse(read_readme_text(path))
+def parse_importable(*, path, strict=False) -> tuple[str, readme.Document]:
+    """The text of the README at `path` and its Document; ReadmeProblems if it cannot be imported as it is.
+
+    `strict` also refuses lines kept as text inside tables and lists.
+    """
+    text = read_readme_text(path)
+    document = readme.parse(text)
     stopping = document.problems if strict else document.errors
     if stopping:
         raise ReadmeProblems(str(path), stopping)
     require_entries(document, path=str(path))
+    return text, document
+
+
+def import_readme(*, path, replace=False, dry_run=False, strict=False) -> ImportSummary:
+    """Fill the catalog from the README at `path`, in one transaction; nothing is written on failure."""
+    _, document = parse_importable(path=path, strict=strict)
     rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
     with transaction.atomic():
         if not catalog_is_empty():

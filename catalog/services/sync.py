@@ -26,8 +26,7 @@ from catalog.services.readme import (
     export_readme,
     paper_links,
     paper_topic_tags,
-    read_readme_text,
-    require_entries,
+    parse_importable,
     resource_links,
     resource_topic_tags,
     section_bodies,
@@ -108,12 +107,7 @@ def sync_readme(*, path, user=None, dry_run=False, strict=False) -> SyncReport:
 
     Raises ReadmeProblems (nothing written) for a file that cannot be read or imported as it is.
     """
-    text = read_readme_text(path)
-    document = readme.parse(text)
-    stopping = document.problems if strict else document.errors
-    if stopping:
-        raise ReadmeProblems(str(path), stopping)
-    require_entries(document, path=str(path))
+    text, document = parse_importable(path=path, strict=strict)
     rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
     with transaction.atomic():
         report = _Sync(document, rules, path=str(path), user=user or sync_user()).run()
