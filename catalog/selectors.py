@@ -63,8 +63,13 @@ def catalog_counts():
 
 
 def newest_additions(*, limit):
-    """The papers added last; papers added on the same day come newest publication first."""
-    return paper_entries_queryset().order_by(Day("created_at").desc(), "-date", "position", "id")[:limit]
+    """The papers added last; papers added on the same day come newest publication first.
+
+    The newest are picked by id in a subquery, so that their star repo columns are computed for those papers only.
+    """
+    order = (Day("created_at").desc(), "-date", "position", "id")
+    newest = Paper.objects.order_by(*order).values("pk")[:limit]
+    return paper_entries_queryset().filter(pk__in=newest).order_by(*order)
 
 
 def papers_per_month():
@@ -136,7 +141,8 @@ def paper_facets(filterset):
     cleaned = filterset.form.cleaned_data
 
     def base(*leave_out):
-        return filterset.queryset_without(*leave_out).prefetch_related(None).select_related(None).order_by()
+        # From the plain model rather than the list's queryset: no star repo columns to compute for every paper.
+        return filterset.queryset_without(*leave_out, queryset=Paper.objects.all()).order_by()
 
     venue_rows = (
         base("venue")
