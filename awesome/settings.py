@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "catalog.context_processors.list_repository",
+                "catalog.context_processors.paper_list_url",
             ],
         },
     },

@@ -64,6 +64,8 @@ def bench_environment(database: Path) -> dict[str, str]:
         "DJANGO_SECRET_KEY": "benchmark-only-not-secret-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         "DATABASE_URL": f"sqlite:///{database}",
+        # Plain HTTP on loopback, as behind a proxy that ends TLS: no redirect to https.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
     }
 
 

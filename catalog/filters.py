@@ -176,10 +176,11 @@ class PaperFilter(StrictFilterSet):
             queryset = queryset.order_by(search.relevance(queryset, text), *ORDERINGS[DEFAULT_SORT])
         return queryset
 
-    def queryset_without(self, *names):
-        """The queryset narrowed by every valid parameter except `names`: the base of counts per choice."""
+    def queryset_without(self, *names, queryset=None):
+        """`queryset` (by default the filter set's) narrowed by every valid parameter except `names`: the base of
+        counts per choice."""
         self.is_valid()
-        queryset = self.queryset.all()
+        queryset = (self.queryset if queryset is None else queryset).all()
         for name, value in self.form.cleaned_data.items():
             if name not in names and name != "sort":
                 queryset = self.filters[name].filter(queryset, value)

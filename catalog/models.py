@@ -7,7 +7,6 @@ of that section, so the README export can interleave them exactly as published.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
@@ -16,6 +15,7 @@ from taggit.models import TaggedItemBase
 from catalog import positions
 from catalog.readme import inline
 from catalog.search import FTS5_RELATION, TSVECTOR_RELATION, FTS5Field
+from catalog.urls_memo import memo_reverse
 from catalog.validators import validate_http_url, validate_one_line, validate_star_repo, validate_venue_name
 
 
@@ -61,7 +61,7 @@ class Venue(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return f"{reverse('catalog:paper-list')}?{urlencode({'venue': self.name})}"
+        return f"{memo_reverse('catalog:paper-list')}?{urlencode({'venue': self.name})}"
 
     def natural_key(self):
         return (self.name,)
@@ -129,7 +129,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("catalog:section-detail", kwargs={"slug": self.slug})
+        return memo_reverse("catalog:section-detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -248,7 +248,7 @@ class Paper(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("catalog:paper-detail", kwargs={"pk": self.pk})
+        return memo_reverse("catalog:paper-detail", pk=self.pk)
 
     @property
     def code_links(self):
@@ -317,7 +317,7 @@ class Resource(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("catalog:resource-detail", kwargs={"pk": self.pk})
+        return memo_reverse("catalog:resource-detail", pk=self.pk)
 
 
 class ResourceLink(Link):

@@ -6,7 +6,7 @@ Each function runs a fixed number of queries, whatever the size of the catalog.
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from taggit.models import Tag
 
@@ -14,6 +14,7 @@ from catalog.dates import Day, MonthStart, Year
 from catalog.filters import HAS_CODE_CHOICES
 from catalog.models import (
     Paper,
+    PaperLink,
     Resource,
     Section,
     TaggedPaper,
@@ -26,6 +27,9 @@ from catalog.models import (
 
 PAPER_LIST_RELATED = ("venue", "section")
 PAPER_LIST_PREFETCH = ("tags", "links")
+# The entries of the list pages read their tags and links from plain lists (`tag_list`, `link_list`): filling a
+# manager's cache instead builds one queryset per paper, which costs more than the two queries themselves.
+PAPER_ENTRY_PREFETCH = (Prefetch("tags", to_attr="tag_list"), Prefetch("links", to_attr="link_list"))
 SUBSECTION_INDENT = "\u00a0" * 3
 
 
@@ -36,6 +40,11 @@ def with_repository(queryset):
 
 def paper_list_queryset():
     return with_repository(Paper.objects.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_LIST_PREFETCH))
+
+
+def paper_entries_queryset():
+    """Papers as catalog/includes/paper_item.html shows them."""
+    return with_repository(Paper.objects.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_ENTRY_PREFETCH))
 
 
 def resource_list_queryset():
@@ -55,8 +64,13 @@ def catalog_counts():
 
 
 def newest_additions(*, limit):
-    """The papers added last; papers added on the same day come newest publication first."""
-    return paper_list_queryset().order_by(Day("created_at").desc(), "-date", "position", "id")[:limit]
+    """The papers added last; papers added on the same day come newest publication first.
+
+    The newest are picked by id in a subquery, so that their star repo columns are computed for those papers only.
+    """
+    order = (Day("created_at").desc(), "-date", "position", "id")
+    newest = Paper.objects.order_by(*order).values("pk")[:limit]
+    return paper_entries_queryset().filter(pk__in=newest).order_by(*order)
 
 
 def papers_per_month():
@@ -80,7 +94,7 @@ def related_papers(paper, *, limit):
             same_venue=Count("pk", filter=same_venue, distinct=True),
         )
         .select_related(*PAPER_LIST_RELATED)
-        .prefetch_related(*PAPER_LIST_PREFETCH)
+        .prefetch_related(*PAPER_ENTRY_PREFETCH)
         .annotate(repo_stars=repository_value("stars"), repo_archived=repository_value("archived"))
         .order_by("-shared_tags", "-same_venue", "-date", "id")[:limit]
     )
@@ -126,9 +140,11 @@ def paper_facets(filterset):
     No filter repeats a paper, so the counts need no DISTINCT.
     """
     cleaned = filterset.form.cleaned_data
+    in_force = {name for name, value in cleaned.items() if name != "sort" and narrows(value)}
 
     def base(*leave_out):
-        return filterset.queryset_without(*leave_out).prefetch_related(None).select_related(None).order_by()
+        # From the plain model rather than the list's queryset: no star repo columns to compute for every paper.
+        return filterset.queryset_without(*leave_out, queryset=Paper.objects.all()).order_by()
 
     venue_rows = (
         base("venue")
@@ -137,7 +153,8 @@ def paper_facets(filterset):
         .annotate(count=Count("pk"))
         .order_by("-count", Lower("venue__name"))
     )
-    tag_rows = tag_counts(TaggedPaper, base().values("pk"))
+    # Without a filter, every tagging counts: no need to look each one's paper up among all papers.
+    tag_rows = tag_counts(TaggedPaper, base().values("pk") if in_force else None)
     section_rows = (
         Section.objects.values_list("pk", "slug", "title", "level", "position", "parent_id")
         .annotate(count=Count("papers", filter=Q(papers__in=base("section").values("pk"))))
@@ -151,11 +168,7 @@ def paper_facets(filterset):
         .order_by("-year")
     )
     kind_counts = dict(base("venue_kind").exclude(venue=None).values_list("venue__kind").annotate(count=Count("pk")))
-    code_counts = (
-        base("has_code")
-        .annotate(code=has_code_link())
-        .aggregate(true=Count("pk", filter=Q(code=True)), false=Count("pk", filter=Q(code=False)))
-    )
+    code_counts = has_code_counts(base("has_code"), narrowed=not in_force <= {"has_code"})
     section = cleaned.get("section")
     year = cleaned.get("year")
     return {
@@ -172,6 +185,26 @@ def paper_facets(filterset):
             selected=[(cleaned["has_code"], "")] if cleaned.get("has_code") else [],
         ),
     }
+
+
+def narrows(value):
+    """Whether a cleaned filter value narrows the papers: django-filter skips empty values."""
+    return bool(value) if isinstance(value, QuerySet | list) else value not in (None, "")
+
+
+def has_code_counts(papers, *, narrowed):
+    """{"true": papers with a code link, "false": papers without}.
+
+    Among a few papers, each paper's links are looked up; among all of them, the papers with a code link are
+    listed once instead (one pass over the links rather than one lookup per paper).
+    """
+    if narrowed:
+        return papers.annotate(code=has_code_link()).aggregate(
+            true=Count("pk", filter=Q(code=True)), false=Count("pk", filter=Q(code=False))
+        )
+    with_code = Q(pk__in=PaperLink.objects.filter(kind=PaperLink.Kind.CODE).values("paper"))
+    counts = papers.aggregate(total=Count("pk"), true=Count("pk", filter=with_code))
+    return {"true": counts["true"], "false": counts["total"] - counts["true"]}
 
 
 def section_counts(rows):
@@ -201,10 +234,10 @@ def resource_tag_choices(filterset):
 
 
 def tag_counts(through, entries):
-    """(slug, name, count) of the tags on `entries` (a values("pk") queryset), most used first."""
+    """(slug, name, count) of the tags on `entries` (a values("pk") queryset, None for all), most used first."""
+    taggings = through.objects.all() if entries is None else through.objects.filter(content_object__in=entries)
     return (
-        through.objects.filter(content_object__in=entries)
-        .values_list("tag__slug", "tag__name")
+        taggings.values_list("tag__slug", "tag__name")
         .annotate(count=Count("content_object"))
         .order_by("-count", "tag__name")
     )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin
@@ -10,9 +11,11 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalog.filters import PaperFilter
 from catalog.models import Paper, Resource, Section, Venue, VenueKind
 from catalog.page_cache import HIT, STATUS_HEADER
 from tests.synthetic import add_papers
@@ -634,3 +637,29 @@ def test_sections_three_levels_deep_count_and_list_in_every_ancestor(seeded, cli
         assert "A Crosscoder Paper" in page(client, f"/papers/?section={slug}&date_after=2024-09-01"), slug
         assert f"{total} in the order of the list" in page(client, f"/sections/{slug}/"), slug
     assert "A Crosscoder Paper" not in page(client, "/papers/?section=survey-papers")
+
+
+def code_and_tag_counts(html):
+    start = html.index('<select name="has_code"')
+    select = html[start : html.index("</select>", start)]
+    code = {value: int(count) for value, count in re.findall(r'<option value="(\w+)"[^>]*>[^<]* \((\d+)\)<', select)}
+    tag_choice = r'name="tag" value="([^"]+)"[^>]*>\s*<label[^>]*>[^<]*<span class="count">(\d+)</span>'
+    return code, {slug: int(count) for slug, count in re.findall(tag_choice, html)}
+
+
+@pytest.mark.parametrize("query", ["", "has_code=false", "year=2024", "venue=ICLR&has_code=true"])
+def test_code_and_tag_counts_count_the_papers_of_the_other_filters(seeded, client, query):
+    add_papers(40)
+    code, tags = code_and_tag_counts(page(client, f"/papers/?{query}"))
+    params = QueryDict(query, mutable=True)
+    result = ids(PaperFilter(params, queryset=Paper.objects.all()).qs)
+    params.pop("has_code", None)
+    others = Paper.objects.filter(pk__in=ids(PaperFilter(params, queryset=Paper.objects.all()).qs))
+    with_code = others.with_code().count()
+    assert code == {"true": with_code, "false": others.count() - with_code}
+    expected_tags = Counter(tag.slug for paper in Paper.objects.filter(pk__in=result) for tag in paper.tags.all())
+    assert tags == dict(expected_tags)
+
+
+def ids(queryset):
+    return {paper.pk for paper in queryset}

@@ -6,7 +6,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterMixin
 
 from catalog.filters import DEFAULT_SORT, SORT_CHOICES, PaperFilter, ResourceFilter
-from catalog.selectors import paper_facets, paper_list_queryset, resource_list_queryset, resource_tag_choices
+from catalog.selectors import paper_entries_queryset, paper_facets, resource_list_queryset, resource_tag_choices
 from catalog.views.pagination import PER_PAGE, page_numbers, paginate
 
 
@@ -72,7 +72,7 @@ class PaperListView(FilteredPageListView):
     template_name = "catalog/paper_list.html"
 
     def get_queryset(self):
-        return paper_list_queryset()
+        return paper_entries_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,6 +6,7 @@ from catalog.models import Section, VenueKind
 from catalog.selectors import (
     catalog_counts,
     newest_additions,
+    paper_entries_queryset,
     paper_list_queryset,
     papers_per_month,
     related_papers,
@@ -66,7 +67,7 @@ class SectionDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         section = self.object
         papers = (
-            paper_list_queryset()
+            paper_entries_queryset()
             .filter(section__in=Section.objects.subtree(section))
             .order_by("section__position", "position", "id")
         )

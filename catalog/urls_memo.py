@@ -1,0 +1,21 @@
+"""URL reversing remembered per URL configuration and script prefix.
+
+The list pages link each entry to its page, its venue and its section; Django's reverse() costs more than the
+rest of an entry's rendering, and gives the same answer for the same arguments until the URL configuration
+changes (a new resolver object) or the site moves (another script prefix), both of which are part of the key.
+"""
+
+from functools import lru_cache
+
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+
+MEMO_SIZE = 20_000
+
+
+def memo_reverse(viewname, **kwargs):
+    return _reverse(get_resolver(get_urlconf()), get_script_prefix(), viewname, tuple(sorted(kwargs.items())))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _reverse(resolver, prefix, viewname, kwargs):
+    return reverse(viewname, kwargs=dict(kwargs))
