@@ -57,6 +57,8 @@ def serving_env(folder: Path) -> dict:
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        # Plain http on loopback, as behind a proxy that terminates TLS.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'load.sqlite3'}",
         "CATALOG_README_PATH": str(folder / "README.md"),
         "CATALOG_FIXTURE_PATH": str(folder / "catalog.json"),
