@@ -1,7 +1,5 @@
 """Field validators that keep every stored value writable into the README."""
 
-import unicodedata
-
 from django.core.exceptions import ValidationError
 
 from catalog.readme import inline
@@ -33,5 +31,5 @@ def validate_venue_name(value: str) -> None:
 
 
 def validate_no_control_characters(value: str) -> None:
-    if any(unicodedata.category(char) == "Cc" for char in value):
+    if inline.CONTROL_CHARACTERS.search(value):
         raise ValidationError("Remove the control characters from this text.", code="control_characters")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from .tree import Link
 
@@ -12,6 +11,8 @@ TABLE_SPECIALS = "\\*[]|"
 LIST_SPECIALS = "\\*[]"
 # A backtick would open a code span and `<` raw HTML (`<script>`), wherever they stand.
 CODE_OR_HTML = "`<"
+# Unicode's control characters (category Cc): C0, DEL and C1.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 _LABEL = r"(?:\\.|[^\\\[\]])+"
@@ -93,7 +94,7 @@ def text_problem(text: str, *, required: bool = True) -> str | None:
         return "must not be empty" if required else None
     if "\n" in text or "\r" in text:
         return "must be on one line"
-    if any(unicodedata.category(char) == "Cc" for char in text):
+    if CONTROL_CHARACTERS.search(text):
         return "must not contain control characters"
     if text != text.strip():
         return "must not start or end with whitespace"
