@@ -63,7 +63,12 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Chosen by slug or name in the URL, matched by the chosen row's id: no join to the row's own table."""
+
     field_class = SlugMultipleChoiceField
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v}
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -74,7 +79,7 @@ def tag_filter(label):
     # Each tag joins at most one row per entry (an entry has a tag once), so the result needs no DISTINCT.
     return SlugMultipleChoiceFilter(
         label=label,
-        field_name="tags__slug",
+        field_name="tags",
         to_field_name="slug",
         queryset=Tag.objects.all(),
         conjoined=True,
@@ -142,7 +147,7 @@ class PaperFilter(StrictFilterSet):
     )
     venue = SlugMultipleChoiceFilter(
         label="Venue",
-        field_name="venue__name",
+        field_name="venue",
         to_field_name="name",
         queryset=Venue.objects.all(),
         distinct=False,

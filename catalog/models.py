@@ -232,6 +232,8 @@ class Paper(models.Model):
         indexes = [
             models.Index(fields=["section", "position"], name="catalog_paper_section_pos"),
             models.Index(fields=["date"], name="catalog_paper_date"),
+            # The papers of a venue newest first, and their year and section read from the index alone (facets).
+            models.Index(fields=["venue", "date", "section"], name="catalog_paper_venue_facets"),
             models.Index(fields=["arxiv_id"], name="catalog_paper_arxiv_id"),
         ]
         constraints = [

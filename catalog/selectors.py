@@ -4,7 +4,7 @@ Each function runs a fixed number of queries, whatever the size of the catalog.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
@@ -132,12 +132,26 @@ class Choice:
     selected: bool
 
 
+FACET_FILTERS = frozenset({"venue", "venue_kind", "section", "year", "has_code"})
+
+
+@dataclass(frozen=True)
+class PaperFacets:
+    """The choices of each paper filter with their counts, and the number of papers matching every filter."""
+
+    choices: dict[str, list[Choice]]
+    total: int
+
+
 def paper_facets(filterset):
     """Counts per choice of the paper filters, each counted with the other filters applied.
 
     Venue choices are counted without the venue filter (several venues add up); tag choices are counted
     within the current result, since every further tag narrows it. Selected values are always listed.
     No filter repeats a paper, so the counts need no DISTINCT.
+
+    The papers of the result are counted once, by venue, year, section and code at the same time; a filter in
+    force has its own choices counted once more, without it. Without any filter, each count reads one index.
     """
     cleaned = filterset.form.cleaned_data
     in_force = {name for name, value in cleaned.items() if name != "sort" and narrows(value)}
@@ -146,45 +160,49 @@ def paper_facets(filterset):
         # From the plain model rather than the list's queryset: no star repo columns to compute for every paper.
         return filterset.queryset_without(*leave_out, queryset=Paper.objects.all()).order_by()
 
-    venue_rows = (
-        base("venue")
-        .exclude(venue=None)
-        .values_list("venue__name", "venue__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", Lower("venue__name"))
+    result = PaperTally.of_result(base()) if in_force else PaperTally.of_catalog()
+    tallies = {name: result for name in FACET_FILTERS}
+    for name in in_force & FACET_FILTERS:
+        tallies[name] = PaperTally.without(name, base(name), narrowed=bool(in_force - {name}))
+    venues = {pk: (name, kind) for pk, name, kind in Venue.objects.values_list("pk", "name", "kind")}
+    venue_rows = sorted(
+        ((venues[pk][0], venues[pk][0], count) for pk, count in tallies["venue"].venues.items() if pk is not None),
+        key=lambda row: (-row[2], row[0].lower()),
     )
-    # Without a filter, every tagging counts: no need to look each one's paper up among all papers.
-    tag_rows = tag_counts(TaggedPaper, base().values("pk") if in_force else None)
-    section_rows = (
-        Section.objects.values_list("pk", "slug", "title", "level", "position", "parent_id")
-        .annotate(count=Count("papers", filter=Q(papers__in=base("section").values("pk"))))
-        .order_by()
-    )
-    year_rows = (
-        base("year")
-        .annotate(year=Year("date"))
-        .values_list("year", "year")
-        .annotate(count=Count("pk"))
-        .order_by("-year")
-    )
-    kind_counts = dict(base("venue_kind").exclude(venue=None).values_list("venue__kind").annotate(count=Count("pk")))
-    code_counts = has_code_counts(base("has_code"), narrowed=not in_force <= {"has_code"})
+    kind_counts = Counter()
+    for pk, count in tallies["venue_kind"].venues.items():
+        if pk is not None:
+            kind_counts[venues[pk][1]] += count
+    code = tallies["has_code"]
+    code_counts = {"true": code.with_code, "false": code.total - code.with_code}
+    sections = Section.objects.values_list("pk", "slug", "title", "level", "position", "parent_id")
     section = cleaned.get("section")
     year = cleaned.get("year")
-    return {
-        "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
-        "tag": choices(tag_rows, selected=selected_tags(cleaned)),
-        "section": choices(section_counts(section_rows), selected=[(section.slug, section.title)] if section else []),
-        "year": choices(year_rows, selected=[(year, year)] if year else []),
-        "venue_kind": choices(
-            [(kind.value, kind.label, kind_counts[kind.value]) for kind in VenueKind if kind.value in kind_counts],
-            selected=[(kind, VenueKind(kind).label)] if (kind := cleaned.get("venue_kind")) else [],
-        ),
-        "has_code": choices(
-            [(value, label, code_counts[value]) for value, label in HAS_CODE_CHOICES],
-            selected=[(cleaned["has_code"], "")] if cleaned.get("has_code") else [],
-        ),
-    }
+    # Without a filter, every tagging counts: no need to look each one's paper up among all papers.
+    tag_rows = tag_counts(TaggedPaper, base().values("pk") if in_force else None)
+    return PaperFacets(
+        choices={
+            "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
+            "tag": choices(tag_rows, selected=selected_tags(cleaned)),
+            "section": choices(
+                section_counts(sections, tallies["section"].sections),
+                selected=[(section.slug, section.title)] if section else [],
+            ),
+            "year": choices(
+                [(value, value, count) for value, count in sorted(tallies["year"].years.items(), reverse=True)],
+                selected=[(year, year)] if year else [],
+            ),
+            "venue_kind": choices(
+                [(kind.value, kind.label, kind_counts[kind.value]) for kind in VenueKind if kind.value in kind_counts],
+                selected=[(kind, VenueKind(kind).label)] if (kind := cleaned.get("venue_kind")) else [],
+            ),
+            "has_code": choices(
+                [(value, label, code_counts[value]) for value, label in HAS_CODE_CHOICES],
+                selected=[(cleaned["has_code"], "")] if cleaned.get("has_code") else [],
+            ),
+        },
+        total=result.total,
+    )
 
 
 def narrows(value):
@@ -192,31 +210,87 @@ def narrows(value):
     return bool(value) if isinstance(value, QuerySet | list) else value not in (None, "")
 
 
-def has_code_counts(papers, *, narrowed):
-    """{"true": papers with a code link, "false": papers without}.
+@dataclass
+class PaperTally:
+    """Numbers of papers by venue id, by year and by section id, with code, and in all."""
 
-    Among a few papers, each paper's links are looked up; among all of them, the papers with a code link are
-    listed once instead (one pass over the links rather than one lookup per paper).
-    """
-    if narrowed:
-        return papers.annotate(code=has_code_link()).aggregate(
-            true=Count("pk", filter=Q(code=True)), false=Count("pk", filter=Q(code=False))
+    venues: Counter = field(default_factory=Counter)
+    years: Counter = field(default_factory=Counter)
+    sections: Counter = field(default_factory=Counter)
+    with_code: int = 0
+    total: int = 0
+
+    @classmethod
+    def of_result(cls, papers):
+        """All the counts in one pass over `papers`, grouped by venue, year and section together."""
+        tally = cls()
+        rows = (
+            papers.annotate(year=Year("date"))
+            .values_list("venue_id", "year", "section_id")
+            .annotate(count=Count("pk"), with_code=Count("pk", filter=has_code_link()))
         )
-    with_code = Q(pk__in=PaperLink.objects.filter(kind=PaperLink.Kind.CODE).values("paper"))
-    counts = papers.aggregate(total=Count("pk"), true=Count("pk", filter=with_code))
-    return {"true": counts["true"], "false": counts["total"] - counts["true"]}
+        for venue, year, section, count, with_code in rows:
+            tally.venues[venue] += count
+            tally.years[year] += count
+            tally.sections[section] += count
+            tally.with_code += with_code
+            tally.total += count
+        return tally
+
+    @classmethod
+    def of_catalog(cls):
+        """The counts of all papers, each read from an index: venue, date, section, and the code links."""
+        venues = Counter(dict(Paper.objects.values_list("venue_id").annotate(count=Count("pk")).order_by()))
+        return cls(
+            venues=venues,
+            years=papers_per_year(Paper.objects.all()),
+            sections=sections_of(Paper.objects.all()),
+            with_code=papers_with_code(),
+            total=venues.total(),
+        )
+
+    @classmethod
+    def without(cls, name, papers, *, narrowed):
+        """The counts the choices of filter `name` need, of `papers` (the result without that filter)."""
+        if name in ("venue", "venue_kind"):
+            return cls(venues=Counter(dict(papers.values_list("venue_id").annotate(count=Count("pk")))))
+        if name == "year":
+            return cls(years=papers_per_year(papers))
+        if name == "section":
+            return cls(sections=sections_of(papers))
+        if narrowed:
+            counts = papers.aggregate(total=Count("pk"), with_code=Count("pk", filter=has_code_link()))
+            return cls(**counts)
+        return cls(with_code=papers_with_code(), total=papers.count())
 
 
-def section_counts(rows):
-    """(slug, title, count) in README order from rows of every section with its own number of papers.
+def papers_per_year(papers):
+    """Papers by year, counted by date along the date index and added up by year here."""
+    per_year = Counter()
+    for day, count in papers.values_list("date").annotate(count=Count("pk")).order_by():
+        per_year[day.year] += count
+    return per_year
+
+
+def sections_of(papers):
+    return Counter(dict(papers.values_list("section_id").annotate(count=Count("pk")).order_by()))
+
+
+def papers_with_code():
+    """The number of papers with a code link, read from the links' index alone."""
+    return PaperLink.objects.filter(kind=PaperLink.Kind.CODE).aggregate(n=Count("paper", distinct=True))["n"]
+
+
+def section_counts(sections, counts):
+    """(slug, title, count) in README order, from every section's row and its own number of papers.
 
     A section counts its papers and those of every section below it, as the `section` filter does; titles are
     indented by heading level. Sections without papers are left out.
     """
-    sections = {pk: (slug, title, level, position, parent) for pk, slug, title, level, position, parent, _ in rows}
+    sections = {pk: (slug, title, level, position, parent) for pk, slug, title, level, position, parent in sections}
     totals = Counter()
-    for pk, *_, count in rows:
-        ancestor = pk if count else None
+    for pk, count in counts.items():
+        ancestor = pk
         while ancestor is not None:
             totals[ancestor] += count
             ancestor = sections[ancestor][4]

@@ -5,9 +5,11 @@ from urllib.parse import urlencode
 
 import pytest
 from django.http import QueryDict
+from taggit.models import Tag
 
 from catalog.filters import PaperFilter, ResourceFilter
-from catalog.models import Paper, PaperLink, Resource, Section
+from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
+from catalog.selectors import paper_facets
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +190,40 @@ def test_counts_per_choice_leave_out_the_counted_parameter(seeded):
     assert filterset.is_valid()
     other_venues = filterset.queryset_without("venue")
     assert ids(other_venues) == where(lambda p: p.date.year == 2024)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "venue=ICLR&tag=sae",
+        "venue=ICLR&venue=NeurIPS&year=2024",
+        "venue_kind=conference&has_code=true",
+        "section=interpretable-analysis-of-llms&has_code=false&q=model",
+    ],
+)
+def test_each_choice_counts_the_papers_the_list_shows_when_it_is_chosen(seeded, query):
+    filterset = paper_filter(query)
+    assert filterset.is_valid(), filterset.errors
+    facets = paper_facets(filterset)
+    assert facets.total == len(found(query))
+    every_value = {
+        "venue": Venue.objects.values_list("name", flat=True),
+        "tag": Tag.objects.values_list("slug", flat=True),
+        "section": Section.objects.values_list("slug", flat=True),
+        "year": {str(paper.date.year) for paper in every_paper()},
+        "venue_kind": VenueKind.values,
+        "has_code": ["true", "false"],
+    }
+    for name, values in every_value.items():
+        counts = {choice.value: choice.count for choice in facets.choices[name]}
+        for value in values:
+            chosen = QueryDict(query, mutable=True)
+            if name == "tag":
+                chosen.appendlist(name, value)
+            else:
+                chosen.setlist(name, [value])
+            assert counts.get(value, 0) == len(found(chosen.urlencode())), (name, value)
 
 
 def resources(query):

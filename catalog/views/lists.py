@@ -41,6 +41,8 @@ class FilteredPageListView(FilterMixin, ListView):
 
     paginate_by = PER_PAGE
     page_error = ""
+    # The number of entries of the list, when the view already knows it.
+    entry_count = None
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
@@ -54,7 +56,7 @@ class FilteredPageListView(FilterMixin, ListView):
         return response
 
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, self.page_error = paginate(self.request, queryset, per_page=page_size)
+        paginator, page, self.page_error = paginate(self.request, queryset, per_page=page_size, count=self.entry_count)
         if page is None:
             return paginator, None, [], False
         return paginator, page, page.object_list, page.has_other_pages()
@@ -75,8 +77,12 @@ class PaperListView(FilteredPageListView):
         return paper_entries_queryset()
 
     def get_context_data(self, **kwargs):
+        # The facets count the papers of the list on their way: the pages need no count of their own.
+        facets = paper_facets(self.filterset)
+        if self.filterset.is_valid():
+            self.entry_count = facets.total
         context = super().get_context_data(**kwargs)
-        context["facets"] = paper_facets(self.filterset)
+        context["facets"] = facets.choices
         # The default order submits an empty value, which the form leaves out of the URL: best match first for a
         # search, newest first otherwise.
         cleaned = self.filterset.form.cleaned_data

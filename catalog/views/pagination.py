@@ -12,9 +12,19 @@ class PageForm(forms.Form):
     page = forms.IntegerField(min_value=1, required=False)
 
 
-def paginate(request, queryset, *, per_page=PER_PAGE):
-    """(paginator, page or None, message): the page is None and the message says why for a page that is not there."""
-    paginator = Paginator(queryset, per_page)
+class CountedPaginator(Paginator):
+    """A paginator told the number of entries, when it is already known: no COUNT query of its own."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def paginate(request, queryset, *, per_page=PER_PAGE, count=None):
+    """(paginator, page or None, message): the page is None and the message says why for a page that is not there.
+
+    `count`, when given, is the number of entries of `queryset`."""
+    paginator = Paginator(queryset, per_page) if count is None else CountedPaginator(queryset, per_page, count=count)
     form = PageForm(request.GET)
     if not form.is_valid():
         return paginator, None, "The page number must be a whole number from 1."
