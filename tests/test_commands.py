@@ -3,6 +3,7 @@
 import datetime
 import difflib
 import errno
+import gc
 import itertools
 import json
 import os
@@ -316,6 +317,17 @@ def test_export_writes_exactly_the_readme_to_stdout(seeded, seed_text):
 
     assert result.out == seed_text
     assert not result.out.endswith("\n")
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_export_leaves_garbage_collection_as_it_found_it(collecting, seeded, seed_text):
+    if not collecting:
+        gc.disable()
+    try:
+        assert run("export_readme").out == seed_text
+        assert gc.isenabled() == collecting
+    finally:
+        gc.enable()
 
 
 def test_export_to_a_file_writes_the_same_bytes(seeded, tmp_path):

@@ -590,7 +590,14 @@ def test_urls_with_brackets_pipes_and_balanced_parentheses_are_accepted(url):
 
 @pytest.mark.parametrize(
     "url",
-    ["ftp://example.org/x", "https://example.org/a b", "https://example.org/(a", "https://example.org/a\\b"],
+    [
+        "ftp://example.org/x",
+        "https://",
+        "https://example.org/a b",
+        "https://example.org/(a",
+        "https://example.org/a)",
+        "https://example.org/a\\b",
+    ],
 )
 def test_urls_that_cannot_be_link_targets_are_rejected(url):
     assert url_problem(url) is not None

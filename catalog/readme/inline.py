@@ -25,6 +25,8 @@ STAR_BADGE_RE = re.compile(
     rf"!\[GitHub Repo stars\]\(https://img\.shields\.io/github/stars/(?P<repo>{STAR_REPO_RE.pattern})\)"
 )
 _URL_RE = re.compile(_URL)
+# A link target without whitespace, parentheses or backslashes: valid whatever else it holds (most URLs).
+_PLAIN_URL_RE = re.compile(r"https?://[^\s()\\]+")
 _NO_SPACE_RE = re.compile(r"\S*")
 
 
@@ -77,6 +79,8 @@ def unescape_url(url: str, specials: str) -> str:
 
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be written as a markdown link target, or None."""
+    if _PLAIN_URL_RE.fullmatch(url):
+        return None
     if not url.startswith(("http://", "https://")):
         return "must start with http:// or https://"
     if not _NO_SPACE_RE.fullmatch(url):
@@ -92,28 +96,29 @@ def text_problem(text: str, *, required: bool = True) -> str | None:
     """Why `text` cannot be written on one README line, or None."""
     if not text:
         return "must not be empty" if required else None
-    if "\n" in text or "\r" in text:
-        return "must be on one line"
     if CONTROL_CHARACTERS.search(text):
-        return "must not contain control characters"
-    if text != text.strip():
+        return "must be on one line" if "\n" in text or "\r" in text else "must not contain control characters"
+    if text[0].isspace() or text[-1].isspace():
         return "must not start or end with whitespace"
     return None
 
 
-def check(what: str, problem: str | None) -> None:
+def check(problem: str | None, what: str, value: str | None = None) -> None:
+    """Raise RenderError for a `problem` of the field `what`, quoting its `value` if given."""
     if problem:
-        raise RenderError(f"{what} {problem}")
+        named = what if value is None else f"{what} {value!r}"
+        raise RenderError(f"{named} {problem}")
 
 
 def render_link(link: Link, specials: str) -> str:
-    check(f"link label {link.label!r}", text_problem(link.label))
-    check(f"link {link.url!r}", url_problem(link.url))
-    return f"[{escape(link.label, specials)}]({escape_url(link.url, specials)})"
+    label, url = link.label, link.url
+    check(text_problem(label), "link label", label)
+    check(url_problem(url), "link", url)
+    return f"[{escape(label, specials)}]({escape_url(url, specials)})"
 
 
 def render_links(links: list[Link], specials: str) -> str:
-    return ", ".join(render_link(link, specials) for link in links)
+    return ", ".join([render_link(link, specials) for link in links])
 
 
 def parse_links(text: str, specials: str) -> list[Link] | None:
@@ -124,7 +129,7 @@ def parse_links(text: str, specials: str) -> list[Link] | None:
 
 
 def render_star_badge(repo: str) -> str:
-    check(f"star repo {repo!r}", None if STAR_REPO_RE.fullmatch(repo) else "must be owner/name")
+    check(None if STAR_REPO_RE.fullmatch(repo) else "must be owner/name", "star repo", repo)
     return f"![GitHub Repo stars](https://img.shields.io/github/stars/{repo})"
 
 
@@ -141,8 +146,8 @@ def split_title_link(text: str, specials: str) -> tuple[str, str, bool] | None:
 
 
 def render_title_link(title: str, url: str, *, bold: bool, specials: str) -> str:
-    check(f"title {title!r}", text_problem(title))
-    check(f"link {url!r}", url_problem(url))
+    check(text_problem(title), "title", title)
+    check(url_problem(url), "link", url)
     text = escape(title, specials)
     if bold:
         text = f"**{text}**"

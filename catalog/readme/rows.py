@@ -7,6 +7,7 @@ exactly; anything else stays text, so reading never loses a byte.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from . import inline
@@ -150,20 +151,30 @@ def _render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
         separator = hints.get("badge_separator", _DEFAULT_BADGE_SEPARATOR["paper"])
         title = inline.render_star_badge(row.star_repo) + separator + title
     title += hints.get("title_end", _DEFAULT_TITLE_END[width])
-    if row.venue is None:
-        venue = NO_VENUE
-    else:
-        inline.check(f"venue {row.venue!r}", inline.text_problem(row.venue))
-        inline.check("venue", "must not be '-'" if row.venue == NO_VENUE else None)
-        venue = inline.escape(row.venue, TABLE_SPECIALS)
-    contents = [title, venue, row.date.isoformat(), _render_link_cell(row.code_links)]
+    contents = [title, _venue_cell(row.venue), row.date.isoformat(), _render_link_cell(row.code_links)]
     if width == 5:
         contents.append(_render_link_cell(row.blog_links))
-    padding = hints.get("padding", _DEFAULT_PADDING[width])
-    if len(padding) != width:
-        padding = _DEFAULT_PADDING[width]
-    cells = [" " * left + text + " " * right for text, (left, right) in zip(contents, padding, strict=True)]
-    return "|" + "|".join(cells) + "|" + hints.get("trailing", "")
+    padding = hints.get("padding")
+    layout = _row_layout(padding) if padding and len(padding) == width else _DEFAULT_ROW_LAYOUT[width]
+    return layout.format(*contents) + hints.get("trailing", "")
+
+
+def _row_layout(padding) -> str:
+    """The format string of a row whose cells have `padding` ([left, right] spaces) around their contents."""
+    return "|" + "|".join(" " * left + "{}" + " " * right for left, right in padding) + "|"
+
+
+_DEFAULT_ROW_LAYOUT = {width: _row_layout(padding) for width, padding in _DEFAULT_PADDING.items()}
+
+
+@functools.lru_cache(maxsize=1024)
+def _venue_cell(venue: str | None) -> str:
+    """The Venue cell's contents; cached, as a catalog has few venues for many papers."""
+    if venue is None:
+        return NO_VENUE
+    inline.check(inline.text_problem(venue), "venue", venue)
+    inline.check("must not be '-'" if venue == NO_VENUE else None, "venue")
+    return inline.escape(venue, TABLE_SPECIALS)
 
 
 def _render_link_cell(links) -> str:
@@ -209,7 +220,7 @@ def _render_resource_item(item: ResourceItem) -> str:
         parts += [inline.render_star_badge(item.star_repo), hints.get("badge_separator", " ")]
     parts.append(inline.render_title_link(item.name, item.url, bold=hints.get("bold", True), specials=LIST_SPECIALS))
     if item.description:
-        inline.check("description", inline.text_problem(item.description))
+        inline.check(inline.text_problem(item.description), "description")
         parts += [": ", inline.escape(item.description, LIST_SPECIALS)]
     if item.links:
         parts += [" (", inline.render_links(item.links, LIST_SPECIALS), ")"]

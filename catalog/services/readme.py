@@ -7,13 +7,18 @@ its Document tree to and from the database.
 from __future__ import annotations
 
 import difflib
+import gc
+import json
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -365,8 +370,8 @@ def build_document() -> readme.Document:
 
 def build_sections(sections) -> list[readme.Section]:
     """The README sections of the catalog sections `sections` (a queryset, in its order), with their entries."""
-    bodies = section_bodies(sections, with_instances=False)
-    return [section_node(section, [node for node, _ in bodies[section.pk]]) for section in sections]
+    entries = _section_entries(sections, with_instances=False)
+    return [section_node(section, [entry[3] for entry in entries.get(section.pk, ())]) for section in sections]
 
 
 def section_bodies(sections, *, with_instances=True) -> dict[int, list]:
@@ -375,19 +380,41 @@ def section_bodies(sections, *, with_instances=True) -> dict[int, list]:
     Papers are read as plain values, a catalog may hold a hundred thousand: their model rows are read too only
     `with_instances` (otherwise None).
     """
-    bodies: dict[int, list] = defaultdict(list)
+    entries = _section_entries(sections, with_instances=with_instances)
+    return defaultdict(list, {pk: [entry[3:] for entry in body] for pk, body in entries.items()})
+
+
+def _section_entries(sections, *, with_instances: bool) -> dict[int, list[tuple]]:
+    """For each section of `sections`, by primary key: (position, kind, pk, README node, model row) of its papers,
+    resources and text blocks in README order: by position, then papers, resources and text, then by creation."""
+    entries: dict[int, list] = defaultdict(list)
     in_sections = {"section__in": sections.values("pk")}
     papers = Paper.objects.filter(**in_sections)
-    instances = papers.in_bulk() if with_instances else {}
-    for pk, section_id, position, row in _paper_rows(papers):
-        bodies[section_id].append((position, 0, pk, row, instances.get(pk)))
+    with _garbage_collection_paused():
+        instances = papers.in_bulk() if with_instances else {}
+        for pk, section_id, position, row in _paper_rows(papers):
+            entries[section_id].append((position, 0, pk, row, instances.get(pk)))
     for resource in Resource.objects.filter(**in_sections).prefetch_related("links").order_by():
-        bodies[resource.section_id].append((resource.position, 1, resource.pk, _resource_item(resource), resource))
+        entries[resource.section_id].append((resource.position, 1, resource.pk, _resource_item(resource), resource))
     for block in TextBlock.objects.filter(**in_sections).order_by():
-        bodies[block.section_id].append((block.position, 2, block.pk, _text_node(block.text), block))
-    return defaultdict(
-        list, {pk: [item[3:] for item in sorted(body, key=lambda item: item[:3])] for pk, body in bodies.items()}
-    )
+        entries[block.section_id].append((block.position, 2, block.pk, _text_node(block.text), block))
+    for body in entries.values():
+        # Papers come in order, so this sort is close to one pass; no two entries share (position, kind, pk).
+        body.sort()
+    return entries
+
+
+@contextmanager
+def _garbage_collection_paused():
+    """Pause the cycle collector while a hundred thousand entries are read: none is garbage, yet each few hundred
+    new objects would set off a collection, some going over every live object. Reference counting still frees."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def section_node(section: Section, body: list) -> readme.Section:
@@ -402,22 +429,25 @@ def section_node(section: Section, body: list) -> readme.Section:
 
 
 def _paper_rows(papers):
-    """(pk, section id, position, PaperRow) of each paper of `papers`, read as plain values in two queries."""
-    links: dict[tuple[int, str], list[readme.Link]] = defaultdict(list)
+    """(pk, section id, position, PaperRow) of each paper of `papers` by section and position, in two queries."""
+    links: dict[str, dict[int, list[readme.Link]]] = {kind: defaultdict(list) for kind in PaperLink.Kind.values}
     in_papers = PaperLink.objects.filter(paper__in=papers.values("pk")).order_by("position", "id")
     for paper_id, kind, label, url in in_papers.values_list("paper_id", "kind", "label", "url"):
-        links[paper_id, kind].append(readme.Link(label, url))
-    fields = ("pk", "section_id", "position", "title", "url", "venue__name", "date", "star_repo", "render_hints")
-    for pk, section_id, position, title, url, venue, date, star_repo, hints in papers.order_by().values_list(*fields):
+        links[kind][paper_id].append(readme.Link(label, url))
+    code_links, blog_links = links[PaperLink.Kind.CODE], links[PaperLink.Kind.BLOG]
+    fields = ("pk", "section_id", "position", "title", "url", "venue__name", "date", "star_repo")
+    # The hints are read as JSON text: nearly every paper has none, and "{}" is not worth decoding.
+    rows = papers.order_by("section_id", "position", "pk").values_list(*fields, Cast("render_hints", TextField()))
+    for pk, section_id, position, title, url, venue, date, star_repo, hints in rows:
         row = readme.PaperRow(
             title=title,
             url=url,
             venue=venue,
             date=date,
             star_repo=star_repo,
-            code_links=links.get((pk, PaperLink.Kind.CODE), []),
-            blog_links=links.get((pk, PaperLink.Kind.BLOG), []),
-            hints=hints,
+            code_links=code_links.get(pk) or [],
+            blog_links=blog_links.get(pk) or [],
+            hints={} if hints == "{}" else json.loads(hints),
         )
         yield pk, section_id, position, row
 
