@@ -9,12 +9,14 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
-MEMO_SIZE = 4096
+# Room for two labels a day over more than ten years of papers.
+MEMO_SIZE = 8192
 
 
 @register.filter
 def cached_date(value, format_string):
-    """`value|date:format_string` for a calendar date (not a datetime, which would need the time zone)."""
+    """`value|date:format_string` for a calendar date; empty for anything else (a datetime needs `date`, which
+    converts it to the current time zone first)."""
     if type(value) is not date:
         return ""
     return _formatted(value, format_string, get_language())
