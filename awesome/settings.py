@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "catalog.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached pages are answered here, before sessions, CSRF, authentication and throttling (catalog/page_cache.py).
+    "catalog.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,10 +130,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "awesome.wsgi.application"
 
+# Connections are kept for a minute (checked before reuse): every cached page reads the catalog's version, and
+# opening a connection for it costs more than the rest of serving the page.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }

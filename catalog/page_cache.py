@@ -1,10 +1,12 @@
 """Public pages and outputs cached per catalog version, with ETag and Last-Modified for revalidation.
 
-The cache key holds the catalog's version (`catalog.state`), read from the database on every request, so
-an edit committed by any process is seen by the next request of every process, whatever cache each uses.
-Only anonymous GET and HEAD requests are served from or stored in the cache; a request carrying a session
-or messages cookie (a signed-in maintainer) gets a fresh, private page. Only complete 200 answers that set
-no cookie are stored.
+`PageCacheMiddleware` answers the views marked with `cached_page`, near the top of the middleware stack: a page
+served from the cache skips sessions, CSRF, authentication and sign-in throttling, and carries the headers that
+the rest of the stack gave it when it was rendered. The cache key holds the catalog's version
+(`catalog.state`), read from the database on every request, so an edit committed by any process is seen by the
+next request of every process, whatever cache each uses. Only anonymous GET and HEAD requests are served from
+or stored in the cache; a request carrying a session or messages cookie (a signed-in maintainer) gets a fresh,
+private page. Only complete 200 answers that set no cookie are stored.
 """
 
 import hashlib
@@ -15,7 +17,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -27,11 +31,31 @@ logger = logging.getLogger(__name__)
 
 STATUS_HEADER = "X-Page-Cache"
 HIT, MISS, BYPASS = "hit", "miss", "bypass"
-# Headers the wrapper sets itself on every answer, so they are not stored with the page.
-OWN_HEADERS = {"etag", "last-modified", "cache-control", "vary", "expires", STATUS_HEADER.lower()}
+# Headers that depend on the catalog's version or on the request, set on each answer and not stored.
+OWN_HEADERS = {"etag", "last-modified", STATUS_HEADER.lower()}
+CONDITIONAL_HEADERS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
 # A Last-Modified has a one-second resolution: it is only sent once its second is over, so that a later
 # change never carries the same Last-Modified (If-Modified-Since would then wrongly answer 304).
 LAST_MODIFIED_SETTLING = timedelta(seconds=1)
+
+
+def cached_page(view):
+    """Mark `view` as a page that `PageCacheMiddleware` serves from the cache to anonymous visitors."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    page.cached_page = True
+    return page
+
+
+def is_cached_page(request) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "cached_page", False)
 
 
 def etag(state: State) -> str:
@@ -64,24 +88,23 @@ def cache_key(request, state: State) -> str:
 def is_storable(request, response) -> bool:
     return (
         response.status_code == 200
+        and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not getattr(getattr(request, "_messages", None), "used", False)
         and "private" not in response.get("Cache-Control", "")
+        and len(response.content) <= settings.CATALOG_PAGE_CACHE_MAX_BYTES
     )
 
 
-def stored_entry(response, content: bytes):
+def stored_entry(response):
     headers = [(name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS]
-    return response.status_code, headers, content
+    return response.status_code, headers, response.content
 
 
 def response_from(entry) -> HttpResponse:
     status, headers, content = entry
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
+    return HttpResponse(content, status=status, headers=headers)
 
 
 def _cache_get(key):
@@ -103,45 +126,66 @@ def _cache_set(key, entry):
         logger.warning("Page cache unavailable, page not stored: %s", error)
 
 
-def _render(request, view, key, args, kwargs):
-    response = view(request, *args, **kwargs)
-    if callable(getattr(response, "render", None)):
-        response.render()
-    if is_storable(request, response) and len(response.content) <= settings.CATALOG_PAGE_CACHE_MAX_BYTES:
-        _cache_set(key, stored_entry(response, response.content))
+def revalidated(response, state: State):
+    """Browsers and proxies may keep the page, but ask each time whether it is still current."""
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    if response.status_code in (200, 304):
+        with_validators(response, state)
     return response
 
 
-def cached_page(view):
-    """Serve `view` from the page cache to anonymous visitors, with validators that answer 304 when unchanged."""
+def with_validators(response, state: State):
+    response["ETag"] = etag(state)
+    changed = last_modified(state)
+    if changed:
+        response["Last-Modified"] = http_date(changed)
+    else:
+        response.headers.pop("Last-Modified", None)
+    return response
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
+
+def private(response):
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    response[STATUS_HEADER] = BYPASS
+    return response
+
+
+class PageCacheMiddleware:
+    """Serves the pages marked with `cached_page` from the page cache, and stores them, with validators that
+    answer 304 when the catalog is unchanged.
+
+    It sits above the session, CSRF, authentication and messages middleware, so that a cached page costs the
+    version query and one cache read; the headers those add to a page (X-Frame-Options, the CSP) are stored
+    with it. The middleware above it (security headers) applies to every answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cached_page(request):
+            return self.get_response(request)
         if not is_anonymous_read(request):
-            response = view(request, *args, **kwargs)
-            patch_cache_control(response, private=True)
-            response[STATUS_HEADER] = BYPASS
+            return private(self.get_response(request))
+        try:
+            state = current_state()
+        except (OperationalError, InterfaceError):
+            # Rendered without the cache: a page that needs the database then answers with the 503 page.
+            return private(self.get_response(request))
+        if any(header in request.META for header in CONDITIONAL_HEADERS):
+            response = get_conditional_response(request, etag=etag(state), last_modified=last_modified(state))
+            if response is not None:
+                return revalidated(response, state)
+        key = cache_key(request, state)
+        entry = _cache_get(key)
+        if entry is not None:
+            response = with_validators(response_from(entry), state)
+            response[STATUS_HEADER] = HIT
             return response
-        state = current_state()
-        validators = {"etag": etag(state), "last_modified": last_modified(state)}
-        response = get_conditional_response(request, **validators)
-        if response is None:
-            key = cache_key(request, state)
-            entry = _cache_get(key)
-            if entry is None:
-                response = _render(request, view, key, args, kwargs)
-                response[STATUS_HEADER] = MISS
-            else:
-                response = response_from(entry)
-                response[STATUS_HEADER] = HIT
-        if response.status_code in (200, 304):
-            response.headers.pop("Last-Modified", None)
-            response["ETag"] = validators["etag"]
-            if validators["last_modified"]:
-                response["Last-Modified"] = http_date(validators["last_modified"])
-        # Browsers and proxies may keep the page, but ask each time whether it is still current.
-        patch_cache_control(response, no_cache=True)
-        patch_vary_headers(response, ["Cookie"])
+        response = revalidated(self.get_response(request), state)
+        if is_storable(request, response):
+            _cache_set(key, stored_entry(response))
+        response[STATUS_HEADER] = MISS
         return response
-
-    return wrapper

@@ -8,15 +8,18 @@ by the code of the previous release are not served by the new one.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.utils import timezone
 from taggit.models import Tag
 
 from catalog.models import CatalogState, LinkCheck
 
 STATE_TABLE = CatalogState._meta.db_table
+STATE_QUERY = f"SELECT version, changed_at FROM {STATE_TABLE} WHERE id = 1"
 PG_FUNCTION = "catalog_state_bump"
 
 UPSERT = {
@@ -38,9 +41,18 @@ class State:
 
 
 def current_state() -> State:
-    """The version and time of the last committed catalog change (version 0 before any)."""
-    row = CatalogState.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return State(*row) if row else State(0, None)
+    """The version and time of the last committed catalog change (version 0 before any).
+
+    Read on every request for a cached page, so in plain SQL: building the ORM query would cost more than running it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(STATE_QUERY)
+        row = cursor.fetchone()
+    if row is None:
+        return State(0, None)
+    version, changed_at = row
+    # SQLite gives the UTC time it stores without a time zone.
+    return State(version, changed_at if timezone.is_aware(changed_at) else changed_at.replace(tzinfo=UTC))
 
 
 def watched_tables() -> list[str]:

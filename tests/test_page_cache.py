@@ -303,3 +303,29 @@ def test_the_watched_tables_are_every_catalog_table_and_the_tags():
         "catalog_venue",
         "taggit_tag",
     ]
+
+
+@pytest.mark.parametrize("url", ["/papers/?venue=ICLR", "/papers.json", "/papers/feed/", "/sitemap.xml"])
+def test_a_cached_page_carries_the_same_headers_as_the_rendered_one(seeded, client, url):
+    rendered = client.get(url)
+    served = client.get(url)
+    assert (rendered[STATUS_HEADER], served[STATUS_HEADER]) == (MISS, HIT)
+    del rendered.headers[STATUS_HEADER], served.headers[STATUS_HEADER]
+    assert served.headers == rendered.headers
+    assert {"Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"} <= set(served.headers)
+
+
+def test_a_cached_page_over_https_carries_hsts(seeded, client, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    rendered = client.get("/papers/", secure=True)
+    served = client.get("/papers/", secure=True)
+    assert served[STATUS_HEADER] == HIT
+    assert served["Strict-Transport-Security"] == rendered["Strict-Transport-Security"]
+    assert served["Strict-Transport-Security"].startswith("max-age=3600")
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/robots.txt", "/papers", "/no-such-page/"])
+def test_pages_that_are_not_cached_pages_never_go_through_the_cache(seeded, client, url):
+    client.get(url)
+    response = client.get(url)
+    assert not response.has_header(STATUS_HEADER) and not response.has_header("ETag"), url

@@ -97,7 +97,7 @@ def test_debug_is_off_unless_asked_for():
 def test_variables_set_empty_fall_back_to_the_defaults():
     empty = {"DJANGO_DEBUG": "1", "DATABASE_URL": "", "DJANGO_CONN_MAX_AGE": "", "CATALOG_README_PATH": ""}
     database = run_settings("DATABASES['default']", **empty).stdout
-    assert "'ENGINE': 'django.db.backends.sqlite3'" in database and "'CONN_MAX_AGE': 0" in database
+    assert "'ENGINE': 'django.db.backends.sqlite3'" in database and "'CONN_MAX_AGE': 60" in database
     assert run_settings("CATALOG_README_PATH", **empty).stdout.strip().endswith("fixtures/README.md")
 
 
