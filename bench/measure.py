@@ -66,8 +66,6 @@ def bench_environment(database: Path) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{database}",
         # Plain HTTP on loopback, as behind a proxy that ends TLS: no redirect to https.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        # Persistent connections, as the README's deploy recipe sets them.
-        "DJANGO_CONN_MAX_AGE": "60",
     }
 
 
