@@ -18,6 +18,7 @@ from catalog.models import CatalogState, LinkCheck
 
 STATE_TABLE = CatalogState._meta.db_table
 PG_FUNCTION = "catalog_state_bump"
+SQLITE_TRIGGER_PREFIX = "catalog_state_"
 
 UPSERT = {
     "sqlite": (
@@ -66,7 +67,7 @@ def _upsert(connection) -> str:
 def _sqlite_statements(tables, *, install):
     for table in tables:
         for event in ("INSERT", "UPDATE", "DELETE"):
-            name = f"catalog_state_{table}_{event.lower()}"
+            name = f"{SQLITE_TRIGGER_PREFIX}{table}_{event.lower()}"
             yield f"DROP TRIGGER IF EXISTS {name}"
             if install:
                 yield f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {UPSERT['sqlite']}; END"

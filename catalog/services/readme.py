@@ -32,6 +32,7 @@ from catalog.models import (
 )
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
+from catalog.services.row_triggers import row_triggers_suspended
 from catalog.services.topic_tags import load_rules, topic_tags
 from catalog.services.venues import guess_venue_kind
 
@@ -127,11 +128,13 @@ def import_readme(*, path, replace=False, dry_run=False, strict=False) -> Import
     _, document = parse_importable(path=path, strict=strict)
     rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
     with transaction.atomic():
-        if not catalog_is_empty():
-            if not replace:
-                raise CatalogNotEmpty("The catalog is not empty: use --replace to replace it with this README.")
-            clear_catalog()
-        summary = _save_document(document, rules, path=str(path))
+        replacing = not catalog_is_empty()
+        if replacing and not replace:
+            raise CatalogNotEmpty("The catalog is not empty: use --replace to replace it with this README.")
+        with row_triggers_suspended():
+            if replacing:
+                clear_catalog()
+            summary = _save_document(document, rules, path=str(path))
         if dry_run:
             transaction.set_rollback(True)
     return summary
