@@ -32,6 +32,7 @@ from catalog.models import (
 )
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
+from catalog.services.field_checks import FieldCheck
 from catalog.services.row_triggers import row_triggers_suspended
 from catalog.services.topic_tags import load_rules, topic_tags
 from catalog.services.venues import guess_venue_kind
@@ -193,6 +194,7 @@ class DocumentWriter:
         self.resources: list[tuple[tuple, list[tuple], list[str]]] = []
         self.blocks: list[TextBlock] = []
         self.tagged = 0
+        self.field_checks: dict[tuple, FieldCheck] = {}
 
     def section(self, node: readme.Section, *, position: int, parent: Section | None) -> Section:
         section = Section(
@@ -276,13 +278,11 @@ class DocumentWriter:
         """Validate values as `clean_fields` would on an instance of `model` holding them."""
         errors = {}
         for name, value in values.items():
-            field = model._meta.get_field(name)
-            if field.blank and value in field.empty_values:
-                continue
-            try:
-                field.clean(value, None)
-            except ValidationError as error:
-                errors[name] = error.messages
+            check = self.field_checks.get((model, name))
+            if check is None:
+                check = self.field_checks[model, name] = FieldCheck(model._meta.get_field(name))
+            if messages := check.messages(value):
+                errors[name] = messages
         self._add_problems(line, errors)
 
     def _add_problems(self, line: int, messages_by_field: dict[str, list[str]], field_prefix="") -> None:
