@@ -1,10 +1,12 @@
-"""An import writes without the per-row triggers on SQLite: afterwards the search index, the version and the
-triggers are as if it had not, and an import that fails leaves them as they were.
+"""What an import leaves behind besides the catalog. It writes without the per-row triggers on SQLite: afterwards
+the search index, the version and the triggers are as if it had not, and an import that fails leaves them as they
+were. It pauses the garbage collector while it runs, and leaves it on.
 
 Run on SQLite and on PostgreSQL (DATABASE_URL=postgres://...): every test holds on both.
 """
 
 import datetime as dt
+import gc
 from io import StringIO
 
 import pytest
@@ -116,3 +118,13 @@ def test_after_an_import_every_edit_still_reaches_the_index_and_moves_the_versio
     assert edited(new.delete)
     assert papers("numbat") == []
     assert_index_in_step()
+
+
+def test_the_garbage_collector_is_on_after_an_import_that_succeeds_or_fails(prior, tmp_path):
+    bad = tmp_path / "README.md"
+    bad.write_bytes(b"# Title\ncaf\xe9 au lait\n")
+    import_seed(*prior)
+    assert gc.isenabled()
+    with pytest.raises(CommandError):
+        call_command("import_readme", str(bad), "--replace", stdout=StringIO(), stderr=StringIO())
+    assert gc.isenabled()
