@@ -50,11 +50,14 @@ def split_cells(line: str) -> tuple[list[str], str] | None:
     """The cells of a `| a | b |` row and what follows its last pipe, or None."""
     if not line.startswith("|"):
         return None
-    cells, index = [], 1
-    while cell := _CELL.match(line, index):
-        cells.append(cell[1])
-        index = cell.end()
-    rest = line[index:]
+    if "\\" in line:
+        cells, index = [], 1
+        while cell := _CELL.match(line, index):
+            cells.append(cell[1])
+            index = cell.end()
+        rest = line[index:]
+    else:  # every pipe ends a cell
+        *cells, rest = line[1:].split("|")
     if not cells or rest.strip(" \t"):
         return None
     return cells, rest
