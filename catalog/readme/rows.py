@@ -78,10 +78,6 @@ def table_columns(lines: list[str]) -> tuple[str, ...] | None:
     return columns
 
 
-def _padding(cell: str) -> list[int]:
-    return [len(cell) - len(cell.lstrip(" ")), len(cell) - len(cell.rstrip(" "))]
-
-
 def _hint(hints: dict, key: str, value, default) -> None:
     if value != default:
         hints[key] = value
@@ -106,7 +102,8 @@ def read_paper_row(line: str, columns: tuple[str, ...]) -> PaperRow | None:
         raise EntryError(f"invalid date {contents[2]}: {error}") from None
     width = len(columns)
     hints: dict = {}
-    _hint(hints, "padding", [_padding(cell) for cell in cells], _DEFAULT_PADDING[width])
+    padding = [[len(cell) - len(cell.lstrip(" ")), len(cell) - len(cell.rstrip(" "))] for cell in cells]
+    _hint(hints, "padding", padding, _DEFAULT_PADDING[width])
     _hint(hints, "bold", title_link[2], True)
     badge_separator = _DEFAULT_BADGE_SEPARATOR["paper"] if title_cell["repo"] else ""
     _hint(hints, "badge_separator", title_cell["sep"] or "", badge_separator)
