@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog.models import Paper, PaperLink, Resource
-from catalog.services.field_checks import FieldCheck
+from catalog.services.field_checks import FieldCheck, HostMemoURLValidator
 
 HOSTS = [
     "arxiv.org",
@@ -53,6 +53,7 @@ def test_url_problems_are_those_of_the_field_whichever_urls_came_before(urls):
         check = FieldCheck(field)
         for url in urls:
             assert check.messages(url) == field_messages(field, url), url
+        assert not any(isinstance(validator, HostMemoURLValidator) for validator in field.validators)
 
 
 @given(values=st.lists(st.sampled_from(["Code", "", " Code", "a\nb", "L" * 101, "owner/name", "no/such/repo"])))
