@@ -21,6 +21,7 @@ from catalog.models import CatalogState, LinkCheck
 STATE_TABLE = CatalogState._meta.db_table
 STATE_QUERY = f"SELECT version, changed_at FROM {STATE_TABLE} WHERE id = 1"
 PG_FUNCTION = "catalog_state_bump"
+SQLITE_TRIGGER_PREFIX = "catalog_state_"
 
 UPSERT = {
     "sqlite": (
@@ -78,7 +79,7 @@ def _upsert(connection) -> str:
 def _sqlite_statements(tables, *, install):
     for table in tables:
         for event in ("INSERT", "UPDATE", "DELETE"):
-            name = f"catalog_state_{table}_{event.lower()}"
+            name = f"{SQLITE_TRIGGER_PREFIX}{table}_{event.lower()}"
             yield f"DROP TRIGGER IF EXISTS {name}"
             if install:
                 yield f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {UPSERT['sqlite']}; END"

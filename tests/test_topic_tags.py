@@ -2,6 +2,8 @@
 
 import pytest
 from django.conf import settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from catalog.models import Paper, Resource
 from catalog.services.topic_tags import TopicRulesError, load_rules, topic_tags
@@ -28,6 +30,47 @@ def test_keywords_tag_titles(rules, title, tag):
 
 def test_keywords_match_whole_words_only(rules):
     assert "sae" not in topic_tags(rules, text="sae_vis and Saeed's caesar cipher", section_title="")
+
+
+# Pieces of keywords, their plurals and near misses, joined by what may or may not end a word.
+KEYWORD_PIECES = [
+    "sae",
+    "SAEs",
+    "saes",
+    "sparse",
+    "autoencoder",
+    "in",
+    "context",
+    "learning",
+    "self",
+    "explanation",
+    "othello",
+    "gpt",
+    "fine",
+    "tuning",
+    "probe",
+    "probees",
+    "ſae",
+    "Über",
+    "maze",
+    "heads",
+    "AtP",
+    "x",
+]
+TEXTS = st.lists(
+    st.tuples(st.sampled_from(KEYWORD_PIECES), st.sampled_from([" ", "-", "_", "'", "(", ")", "s", "es", ""])),
+    max_size=8,
+).map(lambda pieces: "".join(word + separator for word, separator in pieces))
+
+
+@given(text=TEXTS, section_title=st.sampled_from(["", "Survey Papers", "Position Papers"]))
+def test_a_text_gets_the_tag_of_every_rule_whose_keyword_it_holds_as_a_word(rules, text, section_title):
+    expected = [
+        rule.tag
+        for rule in rules.rules
+        if section_title in rule.sections or (rule.pattern and rule.pattern.search(text))
+    ]
+    assert topic_tags(rules, text=text, section_title=section_title) == expected
 
 
 def test_section_rules_tag_every_entry_of_the_section(rules):

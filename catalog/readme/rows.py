@@ -51,11 +51,14 @@ def split_cells(line: str) -> tuple[list[str], str] | None:
     """The cells of a `| a | b |` row and what follows its last pipe, or None."""
     if not line.startswith("|"):
         return None
-    cells, index = [], 1
-    while cell := _CELL.match(line, index):
-        cells.append(cell[1])
-        index = cell.end()
-    rest = line[index:]
+    if "\\" in line:
+        cells, index = [], 1
+        while cell := _CELL.match(line, index):
+            cells.append(cell[1])
+            index = cell.end()
+        rest = line[index:]
+    else:  # every pipe ends a cell
+        *cells, rest = line[1:].split("|")
     if not cells or rest.strip(" \t"):
         return None
     return cells, rest
@@ -74,10 +77,6 @@ def table_columns(lines: list[str]) -> tuple[str, ...] | None:
     if not all(_ALIGNMENT_CELL.fullmatch(cell) for cell in alignment[0]):
         return None
     return columns
-
-
-def _padding(cell: str) -> list[int]:
-    return [len(cell) - len(cell.lstrip(" ")), len(cell) - len(cell.rstrip(" "))]
 
 
 def _hint(hints: dict, key: str, value, default) -> None:
@@ -104,7 +103,8 @@ def read_paper_row(line: str, columns: tuple[str, ...]) -> PaperRow | None:
         raise EntryError(f"invalid date {contents[2]}: {error}") from None
     width = len(columns)
     hints: dict = {}
-    _hint(hints, "padding", [_padding(cell) for cell in cells], _DEFAULT_PADDING[width])
+    padding = [[len(cell) - len(cell.lstrip(" ")), len(cell) - len(cell.rstrip(" "))] for cell in cells]
+    _hint(hints, "padding", padding, _DEFAULT_PADDING[width])
     _hint(hints, "bold", title_link[2], True)
     badge_separator = _DEFAULT_BADGE_SEPARATOR["paper"] if title_cell["repo"] else ""
     _hint(hints, "badge_separator", title_cell["sep"] or "", badge_separator)

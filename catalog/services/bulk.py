@@ -9,6 +9,7 @@ from django.db import connection, models
 
 # Fields whose Python values (str, int, bool, an id) are their database values on every backend.
 PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+_NOT_CONVERTED = object()
 
 
 def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
@@ -59,19 +60,23 @@ def _placeholders(count: int) -> str:
 
 
 def _prepared(fields, rows):
-    """The rows with each value converted for the database where its field needs it (a repeated value once)."""
+    """The rows with each value converted for the database where its field needs it.
+
+    Values of one type written alike (`repr`) convert alike: a date or the render hints repeated by many rows are
+    converted once.
+    """
     converting = [(index, field) for index, field in enumerate(fields) if not isinstance(field, PLAIN_FIELDS)]
     if not converting:
         yield from rows
         return
-    last = {index: (object(), None) for index, _ in converting}
+    converted = {index: {} for index, _ in converting}
     for row in rows:
         row = list(row)
         for index, field in converting:
             value = row[index]
-            previous, prepared = last[index]
-            if value is not previous:
-                prepared = field.get_db_prep_save(value, connection)
-                last[index] = (value, prepared)
+            key = (type(value), repr(value))
+            prepared = converted[index].get(key, _NOT_CONVERTED)
+            if prepared is _NOT_CONVERTED:
+                prepared = converted[index][key] = field.get_db_prep_save(value, connection)
             row[index] = prepared
         yield row

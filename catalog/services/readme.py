@@ -7,10 +7,8 @@ its Document tree to and from the database.
 from __future__ import annotations
 
 import difflib
-import gc
 import json
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +35,9 @@ from catalog.models import (
 )
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
+from catalog.services.collector import cycle_collector_paused
+from catalog.services.field_checks import FieldCheck
+from catalog.services.row_triggers import row_triggers_suspended
 from catalog.services.topic_tags import load_rules, topic_tags
 from catalog.services.venues import guess_venue_kind
 
@@ -129,16 +130,19 @@ def parse_importable(*, path, strict=False) -> tuple[str, readme.Document]:
 
 def import_readme(*, path, replace=False, dry_run=False, strict=False) -> ImportSummary:
     """Fill the catalog from the README at `path`, in one transaction; nothing is written on failure."""
-    _, document = parse_importable(path=path, strict=strict)
-    rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
-    with transaction.atomic():
-        if not catalog_is_empty():
-            if not replace:
+    with cycle_collector_paused():
+        _, document = parse_importable(path=path, strict=strict)
+        rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
+        with transaction.atomic():
+            replacing = not catalog_is_empty()
+            if replacing and not replace:
                 raise CatalogNotEmpty("The catalog is not empty: use --replace to replace it with this README.")
-            clear_catalog()
-        summary = _save_document(document, rules, path=str(path))
-        if dry_run:
-            transaction.set_rollback(True)
+            with row_triggers_suspended():
+                if replacing:
+                    clear_catalog()
+                summary = _save_document(document, rules, path=str(path))
+            if dry_run:
+                transaction.set_rollback(True)
     return summary
 
 
@@ -195,6 +199,7 @@ class DocumentWriter:
         self.resources: list[tuple[tuple, list[tuple], list[str]]] = []
         self.blocks: list[TextBlock] = []
         self.tagged = 0
+        self.field_checks: dict[tuple, FieldCheck] = {}
 
     def section(self, node: readme.Section, *, position: int, parent: Section | None) -> Section:
         section = Section(
@@ -278,13 +283,11 @@ class DocumentWriter:
         """Validate values as `clean_fields` would on an instance of `model` holding them."""
         errors = {}
         for name, value in values.items():
-            field = model._meta.get_field(name)
-            if field.blank and value in field.empty_values:
-                continue
-            try:
-                field.clean(value, None)
-            except ValidationError as error:
-                errors[name] = error.messages
+            check = self.field_checks.get((model, name))
+            if check is None:
+                check = self.field_checks[model, name] = FieldCheck(model._meta.get_field(name))
+            if messages := check.messages(value):
+                errors[name] = messages
         self._add_problems(line, errors)
 
     def _add_problems(self, line: int, messages_by_field: dict[str, list[str]], field_prefix="") -> None:
@@ -390,7 +393,7 @@ def _section_entries(sections, *, with_instances: bool) -> dict[int, list[tuple]
     entries: dict[int, list] = defaultdict(list)
     in_sections = {"section__in": sections.values("pk")}
     papers = Paper.objects.filter(**in_sections)
-    with _garbage_collection_paused():
+    with cycle_collector_paused():
         instances = papers.in_bulk() if with_instances else {}
         for pk, section_id, position, row in _paper_rows(papers):
             entries[section_id].append((position, 0, pk, row, instances.get(pk)))
@@ -402,19 +405,6 @@ def _section_entries(sections, *, with_instances: bool) -> dict[int, list[tuple]
         # Papers come in order, so this sort is close to one pass; no two entries share (position, kind, pk).
         body.sort()
     return entries
-
-
-@contextmanager
-def _garbage_collection_paused():
-    """Pause the cycle collector while a hundred thousand entries are read: none is garbage, yet each few hundred
-    new objects would set off a collection, some going over every live object. Reference counting still frees."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def section_node(section: Section, body: list) -> readme.Section:

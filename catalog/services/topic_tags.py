@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+WORD = re.compile(r"\w+")
+
 
 class TopicRulesError(ValueError):
     pass
@@ -17,21 +19,46 @@ class TopicRule:
     tag: str
     pattern: re.Pattern | None
     sections: frozenset[str]
-    # The keywords in lower case when all are ASCII: an ASCII text containing none of them cannot match.
-    needles: tuple[str, ...] = ()
-
-    def matches(self, text: str, section_title: str, *, ascii_lowered: str | None = None) -> bool:
-        """Whether the rule tags an entry; `ascii_lowered` is `text` in lower case if it is ASCII, else None."""
-        if section_title in self.sections:
-            return True
-        if self.pattern is None:
-            return False
-        if self.needles and ascii_lowered is not None and not any(needle in ascii_lowered for needle in self.needles):
-            return False
-        return bool(self.pattern.search(text))
+    # Words of an ASCII text one of which it must hold to match (lower case), or None if there are none to look for.
+    words: frozenset[str] | None = None
 
 
-def load_rules(path) -> list[TopicRule]:
+class TopicRules:
+    """The rules of a rule file, in order, indexed by the words an ASCII text needs to hold to match each one.
+
+    A keyword matches as a whole word or phrase, so in an ASCII text a keyword of word characters only is one of
+    its words (as it is, or with "s" or "es"), and a keyword such as "in-context learning" starts at a word that
+    is its first word ("in"). A text is searched only for the rules of the words it holds.
+    """
+
+    def __init__(self, rules: list[TopicRule]):
+        self.rules = rules
+        self.by_word: dict[str, set[int]] = {}
+        self.by_section: dict[str, set[int]] = {}
+        self.always = {number for number, rule in enumerate(rules) if rule.pattern and rule.words is None}
+        for number, rule in enumerate(rules):
+            for word in rule.words or ():
+                self.by_word.setdefault(word, set()).add(number)
+            for section in rule.sections:
+                self.by_section.setdefault(section, set()).add(number)
+        self.words = frozenset(self.by_word)
+
+    def tags(self, text: str, section_title: str) -> list[str]:
+        """The tags of an entry of the section `section_title` whose text (title, or name and description) is
+        `text`, in the order of the rules."""
+        matching = {number for number in self._candidates(text) if self.rules[number].pattern.search(text)}
+        matching.update(self.by_section.get(section_title, ()))
+        return [self.rules[number].tag for number in sorted(matching)]
+
+    def _candidates(self, text: str) -> set[int]:
+        """The numbers of the rules whose keywords `text` may hold."""
+        if not text.isascii():
+            return {number for number, rule in enumerate(self.rules) if rule.pattern}
+        found = self.words.intersection(WORD.findall(text.lower()))
+        return self.always.union(*(self.by_word[word] for word in found))
+
+
+def load_rules(path) -> TopicRules:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -46,11 +73,22 @@ def load_rules(path) -> list[TopicRule]:
         if keywords:
             words = "|".join(re.escape(keyword) for keyword in sorted(keywords, key=len, reverse=True))
             pattern = re.compile(rf"(?<!\w)(?:{words})(?:e?s)?(?!\w)", re.IGNORECASE)
-        needles = tuple(keyword.lower() for keyword in keywords) if all(map(str.isascii, keywords)) else ()
-        rules.append(TopicRule(tag, pattern, frozenset(sections), needles))
-    return rules
+        rules.append(TopicRule(tag, pattern, frozenset(sections), _words_to_look_for(keywords)))
+    return TopicRules(rules)
 
 
-def topic_tags(rules: list[TopicRule], *, text: str, section_title: str) -> list[str]:
-    lowered = text.lower() if text.isascii() else None
-    return [rule.tag for rule in rules if rule.matches(text, section_title, ascii_lowered=lowered)]
+def _words_to_look_for(keywords: list[str]) -> frozenset[str] | None:
+    words = set()
+    for keyword in keywords:
+        first = WORD.match(keyword.lower())
+        if not keyword.isascii() or not first:
+            return None
+        if first.end() == len(keyword):
+            words |= {first[0], first[0] + "s", first[0] + "es"}
+        else:
+            words.add(first[0])
+    return frozenset(words)
+
+
+def topic_tags(rules: TopicRules, *, text: str, section_title: str) -> list[str]:
+    return rules.tags(text, section_title)
