@@ -159,11 +159,13 @@ def test_requests_to_one_host_are_bounded_and_spaced(server, fast, section):
 def test_the_politeness_delay_spaces_the_starts_of_requests_to_one_host(server, fast, section):
     add_paper(section, f"{server.base}/ok?0", links=[f"{server.base}/ok?{n}" for n in range(1, 4)])
 
-    check("--per-host", "4", "--delay", "0.3")
+    check("--per-host", "4", "--delay", "0.4")
 
+    # Seen from the server, each start may arrive a little late: the span of all four is the steady measure.
     starts = sorted(seen.started for seen in server.requests)
     assert len(starts) == 4
-    assert all(later - earlier >= 0.25 for earlier, later in zip(starts, starts[1:], strict=False))
+    assert starts[-1] - starts[0] >= 3 * 0.4 - 0.1
+    assert all(later - earlier >= 0.2 for earlier, later in zip(starts, starts[1:], strict=False))
 
 
 def test_hosts_that_refuse_scripts_are_unverifiable_and_never_asked(server, fast, section):
