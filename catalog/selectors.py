@@ -44,7 +44,38 @@ def paper_list_queryset():
 
 def paper_entries_queryset():
     """Papers as catalog/includes/paper_item.html shows them."""
-    return with_repository(Paper.objects.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_ENTRY_PREFETCH))
+    return paper_entries(Paper.objects.all())
+
+
+def paper_entries(papers):
+    """The papers of the queryset `papers` as catalog/includes/paper_item.html shows them."""
+    return with_repository(papers.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_ENTRY_PREFETCH))
+
+
+class PaperEntryPages:
+    """The papers of a filtered list as its pages show them, for a paginator to slice.
+
+    Given the list's `ordering`, a page's papers are chosen by id first, in a subquery that reads the order alone;
+    their venue, section and star repo are then read for those papers only. Without it, a page is read in one
+    query.
+    """
+
+    model = Paper
+    ordered = True
+
+    def __init__(self, papers, *, ordering=None):
+        """`papers`: the list, filtered and ordered; `ordering`: its order_by() terms, or None."""
+        self.papers = papers
+        self.ordering = ordering
+
+    def count(self):
+        return self.papers.count()
+
+    def __getitem__(self, page: slice):
+        if self.ordering is None:
+            return paper_entries(self.papers)[page]
+        chosen = self.papers.values("pk")[page]
+        return paper_entries(Paper.objects.filter(pk__in=chosen)).order_by(*self.ordering)
 
 
 def resource_list_queryset():
