@@ -24,14 +24,23 @@ SORT_CHOICES = [
     ("venue", "Venue A–Z"),
     ("-stars", "Most GitHub stars"),
 ]
-ORDERINGS = {
-    "-date": ["-date", "position", "id"],
-    "date": ["date", "position", "id"],
-    "title": [Lower("title"), "id"],
-    "-title": [Lower("title").desc(), "-id"],
-    "venue": [Lower("venue__name").asc(nulls_last=True), "-date", "id"],
-    "-stars": [repository_value("stars").desc(nulls_last=True), "-date", "position", "id"],
-}
+NEWEST_FIRST = ["-date", "position", "id"]
+SORTED_IN_FULL = frozenset({"title", "-title", "venue", "-stars"})
+
+
+def paper_ordering(sort):
+    """The order_by() terms of a `sort` choice, made anew for every query: a query may change the expressions it
+    is given, as when it becomes another's subquery."""
+    return {
+        "-date": NEWEST_FIRST,
+        "date": ["date", "position", "id"],
+        "title": [Lower("title"), "id"],
+        "-title": [Lower("title").desc(), "-id"],
+        "venue": [Lower("venue__name").asc(nulls_last=True), "-date", "id"],
+        "-stars": [repository_value("stars").desc(nulls_last=True), "-date", "position", "id"],
+    }[sort]
+
+
 RESOURCE_SORT_CHOICES = [("-stars", "Most GitHub stars")]
 RESOURCE_ORDERINGS = {
     "-stars": [repository_value("stars").desc(nulls_last=True), "section__position", "position", "id"]
@@ -175,11 +184,21 @@ class PaperFilter(StrictFilterSet):
         form = PaperFilterForm
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset.order_by(*ORDERINGS[DEFAULT_SORT]))
+        queryset = super().filter_queryset(queryset.order_by(*NEWEST_FIRST))
         text = self.form.cleaned_data.get("q")
         if text and not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(search.relevance(queryset, text), *ORDERINGS[DEFAULT_SORT])
+            queryset = queryset.order_by(search.relevance(queryset, text), *NEWEST_FIRST)
         return queryset
+
+    def page_ordering(self):
+        """The order_by() terms by which to choose a page's papers by id first, or None to read a page in one query.
+
+        By title, venue or stars, the whole list is sorted to find a page: the other columns are best left to the
+        page's papers. By date, the database reads the papers along an index and stops at the end of the page;
+        a search ranked best match first has its rank only within the search query.
+        """
+        sort = self.form.cleaned_data.get("sort")
+        return paper_ordering(sort) if sort in SORTED_IN_FULL else None
 
     def queryset_without(self, *names, queryset=None):
         """`queryset` (by default the filter set's) narrowed by every valid parameter except `names`: the base of
@@ -201,7 +220,7 @@ class PaperFilter(StrictFilterSet):
         return queryset.filter(has_code_link() if value == "true" else ~has_code_link())
 
     def sort_papers(self, queryset, name, value):
-        return queryset.order_by(*ORDERINGS[value])
+        return queryset.order_by(*paper_ordering(value))
 
 
 class ResourceFilter(StrictFilterSet):

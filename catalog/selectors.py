@@ -6,7 +6,7 @@ Each function runs a fixed number of queries, whatever the size of the catalog.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from taggit.models import Tag
 
@@ -44,7 +44,38 @@ def paper_list_queryset():
 
 def paper_entries_queryset():
     """Papers as catalog/includes/paper_item.html shows them."""
-    return with_repository(Paper.objects.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_ENTRY_PREFETCH))
+    return paper_entries(Paper.objects.all())
+
+
+def paper_entries(papers):
+    """The papers of the queryset `papers` as catalog/includes/paper_item.html shows them."""
+    return with_repository(papers.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_ENTRY_PREFETCH))
+
+
+class PaperEntryPages:
+    """The papers of a filtered list as its pages show them, for a paginator to slice.
+
+    Given the list's `ordering`, a page's papers are chosen by id first, in a subquery that reads the order alone;
+    their venue, section and star repo are then read for those papers only. Without it, a page is read in one
+    query.
+    """
+
+    model = Paper
+    ordered = True
+
+    def __init__(self, papers, *, ordering=None):
+        """`papers`: the list, filtered and ordered; `ordering`: its order_by() terms, or None."""
+        self.papers = papers
+        self.ordering = ordering
+
+    def count(self):
+        return self.papers.count()
+
+    def __getitem__(self, page: slice):
+        if self.ordering is None:
+            return paper_entries(self.papers)[page]
+        chosen = self.papers.values("pk")[page]
+        return paper_entries(Paper.objects.filter(pk__in=chosen)).order_by(*self.ordering)
 
 
 def resource_list_queryset():
@@ -160,7 +191,10 @@ def paper_facets(filterset):
         # From the plain model rather than the list's queryset: no star repo columns to compute for every paper.
         return filterset.queryset_without(*leave_out, queryset=Paper.objects.all()).order_by()
 
-    result = PaperTally.of_result(base()) if in_force else PaperTally.of_catalog()
+    if in_force:
+        result = PaperTally.of_result(base(), count_code="has_code" not in in_force)
+    else:
+        result = PaperTally.of_catalog()
     tallies = {name: result for name in FACET_FILTERS}
     for name in in_force & FACET_FILTERS:
         tallies[name] = PaperTally.without(name, base(name), narrowed=bool(in_force - {name}))
@@ -221,26 +255,26 @@ class PaperTally:
     total: int = 0
 
     @classmethod
-    def of_result(cls, papers):
-        """All the counts in one pass over `papers`, grouped by venue, year and section together."""
+    def of_result(cls, papers, *, count_code):
+        """All the counts in one pass over `papers`, grouped by venue, year and section together; the papers with
+        code only when `count_code` (with the code filter in force, its choices are counted without it)."""
         tally = cls()
-        rows = (
-            papers.annotate(year=Year("date"))
-            .values_list("venue_id", "year", "section_id")
-            .annotate(count=Count("pk"), with_code=Count("pk", filter=has_code_link()))
-        )
-        for venue, year, section, count, with_code in rows:
-            tally.venues[venue] += count
-            tally.years[year] += count
-            tally.sections[section] += count
-            tally.with_code += with_code
-            tally.total += count
+        counts = {"count": Count("*")}
+        if count_code:
+            counts["with_code"] = Count("pk", filter=has_code_link())
+        rows = papers.annotate(year=Year("date")).values("venue_id", "year", "section_id").annotate(**counts)
+        for row in rows:
+            tally.venues[row["venue_id"]] += row["count"]
+            tally.years[row["year"]] += row["count"]
+            tally.sections[row["section_id"]] += row["count"]
+            tally.with_code += row.get("with_code", 0)
+            tally.total += row["count"]
         return tally
 
     @classmethod
     def of_catalog(cls):
         """The counts of all papers, each read from an index: venue, date, section, and the code links."""
-        venues = Counter(dict(Paper.objects.values_list("venue_id").annotate(count=Count("pk")).order_by()))
+        venues = Counter(dict(Paper.objects.values_list("venue_id").annotate(count=Count("*")).order_by()))
         return cls(
             venues=venues,
             years=papers_per_year(Paper.objects.all()),
@@ -253,13 +287,13 @@ class PaperTally:
     def without(cls, name, papers, *, narrowed):
         """The counts the choices of filter `name` need, of `papers` (the result without that filter)."""
         if name in ("venue", "venue_kind"):
-            return cls(venues=Counter(dict(papers.values_list("venue_id").annotate(count=Count("pk")))))
+            return cls(venues=Counter(dict(papers.values_list("venue_id").annotate(count=Count("*")))))
         if name == "year":
             return cls(years=papers_per_year(papers))
         if name == "section":
             return cls(sections=sections_of(papers))
         if narrowed:
-            counts = papers.aggregate(total=Count("pk"), with_code=Count("pk", filter=has_code_link()))
+            counts = papers.aggregate(total=Count("*"), with_code=Count("pk", filter=has_code_link()))
             return cls(**counts)
         return cls(with_code=papers_with_code(), total=papers.count())
 
@@ -267,13 +301,13 @@ class PaperTally:
 def papers_per_year(papers):
     """Papers by year, counted by date along the date index and added up by year here."""
     per_year = Counter()
-    for day, count in papers.values_list("date").annotate(count=Count("pk")).order_by():
+    for day, count in papers.values_list("date").annotate(count=Count("*")).order_by():
         per_year[day.year] += count
     return per_year
 
 
 def sections_of(papers):
-    return Counter(dict(papers.values_list("section_id").annotate(count=Count("pk")).order_by()))
+    return Counter(dict(papers.values_list("section_id").annotate(count=Count("*")).order_by()))
 
 
 def papers_with_code():
@@ -308,13 +342,20 @@ def resource_tag_choices(filterset):
 
 
 def tag_counts(through, entries):
-    """(slug, name, count) of the tags on `entries` (a values("pk") queryset, None for all), most used first."""
+    """(slug, name, count) of the tags on `entries` (a values("pk") queryset, None for all), most used first.
+
+    The taggings are counted by tag id along an index; each tag's slug and name are read once per tag.
+    """
     taggings = through.objects.all() if entries is None else through.objects.filter(content_object__in=entries)
-    return (
-        taggings.values_list("tag__slug", "tag__name")
-        .annotate(count=Count("content_object"))
-        .order_by("-count", "tag__name")
+    tag = Tag.objects.filter(pk=OuterRef("tag_id"))
+    rows = (
+        taggings.values("tag_id")
+        .annotate(count=Count("*"))
+        # Annotated apart from the count, the slug and name stay out of the GROUP BY.
+        .annotate(slug=Subquery(tag.values("slug")), name=Subquery(tag.values("name")))
+        .order_by("-count", "name")
     )
+    return [(row["slug"], row["name"], row["count"]) for row in rows]
 
 
 def selected_tags(cleaned_data):

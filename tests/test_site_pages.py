@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.filters import PaperFilter
-from catalog.models import Paper, Resource, Section, Venue, VenueKind
+from catalog.models import Paper, Repository, Resource, Section, Venue, VenueKind, repository_value
 from catalog.page_cache import HIT, STATUS_HEADER
 from tests.synthetic import add_papers
 
@@ -300,6 +300,26 @@ def test_papers_list_shows_the_papers_of_each_sort_and_filter_in_order(seeded, c
     titles = list(expected.values_list("title", flat=True))
     assert titles
     assert listed_titles(client, f"/papers/?{query}") == titles
+
+
+@pytest.mark.parametrize(
+    ("sort", "ordering"),
+    [
+        ("-stars", [repository_value("stars").desc(nulls_last=True), *NEWEST_FIRST]),
+        ("title", [Lower("title"), "id"]),
+        ("venue", [Lower("venue__name").asc(nulls_last=True), "-date", "id"]),
+    ],
+)
+def test_the_pages_of_a_sorted_list_show_every_paper_once_in_order(seeded, client, sort, ordering):
+    add_papers(60)
+    repositories = sorted(set(Paper.objects.exclude(star_repo="").values_list("star_repo", flat=True)))
+    # Few distinct star counts, so that papers tie and the order falls back on date, position and id.
+    Repository.objects.bulk_create(Repository(full_name=name, stars=n % 3) for n, name in enumerate(repositories))
+    titles = list(Paper.objects.order_by(*ordering).values_list("title", flat=True))
+    assert listed_titles(client, f"/papers/?sort={sort}") == titles
+    assert listed_titles(client, f"/papers/?sort={sort}&venue=ICLR") == [
+        title for title in titles if Paper.objects.filter(title=title, venue__name="ICLR").exists()
+    ]
 
 
 class FormState(HTMLParser):

@@ -6,7 +6,8 @@ from django.views.generic import ListView
 from django_filters.views import FilterMixin
 
 from catalog.filters import DEFAULT_SORT, SORT_CHOICES, PaperFilter, ResourceFilter
-from catalog.selectors import paper_entries_queryset, paper_facets, resource_list_queryset, resource_tag_choices
+from catalog.models import Paper
+from catalog.selectors import PaperEntryPages, paper_facets, resource_list_queryset, resource_tag_choices
 from catalog.views.pagination import PER_PAGE, page_numbers, paginate
 
 
@@ -49,11 +50,15 @@ class FilteredPageListView(FilterMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
-        self.object_list = self.filterset.qs
+        self.object_list = self.entries(self.filterset)
         response = self.render_to_response(self.get_context_data(filter=self.filterset))
         if self.page_error:
             response.status_code = 404
         return response
+
+    def entries(self, filterset):
+        """What the pages list: the filtered queryset, or something a paginator slices in its place."""
+        return filterset.qs
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, self.page_error = paginate(self.request, queryset, per_page=page_size, count=self.entry_count)
@@ -74,7 +79,11 @@ class PaperListView(FilteredPageListView):
     template_name = "catalog/paper_list.html"
 
     def get_queryset(self):
-        return paper_entries_queryset()
+        return Paper.objects.all()
+
+    def entries(self, filterset):
+        papers = filterset.qs
+        return PaperEntryPages(papers, ordering=filterset.page_ordering())
 
     def get_context_data(self, **kwargs):
         # The facets count the papers of the list on their way: the pages need no count of their own.
