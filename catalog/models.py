@@ -234,6 +234,8 @@ class Paper(models.Model):
             models.Index(fields=["date"], name="catalog_paper_date"),
             # The papers of a venue newest first, and their year and section read from the index alone (facets).
             models.Index(fields=["venue", "date", "section"], name="catalog_paper_venue_facets"),
+            # The venues of a set of papers (a tag's papers, counted by venue) read without the papers' rows.
+            models.Index(fields=["id", "venue"], name="catalog_paper_id_venue"),
             models.Index(fields=["arxiv_id"], name="catalog_paper_arxiv_id"),
         ]
         constraints = [
