@@ -1,25 +1,17 @@
-"""Year, month and day of date columns for grouping and ordering, computed by SQLite itself.
+"""Year and day of date columns for grouping and ordering, computed by SQLite itself.
 
-Django computes ExtractYear, TruncMonth and TruncDate on SQLite with a Python function called for every row,
+Django computes ExtractYear and TruncDate on SQLite with a Python function called for every row,
 which makes a chart or a facet over a large catalog slow; SQLite stores dates and datetimes as ISO text, so the
 same values are prefixes of the stored text. Other databases use Django's functions unchanged.
 """
 
-from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
+from django.db.models.functions import ExtractYear, TruncDate
 
 
 class Year(ExtractYear):
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.lhs)
         return f"CAST(substr({sql}, 1, 4) AS integer)", params
-
-
-class MonthStart(TruncMonth):
-    """The first day of the month of a date."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"(substr({sql}, 1, 7) || '-01')", params
 
 
 class Day(TruncDate):

@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from taggit.models import Tag
 
-from catalog.dates import Day, MonthStart, Year
+from catalog.dates import Day, Year
 from catalog.filters import HAS_CODE_CHOICES
 from catalog.models import (
     Paper,
@@ -86,7 +86,7 @@ def catalog_counts():
     return {
         "papers": Paper.objects.count(),
         "resources": Resource.objects.count(),
-        "venues": Venue.objects.filter(papers__isnull=False).distinct().count(),
+        "venues": Venue.objects.filter(Exists(Paper.objects.filter(venue=OuterRef("pk")))).count(),
         "tags": Tag.objects.filter(
             Exists(TaggedPaper.objects.filter(tag=OuterRef("pk")))
             | Exists(TaggedResource.objects.filter(tag=OuterRef("pk")))
@@ -105,11 +105,13 @@ def newest_additions(*, limit):
 
 
 def papers_per_month():
-    """(first day of the month, number of papers) for every month that has papers, oldest first."""
-    rows = (
-        Paper.objects.annotate(month=MonthStart("date")).values("month").annotate(count=Count("id")).order_by("month")
-    )
-    return [(row["month"], row["count"]) for row in rows]
+    """(first day of the month, number of papers) for every month that has papers, oldest first.
+
+    Counted by date along the date index and added up by month here."""
+    per_month = Counter()
+    for day, count in Paper.objects.values_list("date").annotate(count=Count("*")).order_by():
+        per_month[day.replace(day=1)] += count
+    return sorted(per_month.items())
 
 
 def related_papers(paper, *, limit):
@@ -135,11 +137,15 @@ def venues_with_counts():
     return Venue.objects.annotate(paper_count=Count("papers")).filter(paper_count__gt=0).order_by(Lower("name"))
 
 
+def count_of(model, field):
+    """The number of `model` rows whose `field` is the outer row, read from the index on `field` (0 for none)."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(rows), 0)
+
+
 def tags_with_counts():
-    papers = TaggedPaper.objects.filter(tag=OuterRef("pk")).values("tag").annotate(n=Count("pk")).values("n")
-    resources = TaggedResource.objects.filter(tag=OuterRef("pk")).values("tag").annotate(n=Count("pk")).values("n")
     return (
-        Tag.objects.annotate(paper_count=papers, resource_count=resources)
+        Tag.objects.annotate(paper_count=count_of(TaggedPaper, "tag"), resource_count=count_of(TaggedResource, "tag"))
         .filter(Q(paper_count__gt=0) | Q(resource_count__gt=0))
         .order_by("name")
     )
@@ -148,9 +154,9 @@ def tags_with_counts():
 def sections_with_counts():
     """Headings that hold entries or subsections, in README order, with their paper and resource counts."""
     sections = Section.objects.filter(level__gte=1).annotate(
-        paper_count=Count("papers", distinct=True),
-        resource_count=Count("resources", distinct=True),
-        child_count=Count("children", distinct=True),
+        paper_count=count_of(Paper, "section"),
+        resource_count=count_of(Resource, "section"),
+        child_count=count_of(Section, "parent"),
     )
     return [s for s in sections if s.paper_count or s.resource_count or s.child_count]
 
