@@ -49,3 +49,12 @@ def export():
 def empty_page_cache():
     """Each test starts with an empty cache: its database starts again, and so does the catalog's version."""
     cache.clear()
+
+
+@pytest.fixture(params=["empty", "seeded"])
+def prior(request):
+    """The catalog an import runs against, and the arguments a valid file would need to be imported into it."""
+    if request.param == "seeded":
+        request.getfixturevalue("seeded")
+        return ["--replace"]
+    return []

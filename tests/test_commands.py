@@ -141,15 +141,6 @@ def assert_located_lines(stderr: str, path) -> None:
         assert re.match(rf"{re.escape(str(path))}(:\d+)?: \S", line), line
 
 
-@pytest.fixture(params=["empty", "seeded"])
-def prior(request):
-    """The catalog an import runs against, and the arguments a valid file would need to be imported into it."""
-    if request.param == "seeded":
-        request.getfixturevalue("seeded")
-        return ["--replace"]
-    return []
-
-
 # import_readme
 
 

@@ -45,15 +45,6 @@ def import_seed(*args):
     call_command("import_readme", str(SEED_README), *args, stdout=StringIO(), stderr=StringIO())
 
 
-@pytest.fixture(params=["empty", "seeded"])
-def prior(request):
-    """The catalog an import runs against, and the arguments it needs."""
-    if request.param == "seeded":
-        request.getfixturevalue("seeded")
-        return ["--replace"]
-    return []
-
-
 def test_an_import_leaves_the_triggers_as_migrate_installed_them_and_fills_the_index(prior):
     installed = triggers()
     before = state.current_state().version
