@@ -200,8 +200,9 @@ def paper_facets(filterset):
         # From the plain model rather than the list's queryset: no star repo columns to compute for every paper.
         return filterset.queryset_without(*leave_out, queryset=Paper.objects.all()).order_by()
 
+    in_result = base() if in_force else None
     if in_force:
-        result = PaperTally.of_result(base(), count_code="has_code" not in in_force)
+        result = PaperTally.of_result(in_result, count_code="has_code" not in in_force)
     else:
         result = PaperTally.of_catalog()
     tallies = {name: result for name in FACET_FILTERS}
@@ -222,7 +223,7 @@ def paper_facets(filterset):
     section = cleaned.get("section")
     year = cleaned.get("year")
     # Without a filter, every tagging counts: no need to look each one's paper up among all papers.
-    tag_rows = tag_counts(TaggedPaper, base().values("pk") if in_force else None)
+    tag_rows = tag_counts(TaggedPaper, in_result.values("pk") if in_force else None)
     return PaperFacets(
         choices={
             "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
