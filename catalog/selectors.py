@@ -5,6 +5,7 @@ Each function runs a fixed number of queries, whatever the size of the catalog.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -29,7 +30,13 @@ PAPER_LIST_RELATED = ("venue", "section")
 PAPER_LIST_PREFETCH = ("tags", "links")
 # The entries of the list pages read their tags and links from plain lists (`tag_list`, `link_list`): filling a
 # manager's cache instead builds one queryset per paper, which costs more than the two queries themselves.
-PAPER_ENTRY_PREFETCH = (Prefetch("tags", to_attr="tag_list"), Prefetch("links", to_attr="link_list"))
+# A paper's links in their order (kind, position): no join to the papers to order them by paper.
+PAPER_ENTRY_PREFETCH = (
+    Prefetch("tags", to_attr="tag_list"),
+    Prefetch("links", queryset=PaperLink.objects.order_by("kind", "position", "id"), to_attr="link_list"),
+)
+# The columns an entry shows: the others (JSON render hints, timestamps) would be converted for every paper unread.
+PAPER_ENTRY_FIELDS = ("title", "url", "date", "star_repo", "venue__name", "section__title", "section__slug")
 SUBSECTION_INDENT = "\u00a0" * 3
 
 
@@ -49,7 +56,8 @@ def paper_entries_queryset():
 
 def paper_entries(papers):
     """The papers of the queryset `papers` as catalog/includes/paper_item.html shows them."""
-    return with_repository(papers.select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_ENTRY_PREFETCH))
+    papers = papers.select_related(*PAPER_LIST_RELATED).only(*PAPER_ENTRY_FIELDS)
+    return with_repository(papers.prefetch_related(*PAPER_ENTRY_PREFETCH))
 
 
 class PaperEntryPages:
@@ -161,8 +169,9 @@ def sections_with_counts():
     return [s for s in sections if s.paper_count or s.resource_count or s.child_count]
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
+    """A filter choice; a tuple, so that a template loop unpacks it without a lookup per attribute."""
+
     value: str
     label: str
     count: int
@@ -197,8 +206,9 @@ def paper_facets(filterset):
         # From the plain model rather than the list's queryset: no star repo columns to compute for every paper.
         return filterset.queryset_without(*leave_out, queryset=Paper.objects.all()).order_by()
 
+    in_result = base() if in_force else None
     if in_force:
-        result = PaperTally.of_result(base(), count_code="has_code" not in in_force)
+        result = PaperTally.of_result(in_result, count_code="has_code" not in in_force)
     else:
         result = PaperTally.of_catalog()
     tallies = {name: result for name in FACET_FILTERS}
@@ -219,7 +229,7 @@ def paper_facets(filterset):
     section = cleaned.get("section")
     year = cleaned.get("year")
     # Without a filter, every tagging counts: no need to look each one's paper up among all papers.
-    tag_rows = tag_counts(TaggedPaper, base().values("pk") if in_force else None)
+    tag_rows = tag_counts(TaggedPaper, in_result.values("pk") if in_force else None)
     return PaperFacets(
         choices={
             "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
