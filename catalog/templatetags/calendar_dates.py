@@ -19,9 +19,11 @@ def cached_date(value, format_string):
     converts it to the current time zone first)."""
     if type(value) is not date:
         return ""
-    return _formatted(value, format_string, get_language())
+    return calendar_date(value, format_string, get_language())
 
 
 @lru_cache(maxsize=MEMO_SIZE)
-def _formatted(value, format_string, language):
+def calendar_date(value, format_string, language):
+    """The calendar date `value` as the `date` filter writes it with `format_string` in `language`, the current
+    language (part of the key: the names of months are translated)."""
     return date_format(value, format_string)

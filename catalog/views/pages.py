@@ -2,11 +2,11 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from catalog.bibtex import paper_bibtex
 from catalog.charts import monthly_chart
-from catalog.models import Section, VenueKind
+from catalog.models import Paper, Section, VenueKind
 from catalog.selectors import (
+    PaperEntryPages,
     catalog_counts,
     newest_additions,
-    paper_entries_queryset,
     paper_list_queryset,
     papers_per_month,
     related_papers,
@@ -66,10 +66,10 @@ class SectionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         section = self.object
-        papers = (
-            paper_entries_queryset()
-            .filter(section__in=Section.objects.subtree(section))
-            .order_by("section__position", "position", "id")
+        papers = PaperEntryPages(
+            Paper.objects.filter(section__in=Section.objects.subtree(section)).order_by(
+                "section__position", "position", "id"
+            )
         )
         paginator, page, context["page_error"] = paginate(self.request, papers)
         context["paginator"], context["page_obj"] = paginator, page
