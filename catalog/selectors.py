@@ -6,6 +6,7 @@ Each function runs a fixed number of queries, whatever the size of the catalog.
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from urllib.parse import quote
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -66,6 +67,7 @@ def paper_entries(papers):
     entries = {}
     venues, sections = {}, {}
     language = get_language()
+    paper_list_url = memo_reverse("catalog:paper-list")
     for pk, title, url, day, venue, section_slug, section_title, star_repo, stars, archived in rows:
         if venue is not None and venue not in venues:
             venues[venue] = Venue(name=venue).get_absolute_url()
@@ -94,8 +96,11 @@ def paper_entries(papers):
             entries[pk]["links"].append({"url": url, "label": label})
         # A paper's tags by tag id: the order of the taggings' unique index, read without a sort.
         taggings = TaggedPaper.objects.filter(content_object__in=list(entries)).order_by("content_object", "tag")
+        tag_urls = {}
         for pk, slug, name in taggings.values_list("content_object", "tag__slug", "tag__name"):
-            entries[pk]["tags"].append({"slug": slug, "name": name})
+            if slug not in tag_urls:
+                tag_urls[slug] = f"{paper_list_url}?tag={quote(slug, safe='/')}"
+            entries[pk]["tags"].append({"url": tag_urls[slug], "name": name})
     return list(entries.values())
 
 
