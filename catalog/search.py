@@ -1,9 +1,10 @@
 """Full-text search of papers and resources over the index the database keeps in step with every change.
 
 SQLite: an FTS5 table per model (unicode61 tokenizer, case and diacritics folded), ranked by bm25 with column
-weights. PostgreSQL: a stored tsvector per entry (weights A, B and C) under a GIN index, ranked by ts_rank.
+weights. PostgreSQL: a stored tsvector per entry (weights A, B and C, accents folded by unaccent) under a GIN
+index, ranked by ts_rank.
 Both index the same three fields: the title or name, the venue or description, and the links (the entry's URL,
-then each link's label and URL). The tables and the triggers filling them are made by migration 0004.
+then each link's label and URL). The tables and the triggers filling them are made by migration 0005.
 
 User text never reaches either query language: it is cut into words (runs of letters and digits), and the
 query is built from those words only. Every term must match (a "quoted phrase" is one term, its words in
@@ -98,4 +99,6 @@ def relevance(queryset, value):
 
 
 def _search_query(phrases) -> SearchQuery:
-    return SearchQuery(tsquery(phrases), search_type="raw", config=TSVECTOR_CONFIG)
+    # The words lose their accents as the indexed texts did (migration 0010).
+    unaccented = models.Func(models.Value(tsquery(phrases)), function="unaccent", output_field=models.TextField())
+    return SearchQuery(unaccented, search_type="raw", config=TSVECTOR_CONFIG)

@@ -170,6 +170,11 @@ def test_non_ascii_words_match_whatever_their_case(catalog, q):
     assert papers(q) == ["Über die Interpretierbarkeit von Sprachmodellen"]
 
 
+@pytest.mark.parametrize("q", ["uber", "UBER die", "ube"])
+def test_words_match_without_their_accents_on_either_database(catalog, q):
+    assert papers(q) == ["Über die Interpretierbarkeit von Sprachmodellen"]
+
+
 @pytest.mark.parametrize("q", ["AND", "near", "NOT explanation", "attention AND"])
 def test_query_operators_are_searched_as_plain_words(catalog, q):
     assert papers(q) == ["Attention is not explanation AND near misses"]
