@@ -161,7 +161,7 @@ def papers_per_month():
 
     Counted by date along the date index and added up by month here."""
     per_month = Counter()
-    for day, count in Paper.objects.values_list("date").annotate(count=Count("*")).order_by():
+    for day, count in count_by(Paper.objects.all(), "date").items():
         per_month[day.replace(day=1)] += count
     return sorted(per_month.items())
 
@@ -332,11 +332,11 @@ class PaperTally:
     @classmethod
     def of_catalog(cls):
         """The counts of all papers, each read from an index: venue, date, section, and the code links."""
-        venues = Counter(dict(Paper.objects.values_list("venue_id").annotate(count=Count("*")).order_by()))
+        venues = count_by(Paper.objects.all(), "venue_id")
         return cls(
             venues=venues,
             years=papers_per_year(Paper.objects.all()),
-            sections=sections_of(Paper.objects.all()),
+            sections=count_by(Paper.objects.all(), "section_id"),
             with_code=papers_with_code(),
             total=venues.total(),
         )
@@ -345,27 +345,28 @@ class PaperTally:
     def without(cls, name, papers, *, narrowed):
         """The counts the choices of filter `name` need, of `papers` (the result without that filter)."""
         if name in ("venue", "venue_kind"):
-            return cls(venues=Counter(dict(papers.values_list("venue_id").annotate(count=Count("*")))))
+            return cls(venues=count_by(papers, "venue_id"))
         if name == "year":
             return cls(years=papers_per_year(papers))
         if name == "section":
-            return cls(sections=sections_of(papers))
+            return cls(sections=count_by(papers, "section_id"))
         if narrowed:
             counts = papers.aggregate(total=Count("*"), with_code=Count("pk", filter=has_code_link()))
             return cls(**counts)
         return cls(with_code=papers_with_code(), total=papers.count())
 
 
+def count_by(papers, column):
+    """The number of `papers` for each value of `column`, grouped along that column's index."""
+    return Counter(dict(papers.values_list(column).annotate(count=Count("*")).order_by()))
+
+
 def papers_per_year(papers):
     """Papers by year, counted by date along the date index and added up by year here."""
     per_year = Counter()
-    for day, count in papers.values_list("date").annotate(count=Count("*")).order_by():
+    for day, count in count_by(papers, "date").items():
         per_year[day.year] += count
     return per_year
-
-
-def sections_of(papers):
-    return Counter(dict(papers.values_list("section_id").annotate(count=Count("*")).order_by()))
 
 
 def papers_with_code():
