@@ -7,12 +7,72 @@ failure cases: throttling, garbage, timeouts, an XML bomb.
 import json
 import re
 from collections import deque
+from contextlib import contextmanager
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fake_http import Answer
+from tests.fake_http import Answer, FakeServer
 
 ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$")
+
+# Papers as the three sources describe them.
+ABSTRACT = (
+    "We train sparse autoencoders on the residual stream of a language model and find features that are "
+    "interpretable, monosemantic and causally relevant to the model's outputs across many prompts."
+)
+ARXIV_PAPERS = {
+    "2403.00745": {
+        "title": "Sparse Autoencoders Find Highly Interpretable Features in Language Models Across Many Layers",
+        "authors": ["Hoagy Cunningham", "Aidan Ewart", "Logan Riggs", "Robert Huben", "Lee Sharkey"],
+        "abstract": ABSTRACT,
+        "published": "2024-03-01",
+        "version": 3,
+        "doi": "10.48550/arXiv.2403.00745",
+        "category": "cs.LG",
+    },
+    "hep-th/9901001": {
+        "title": "An old-style identifier",
+        "authors": ["Ann Old"],
+        "abstract": "Short.",
+        "published": "1999-01-04",
+        "category": "hep-th",
+    },
+}
+
+NOTES = {
+    "Abc123XyZ": {
+        "title": "Towards Monosemanticity:\n  Decomposing Language Models",
+        "authors": ["Trenton Bricken", "Adly Templeton"],
+        "authorids": ["~Trenton_Bricken1", "~Adly_Templeton1"],
+        "abstract": "Dictionary learning\non a one-layer transformer.",
+        "venue": "ICLR 2024 poster",
+        "pdf": "/pdf/0123abcd.pdf",
+        "pdate": 1705000000000,
+    }
+}
+
+S2_PAPERS = {
+    "ARXIV:2403.00745": {
+        "paperId": "f1e2d3",
+        "externalIds": {"ArXiv": "2403.00745", "DOI": "10.48550/arXiv.2403.00745", "CorpusId": 1},
+        "title": "Sparse Autoencoders Find Highly Interpretable Features",
+        "abstract": "An abstract.",
+        "publicationDate": "2023-09-15",
+        "year": 2023,
+        "citationCount": 412,
+        "authors": [{"authorId": "1", "name": "Hoagy Cunningham"}, {"authorId": "2", "name": "Aidan Ewart"}],
+    },
+    "DOI:10.1000/xyz": {
+        "paperId": "a1b2c3",
+        "externalIds": {"DOI": "10.1000/xyz"},
+        "title": "A journal paper",
+        "abstract": None,
+        "publicationDate": None,
+        "year": 2021,
+        "citationCount": 3,
+        "authors": [],
+    },
+}
 
 XML_BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -177,3 +237,25 @@ class FakeSemanticScholar(Scripted):
 
 def json_answer(status, data, headers=None):
     return Answer(status, {"Content-Type": "application/json", **(headers or {})}, json.dumps(data).encode())
+
+
+class Sources:
+    """The three fake sources running at once, the settings pointing at them."""
+
+    def __init__(self, arxiv, openreview, semantic_scholar):
+        self.arxiv, self.openreview, self.semantic_scholar = arxiv, openreview, semantic_scholar
+
+
+@contextmanager
+def fake_sources(settings, *, arxiv_papers=None, notes=None, s2_papers=None):
+    with (
+        FakeServer(FakeArxiv(dict(arxiv_papers or {}))) as arxiv,
+        FakeServer(FakeOpenReview(dict(notes or {}))) as openreview,
+        FakeServer(FakeSemanticScholar(dict(s2_papers or {}))) as semantic_scholar,
+    ):
+        for server in (arxiv, openreview, semantic_scholar):
+            server.fake = server.route
+        settings.CATALOG_ARXIV_API_URL = arxiv.base
+        settings.CATALOG_OPENREVIEW_API_URL = openreview.base
+        settings.CATALOG_SEMANTIC_SCHOLAR_API_URL = semantic_scholar.base
+        yield Sources(arxiv, openreview, semantic_scholar)

@@ -8,30 +8,17 @@ import pytest
 
 from catalog.sources import arxiv, openreview, semantic_scholar
 from tests.fake_http import Answer, FakeServer
-from tests.fake_sources import XML_BOMB, FakeArxiv, FakeOpenReview, FakeSemanticScholar, json_answer
-
-ABSTRACT = (
-    "We train sparse autoencoders on the residual stream of a language model and find features that are "
-    "interpretable, monosemantic and causally relevant to the model's outputs across many prompts."
+from tests.fake_sources import (
+    ABSTRACT,
+    ARXIV_PAPERS,
+    NOTES,
+    S2_PAPERS,
+    XML_BOMB,
+    FakeArxiv,
+    FakeOpenReview,
+    FakeSemanticScholar,
+    json_answer,
 )
-ARXIV_PAPERS = {
-    "2403.00745": {
-        "title": "Sparse Autoencoders Find Highly Interpretable Features in Language Models Across Many Layers",
-        "authors": ["Hoagy Cunningham", "Aidan Ewart", "Logan Riggs", "Robert Huben", "Lee Sharkey"],
-        "abstract": ABSTRACT,
-        "published": "2024-03-01",
-        "version": 3,
-        "doi": "10.48550/arXiv.2403.00745",
-        "category": "cs.LG",
-    },
-    "hep-th/9901001": {
-        "title": "An old-style identifier",
-        "authors": ["Ann Old"],
-        "abstract": "Short.",
-        "published": "1999-01-04",
-        "category": "hep-th",
-    },
-}
 
 
 def polite(server, **options):
@@ -157,19 +144,6 @@ def test_a_retry_after_longer_than_the_limit_fails_at_once_without_waiting(fake_
     assert "asked to wait 3600 s" in batch.failed["2403.00745"]
 
 
-NOTES = {
-    "Abc123XyZ": {
-        "title": "Towards Monosemanticity:\n  Decomposing Language Models",
-        "authors": ["Trenton Bricken", "Adly Templeton"],
-        "authorids": ["~Trenton_Bricken1", "~Adly_Templeton1"],
-        "abstract": "Dictionary learning\non a one-layer transformer.",
-        "venue": "ICLR 2024 poster",
-        "pdf": "/pdf/0123abcd.pdf",
-        "pdate": 1705000000000,
-    }
-}
-
-
 @pytest.fixture
 def fake_openreview():
     fake = FakeOpenReview(dict(NOTES))
@@ -211,30 +185,6 @@ def test_openreview_garbage_fails_the_note(fake_openreview):
     [batch] = openreview_fetch(fake_openreview, ["Abc123XyZ"])
 
     assert "something other than notes" in batch.failed["Abc123XyZ"]
-
-
-S2_PAPERS = {
-    "ARXIV:2403.00745": {
-        "paperId": "f1e2d3",
-        "externalIds": {"ArXiv": "2403.00745", "DOI": "10.48550/arXiv.2403.00745", "CorpusId": 1},
-        "title": "Sparse Autoencoders Find Highly Interpretable Features",
-        "abstract": "An abstract.",
-        "publicationDate": "2023-09-15",
-        "year": 2023,
-        "citationCount": 412,
-        "authors": [{"authorId": "1", "name": "Hoagy Cunningham"}, {"authorId": "2", "name": "Aidan Ewart"}],
-    },
-    "DOI:10.1000/xyz": {
-        "paperId": "a1b2c3",
-        "externalIds": {"DOI": "10.1000/xyz"},
-        "title": "A journal paper",
-        "abstract": None,
-        "publicationDate": None,
-        "year": 2021,
-        "citationCount": 3,
-        "authors": [],
-    },
-}
 
 
 @pytest.fixture

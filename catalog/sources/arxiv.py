@@ -32,13 +32,14 @@ def throttled(response: httpx.Response) -> bool:
 
 
 def from_settings(**options) -> PoliteClient:
-    return client(
-        base_url=settings.CATALOG_ARXIV_API_URL,
-        timeout=settings.CATALOG_METADATA_TIMEOUT,
-        max_wait=settings.CATALOG_METADATA_MAX_WAIT,
-        delay=settings.CATALOG_ARXIV_DELAY,
-        **options,
-    )
+    """A client configured by the settings; `options` override them (a shorter timeout, say)."""
+    configured = {
+        "base_url": settings.CATALOG_ARXIV_API_URL,
+        "timeout": settings.CATALOG_METADATA_TIMEOUT,
+        "max_wait": settings.CATALOG_METADATA_MAX_WAIT,
+        "delay": settings.CATALOG_ARXIV_DELAY,
+    }
+    return client(**{**configured, **options})
 
 
 def client(*, base_url: str, timeout: float, max_wait: float, delay: float, **options) -> PoliteClient:

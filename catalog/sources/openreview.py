@@ -13,12 +13,13 @@ PDF_URL = "https://openreview.net/pdf?id={}"
 
 
 def from_settings(**options) -> PoliteClient:
-    return client(
-        base_url=settings.CATALOG_OPENREVIEW_API_URL,
-        timeout=settings.CATALOG_METADATA_TIMEOUT,
-        max_wait=settings.CATALOG_METADATA_MAX_WAIT,
-        **options,
-    )
+    """A client configured by the settings; `options` override them (a shorter timeout, say)."""
+    configured = {
+        "base_url": settings.CATALOG_OPENREVIEW_API_URL,
+        "timeout": settings.CATALOG_METADATA_TIMEOUT,
+        "max_wait": settings.CATALOG_METADATA_MAX_WAIT,
+    }
+    return client(**{**configured, **options})
 
 
 def client(*, base_url: str, timeout: float, max_wait: float, **options) -> PoliteClient:

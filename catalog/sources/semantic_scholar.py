@@ -17,14 +17,15 @@ FIELDS = "title,authors,abstract,externalIds,citationCount,publicationDate,year"
 
 
 def from_settings(**options) -> PoliteClient:
-    return client(
-        base_url=settings.CATALOG_SEMANTIC_SCHOLAR_API_URL,
-        timeout=settings.CATALOG_METADATA_TIMEOUT,
-        max_wait=settings.CATALOG_METADATA_MAX_WAIT,
-        delay=settings.CATALOG_SEMANTIC_SCHOLAR_DELAY,
-        api_key=settings.SEMANTIC_SCHOLAR_API_KEY,
-        **options,
-    )
+    """A client configured by the settings; `options` override them (a shorter timeout, say)."""
+    configured = {
+        "base_url": settings.CATALOG_SEMANTIC_SCHOLAR_API_URL,
+        "timeout": settings.CATALOG_METADATA_TIMEOUT,
+        "max_wait": settings.CATALOG_METADATA_MAX_WAIT,
+        "delay": settings.CATALOG_SEMANTIC_SCHOLAR_DELAY,
+        "api_key": settings.SEMANTIC_SCHOLAR_API_KEY,
+    }
+    return client(**{**configured, **options})
 
 
 def client(*, base_url: str, timeout: float, max_wait: float, api_key: str = "", **options) -> PoliteClient:
