@@ -141,7 +141,7 @@ def test_a_retry_after_longer_than_the_limit_fails_at_once_without_waiting(fake_
     [batch] = arxiv_fetch(fake_arxiv, ["2403.00745"], sleep=waits.append)
 
     assert waits == []
-    assert "asked to wait 3600 s" in batch.failed["2403.00745"]
+    assert "asks to wait 3600 s, longer than the 60 s allowed" in batch.failed["2403.00745"]
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ def is_busy(response: httpx.Response) -> bool:
 
 class PoliteClient:
     """An HTTP client for one source: `delay` seconds between the end of one request and the next, and an
-    answer that says the source is busy (`busy`) waited out as its Retry-After asks, at most `max_wait` seconds."""
+    answer that says the source is busy (`busy`) waited out as its Retry-After asks, at most `max_wait` seconds
+    (CATALOG_METADATA_MAX_WAIT; 0 gives up at the first such answer)."""
 
     def __init__(
         self,
@@ -63,10 +64,10 @@ class PoliteClient:
             wait = retry_after(response)
             wait = BACKOFF * 2**attempt if wait is None else wait
             if wait > self.max_wait:
-                raise SourceError(
-                    f"{self.name} asked to wait {wait:.0f} s, longer than the {self.max_wait:g} s "
-                    "CATALOG_METADATA_MAX_WAIT allows"
-                )
+                busy = f"{self.name} is busy ({describe(response)})"
+                if self.max_wait:
+                    busy += f" and asks to wait {wait:.0f} s, longer than the {self.max_wait:g} s allowed"
+                raise SourceError(busy)
             if attempt < ATTEMPTS - 1:
                 self.sleep(wait)
         raise SourceError(f"{self.name} is busy: {describe(response)} after {ATTEMPTS} attempts")
