@@ -4,6 +4,8 @@ Entries share one ordering space per section (`position`) with the verbatim text
 of that section, so the README export can interleave them exactly as published.
 """
 
+from urllib.parse import quote
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
@@ -308,6 +310,15 @@ class Paper(models.Model):
 
     def get_absolute_url(self):
         return memo_reverse("catalog:paper-detail", pk=self.pk)
+
+    @property
+    def pdf_url(self):
+        """Where the paper's PDF is, when its identifiers or its URL say: arXiv, OpenReview, or a .pdf URL."""
+        if self.arxiv_id:
+            return f"https://arxiv.org/pdf/{self.arxiv_id}"
+        if self.openreview_id:
+            return f"https://openreview.net/pdf?id={quote(self.openreview_id)}"
+        return self.url if self.url.lower().split("?")[0].endswith(".pdf") else ""
 
     @property
     def author_list(self):
