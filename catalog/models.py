@@ -442,7 +442,7 @@ class CatalogState(models.Model):
 
 
 # The full-text index (catalog/search.py): a row per paper and per resource, written only by the database triggers
-# of migration 0004, in the table of the backend in use; the other backend's table does not exist.
+# made from catalog/search_index.py, in the table of the backend in use; the other backend's table does not exist.
 
 
 class SearchIndexRow(models.Model):
@@ -455,7 +455,7 @@ class SearchIndexRow(models.Model):
 
 
 class PaperFTS(SearchIndexRow):
-    """SQLite: a paper's row in the FTS5 table (rowid = paper id; columns title, venue, links)."""
+    """SQLite: a paper's row in the FTS5 table (rowid = paper id; a column per text of search_index.PAPERS)."""
 
     paper = models.OneToOneField(
         Paper,
@@ -472,7 +472,7 @@ class PaperFTS(SearchIndexRow):
 
 
 class ResourceFTS(SearchIndexRow):
-    """SQLite: a resource's row in the FTS5 table (rowid = resource id; columns name, description, links)."""
+    """SQLite: a resource's row in the FTS5 table (rowid = resource id; a column per text of search_index.RESOURCES)."""
 
     resource = models.OneToOneField(
         Resource,
@@ -489,7 +489,7 @@ class ResourceFTS(SearchIndexRow):
 
 
 class PaperSearchVector(SearchIndexRow):
-    """PostgreSQL: a paper's weighted tsvector (title A, venue B, links C)."""
+    """PostgreSQL: a paper's weighted tsvector (the texts of search_index.PAPERS)."""
 
     paper = models.OneToOneField(
         Paper, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name=TSVECTOR_RELATION
@@ -501,7 +501,7 @@ class PaperSearchVector(SearchIndexRow):
 
 
 class ResourceSearchVector(SearchIndexRow):
-    """PostgreSQL: a resource's weighted tsvector (name A, description B, links C)."""
+    """PostgreSQL: a resource's weighted tsvector (the texts of search_index.RESOURCES)."""
 
     resource = models.OneToOneField(
         Resource, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name=TSVECTOR_RELATION
