@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from catalog import positions
+from catalog import positions, search
 from catalog.readme import inline
 from catalog.search import FTS5_RELATION, TSVECTOR_RELATION, FTS5Field
 from catalog.urls_memo import memo_reverse
@@ -191,9 +191,24 @@ def has_code_link():
     return models.Exists(PaperLink.objects.filter(paper=models.OuterRef("pk"), kind=PaperLink.Kind.CODE))
 
 
-class PaperQuerySet(models.QuerySet):
+class EntryQuerySet(models.QuerySet):
+    """The queries the catalog makes again and again of papers and resources."""
+
+    def matching(self, words):
+        """The entries matching every term of the search `words` (none if it has no word), see catalog/search.py."""
+        return search.matching(self, words)
+
+    def with_repository(self):
+        """The entries whose star badge names a GitHub repository."""
+        return self.exclude(star_repo="")
+
+
+class PaperQuerySet(EntryQuerySet):
     def with_code(self):
         return self.filter(has_code_link())
+
+    def without_code(self):
+        return self.filter(~has_code_link())
 
 
 class Paper(models.Model):
@@ -303,6 +318,8 @@ class Resource(models.Model):
     tags = TaggableManager(through=TaggedResource, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["section__position", "position", "id"]
