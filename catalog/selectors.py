@@ -56,6 +56,7 @@ def paper_entries(papers):
 
     Each entry is a dict of the values the template writes, so that each lookup of the template finds its key at
     once. The papers are read in one query, their links and their tags in one more each, as plain rows.
+    Buys: three queries and no model instances per page, whatever the page's papers have (queries per page).
     """
     rows = papers.with_repository().values_list(*PAPER_ENTRY_COLUMNS)
     entries = {}
