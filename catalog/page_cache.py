@@ -6,11 +6,12 @@ the rest of the stack gave it when it was rendered. The cache key holds the cata
 (`catalog.state`), read from the database on every request, so an edit committed by any process is seen by the
 next request of every process, whatever cache each uses. Only anonymous GET and HEAD requests are served from
 or stored in the cache; a request carrying a session or messages cookie (a signed-in maintainer) gets a fresh,
-private page. Only complete 200 answers that set no cookie are stored.
+private page. Only complete 200 answers that set no cookie are stored, and only they answer 304 to a current validator.
 """
 
 import hashlib
 import logging
+import time
 from datetime import timedelta
 from functools import wraps
 
@@ -22,7 +23,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from redis.exceptions import RedisError
 
 from catalog.state import State, current_state
@@ -174,18 +175,34 @@ class PageCacheMiddleware:
         except (OperationalError, InterfaceError):
             # Rendered without the cache: a page that needs the database then answers with the 503 page.
             return private(self.get_response(request))
-        if any(header in request.META for header in CONDITIONAL_HEADERS):
-            response = get_conditional_response(request, etag=etag(state), last_modified=last_modified(state))
-            if response is not None:
-                return revalidated(response, state)
         key = cache_key(request, state)
         entry = _cache_get(key)
         if entry is not None:
             response = with_validators(response_from(entry), state)
             response[STATUS_HEADER] = HIT
-            return response
-        response = revalidated(self.get_response(request), state)
-        if is_storable(request, response):
-            _cache_set(key, stored_entry(response))
-        response[STATUS_HEADER] = MISS
+        else:
+            response = revalidated(self.get_response(request), state)
+            if is_storable(request, response):
+                _cache_set(key, stored_entry(response))
+            response[STATUS_HEADER] = MISS
+        return conditional(request, response, state)
+
+
+def conditional(request, response, state: State):
+    """`response`, or a 304 (412) when the request's validators say the client's copy is current (stale).
+
+    Only a page that is there is ever answered 304: the validators are checked against the answer itself, a
+    cached one or one just rendered, never before it is known. An If-Modified-Since in the future is ignored,
+    as RFC 9110 asks: the client cannot have seen that time.
+    """
+    if response.status_code != 200 or not any(header in request.META for header in CONDITIONAL_HEADERS):
         return response
+    changed = last_modified(state)
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    if since is not None and since > time.time():
+        changed = None
+    answer = get_conditional_response(request, etag=etag(state), last_modified=changed, response=response)
+    if answer is response:
+        return response
+    answer[STATUS_HEADER] = response[STATUS_HEADER]
+    return revalidated(answer, state)

@@ -190,6 +190,32 @@ def test_if_modified_since_answers_304_until_the_catalog_changes(seeded, client)
     assert response.status_code == 200 and NEW_TITLE in body(response)
 
 
+MISSING = ["/papers/999999/", "/sections/nope/", "/papers.json?year=abc", "/papers/?page=99"]
+
+
+@pytest.mark.parametrize("url", MISSING)
+def test_a_page_that_is_not_there_never_answers_304(seeded, client, url):
+    CatalogState.objects.update(changed_at=timezone.now() - dt.timedelta(minutes=5))
+    current = client.get("/papers/")
+    future = http_date((timezone.now() + dt.timedelta(days=365)).timestamp())
+    for headers in (
+        {"If-None-Match": current["ETag"]},
+        {"If-None-Match": "*"},
+        {"If-Modified-Since": current["Last-Modified"]},
+        {"If-Modified-Since": future},
+    ):
+        response = client.get(url, headers=headers)
+        assert response.status_code in (400, 404) and response.content, (url, headers)
+
+
+def test_if_modified_since_in_the_future_is_ignored(seeded, client):
+    CatalogState.objects.update(changed_at=timezone.now() - dt.timedelta(minutes=5))
+    future = http_date((timezone.now() + dt.timedelta(days=365)).timestamp())
+    for _ in range(2):  # rendered, then from the cache
+        response = client.get("/papers/", headers={"If-Modified-Since": future})
+        assert response.status_code == 200 and response.content
+
+
 def test_last_modified_is_sent_only_once_its_second_is_over(seeded, client):
     orm_save(None, None)
     assert not client.get("/papers/").has_header("Last-Modified")
