@@ -168,7 +168,7 @@ else:
 CATALOG_PAGE_CACHE = "default"
 # 0 turns the page cache off; it is off by default with DEBUG on, where templates and code change under a running
 # server without any catalog change.
-CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 0 if DEBUG else 86_400)
+CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 0 if DEBUG else 3600)
 CATALOG_PAGE_CACHE_MAX_BYTES = env_int("CATALOG_PAGE_CACHE_MAX_BYTES", 4_000_000, "bytes")
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
