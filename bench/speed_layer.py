@@ -18,15 +18,15 @@ from bench.measure import PAGES, ROOT, bench_environment
 
 
 def without_collector_pause():
-    from catalog.services import readme
+    from catalog.services import document_mapping, readme_import
 
-    readme.cycle_collector_paused = nullcontext
+    readme_import.cycle_collector_paused = document_mapping.cycle_collector_paused = nullcontext
 
 
 def without_field_checks():
     from django.core.exceptions import ValidationError
 
-    from catalog.services import readme
+    from catalog.services import readme_import
 
     class DjangoFieldCheck:
         def __init__(self, field):
@@ -41,11 +41,11 @@ def without_field_checks():
                 return error.messages
             return []
 
-    readme.FieldCheck = DjangoFieldCheck
+    readme_import.FieldCheck = DjangoFieldCheck
 
 
 def without_bulk():
-    from catalog.services import readme
+    from catalog.services import readme_import
 
     def instances(model, columns, rows):
         names = [model._meta.get_field(column).attname for column in columns]
@@ -57,7 +57,7 @@ def without_bulk():
     def insert_rows_returning_ids(model, columns, rows):
         return [instance.pk for instance in model.objects.bulk_create(instances(model, columns, rows))]
 
-    readme.insert_rows, readme.insert_rows_returning_ids = insert_rows, insert_rows_returning_ids
+    readme_import.insert_rows, readme_import.insert_rows_returning_ids = insert_rows, insert_rows_returning_ids
 
 
 def without_urls_memo():
