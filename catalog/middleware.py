@@ -58,8 +58,13 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        add_never_cache_headers(response)
-        return response
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request, error):
+    """The site's 503 page, not to be cached, with a Retry-After."""
+    logger.warning("Database unavailable, answered 503 for %s: %s", request.path, error)
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
