@@ -132,10 +132,4 @@ def tsquery_expression(phrases):
 
 
 def _search_query(phrases) -> SearchQuery:
-<<<<<<< HEAD
-    # The words lose their accents as the indexed texts did.
-    unaccented = models.Func(models.Value(tsquery(phrases)), function="unaccent", output_field=models.TextField())
-    return SearchQuery(unaccented, search_type="raw", config=TSVECTOR_CONFIG)
-=======
     return SearchQuery(tsquery_expression(phrases), search_type="raw", config=TSVECTOR_CONFIG)
->>>>>>> harden-serving
