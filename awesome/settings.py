@@ -64,6 +64,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("DJANGO_SECURE_PROXY_SSL_HEADER") else None
+# The number of reverse proxies in front of the site, each appending to X-Forwarded-For: the client's address is
+# the entry the outermost one appended (catalog/client.py). 0, the default: the connection's address.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, "proxies")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -81,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it, and the logs, see the client's address behind the trusted proxies.
+    "catalog.middleware.ClientAddressMiddleware",
     # First: a load balancer probes /healthz by IP, which neither ALLOWED_HOSTS nor the HTTPS redirect allow.
     "catalog.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -196,6 +201,8 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(seconds=env_int("AXES_COOLOFF_SECONDS", 15 * 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address as ClientAddressMiddleware sets it (behind DJANGO_TRUSTED_PROXY_COUNT proxies).
+AXES_CLIENT_IP_CALLABLE = "catalog.middleware.request_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "catalog.admin.lockout.lockout_page"
 AXES_HTTP_RESPONSE_CODE = 429
