@@ -148,20 +148,6 @@ class Clone:
         out = self.text("log", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s", span, "--", path)
         return [Commit(*line.split("\x1f", 4)) for line in out.splitlines() if line]
 
-    def commits_with_blob(self, until: str, path: str) -> list[tuple[str, str]]:
-        """(commit, blob of `path`) for the commits up to `until` that changed `path`, newest first."""
-        out = self.text("log", "--format=%x1e%H", "--raw", "--no-abbrev", until, "--", path)
-        pairs = []
-        for record in out.split("\x1e")[1:]:
-            lines = record.strip().splitlines()
-            raw = [line for line in lines[1:] if line.startswith(":")]
-            if raw:
-                pairs.append((lines[0], raw[-1].split()[3]))
-        return pairs
-
-    def blob_id(self, data: bytes) -> str:
-        return self.text("hash-object", "--stdin", input=data)
-
     def commit(
         self, *, parent: str | None, files: dict[str, bytes], message: str, author: Identity, committer: Identity
     ) -> str:

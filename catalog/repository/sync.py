@@ -4,8 +4,8 @@
 - With a known commit (the base), the merge is three-way: the repository's changes since the base are applied on
   top of the catalog's unpublished edits, which are kept. Where both changed the same lines, the repository wins
   and the catalog's version is named in the report and in the admin history of its entry.
-- A catalog with no known commit whose export is the README of some commit of the branch takes that commit as its
-  base; otherwise it is synced two-way (the catalog becomes the README), which `--dry-run` shows first.
+- A catalog with entries but no known commit is synced two-way (the catalog becomes the README), which `--dry-run`
+  shows first; a webhook leaves such a catalog alone.
 The catalog changes through the `import_readme` and `import_readme --sync` services, in one transaction with the
 new synced commit, so the history and the reports are the same as theirs.
 """
@@ -24,6 +24,7 @@ from catalog import readme
 from catalog.models import Paper, Resource
 from catalog.readme.matching import entry_title
 from catalog.repository import config
+from catalog.repository.changes import entry_changes
 from catalog.repository.git import Commit
 from catalog.repository.lock import database_lock
 from catalog.repository.merge import merge3
@@ -67,19 +68,6 @@ def _author(commits: list[Commit], user):
         return user
     accounts = get_user_model().objects.filter(email__iexact=commits[0].author_email, is_active=True)
     return accounts.order_by("pk").first()
-
-
-def _base_by_content(repo, head: str) -> str | None:
-    """The newest commit whose README is what the catalog exports now, if any."""
-    blob = repo.blob_id(export_readme().encode("utf-8"))
-    return next(
-        (
-            commit
-            for commit, readme_blob in repo.commits_with_blob(head, settings.CATALOG_GIT_README)
-            if readme_blob == blob
-        ),
-        None,
-    )
 
 
 def sync_repository(*, user=None, dry_run=False, allow_two_way=True) -> SyncOutcome:
@@ -149,8 +137,6 @@ def _sync(repo, *, user, dry_run, allow_two_way) -> SyncOutcome:
                 outcome = _import(theirs_file, head)
             else:
                 if base is None:
-                    base = _base_by_content(repo, head)
-                if base is None:
                     if not allow_two_way:
                         raise TwoWayRefused(
                             "The catalog has entries but has never been synced with the repository: take the "
@@ -192,12 +178,22 @@ def _import(theirs_file: Path, head: str) -> SyncOutcome:
 
 
 def _two_way(theirs_file: Path, head: str, who) -> SyncOutcome:
+    theirs = read_readme_text(theirs_file)
+    replaced = entry_changes(theirs, export_readme())
     try:
         report = sync_readme(path=theirs_file, user=who, name=_name(head))
     except ReadmeProblems as problems:
         raise _renamed(problems, settings.CATALOG_GIT_README) from None
     note = "No commit known as the catalog's base: synced two-way, the catalog now exports the repository's README."
-    return SyncOutcome(head, "two-way", [note, *report.lines()], changed=True)
+    outcome = SyncOutcome(head, "two-way", [note, *report.lines()], changed=True)
+    lost = [(what, node) for what in ("updated", "added") for node in getattr(replaced, what)]
+    if lost:
+        outcome.conflicts.append("The catalog's versions replaced by the repository's:")
+        outcome.conflicts += [
+            f"  {_kind(node)} “{entry_title(node)}” ({'changed' if what == 'updated' else 'removed'})"
+            for what, node in lost
+        ]
+    return outcome
 
 
 def _three_way(base: str, theirs: str, folder: Path, head: str, base_commit: str, who) -> SyncOutcome:
