@@ -45,7 +45,8 @@ class EntryChanges:
         return subject if len(subject) <= SUBJECT_LENGTH else subject[: SUBJECT_LENGTH - 1].rstrip() + "…"
 
     def message(self) -> str:
-        body = [f"- {what.capitalize()} {label}" for what, label in self.entries()]
+        verbs = dict(VERBS)
+        body = [f"- {verbs[what].capitalize()} {label}" for what, label in self.entries()]
         return "\n".join([self.subject(), "", *body]) + "\n" if body else self.subject() + "\n"
 
 

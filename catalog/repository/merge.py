@@ -32,6 +32,11 @@ class Conflict:
     theirs: list[str]
 
     @property
+    def removed(self) -> list[str]:
+        """The base's lines the catalog had removed and the repository changed instead."""
+        return [line for line in self.base if line not in self.ours and line not in self.theirs]
+
+    @property
     def lost(self) -> list[tuple[int, str]]:
         """The catalog's lines (with their line number in its export) that the merge does not keep."""
         kept = set(self.theirs)
@@ -103,7 +108,11 @@ def merge3(base: str, ours: str, theirs: str) -> Merged:
         base_region = base_lines[start:end]
         added = [line for line in ours_region if line not in base_region]
         removed = [line for line in base_region if line not in ours_region]
-        if all(line in theirs_region for line in added) and not any(line in theirs_region for line in removed):
+        theirs_edits = {(e.start, e.end, e.lines) for e in their}
+        same_edits = all((e.start, e.end, e.lines) in theirs_edits for e in mine)
+        extra = [line for line in theirs_region if line not in ours_region and line not in base_region]
+        kept = all(line in theirs_region for line in added) and not any(line in theirs_region for line in removed)
+        if same_edits or (kept and (added or not extra)):
             continue
         ours_start = min(e.ours_start for e in mine) - (min(e.start for e in mine) - start)
         conflicts.append(Conflict(start + 1, ours_start + 1, base_region, ours_region, theirs_region))

@@ -219,6 +219,7 @@ def _three_way(base: str, theirs: str, folder: Path, head: str, base_commit: str
             f"Conflict at {settings.CATALOG_GIT_README}:{conflict.base_line} (line of the base): changed in the "
             "catalog and in the repository; the repository's version is kept. The catalog had:"
         )
+        outcome.conflicts += [f"  (removed in the catalog) {line}" for line in conflict.removed]
         for item, number, text, node in lost:
             if item is not conflict:
                 continue
