@@ -8,6 +8,7 @@ publish holds the database lock, so publishes and syncs from every instance happ
 """
 
 import contextlib
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,6 +23,10 @@ from catalog.repository.lock import database_lock
 from catalog.repository.models import RepositoryEvent
 from catalog.services.fixtures import catalog_fixture
 from catalog.services.readme import ReadmeDiff, export_readme, readme_diff
+
+
+class ReviewOutdated(config.RepositoryError):
+    """The branch or the catalog changed after the diff was reviewed."""
 
 
 class PublishRefused(config.RepositoryError):
@@ -93,14 +98,16 @@ def _refuse_if_behind(repo, head) -> None:
         )
 
 
-def publish_to_repository(*, user=None, message: str | None = None, dry_run: bool = False) -> PublishOutcome:
+def publish_to_repository(
+    *, user=None, message: str | None = None, dry_run: bool = False, fingerprint: str | None = None
+) -> PublishOutcome:
     """Publish the catalog as a commit; raises PublishRefused, PushRejected, GitError, GitHubError or lock.Busy
     having changed nothing (each recorded for the admin's README page, except for a dry run)."""
     try:
         with database_lock(config.LOCK_NAME, wait=settings.CATALOG_GIT_LOCK_WAIT):
             repo = config.clone()
             with repo.lock():
-                return _publish(repo, user=user, message=message, dry_run=dry_run)
+                return _publish(repo, user=user, message=message, dry_run=dry_run, fingerprint=fingerprint)
     except PushRejected as error:
         error.args = (
             f"Not published: {settings.CATALOG_GIT_BRANCH} moved while publishing (a commit was pushed meanwhile). "
@@ -124,11 +131,18 @@ def _record_failure(outcome, error, user, dry_run) -> None:
         )
 
 
-def _publish(repo, *, user, message, dry_run) -> PublishOutcome:
+def reviewed(head: str | None, exported: str) -> str:
+    """What a reviewer saw: the branch's head and the export, so a publish commits what was reviewed."""
+    return hashlib.sha256(f"{head}\0{exported}".encode()).hexdigest()
+
+
+def _publish(repo, *, user, message, dry_run, fingerprint) -> PublishOutcome:
     head = repo.fetch()
     _refuse_if_behind(repo, head)
     readme_path, fixture_path = settings.CATALOG_GIT_README, settings.CATALOG_GIT_FIXTURE
     exported, fixture = catalog_snapshot()
+    if fingerprint and fingerprint != reviewed(head, exported):
+        raise ReviewOutdated("The branch or the catalog changed since this page was loaded: review the new diff.")
     files = {readme_path: exported.encode("utf-8")}
     if fixture_path:
         files[fixture_path] = fixture.encode("utf-8")
