@@ -23,7 +23,8 @@ from catalog.repository.models import RepositoryEvent
 from catalog.repository.publish import catalog_snapshot, publish_to_repository, reviewed, untaken_commits
 from catalog.repository.sync import sync_repository
 from catalog.services.lint import lint_readme
-from catalog.services.readme import ReadmeProblems, readme_diff
+from catalog.services.readme_export import readme_diff
+from catalog.services.readme_files import ReadmeProblems
 
 
 def repository_page(request):

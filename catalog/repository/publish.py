@@ -22,7 +22,7 @@ from catalog.repository.github import GitHubError, github_api
 from catalog.repository.lock import database_lock
 from catalog.repository.models import RepositoryEvent
 from catalog.services.fixtures import catalog_fixture
-from catalog.services.readme import ReadmeDiff, export_readme, readme_diff
+from catalog.services.readme_export import ReadmeDiff, export_readme, readme_diff
 
 
 class ReviewOutdated(config.RepositoryError):

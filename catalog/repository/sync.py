@@ -29,14 +29,9 @@ from catalog.repository.git import Commit
 from catalog.repository.lock import database_lock
 from catalog.repository.merge import merge3
 from catalog.repository.models import RepositoryEvent
-from catalog.services.readme import (
-    ReadmeProblems,
-    catalog_is_empty,
-    export_readme,
-    import_readme,
-    parse_importable,
-    read_readme_text,
-)
+from catalog.services.readme_export import export_readme
+from catalog.services.readme_files import ReadmeProblems, read_readme_text
+from catalog.services.readme_import import catalog_is_empty, import_readme, parse_importable
 from catalog.services.sync import sync_readme, sync_user
 
 

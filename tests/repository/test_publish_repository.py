@@ -11,7 +11,7 @@ from catalog.models import Paper, Section
 from catalog.repository import config
 from catalog.repository.git import Clone
 from catalog.repository.models import RepositoryEvent
-from catalog.services.readme import export_readme
+from catalog.services.readme_export import export_readme
 from tests.admin_support import make_user
 from tests.repository.conftest import add_row
 

@@ -11,7 +11,8 @@ from catalog.models import Paper
 from catalog.repository import config
 from catalog.repository.models import RepositoryEvent
 from catalog.repository.sync import TwoWayRefused, sync_repository
-from catalog.services.readme import ReadmeProblems, export_readme
+from catalog.services.readme_export import export_readme
+from catalog.services.readme_files import ReadmeProblems
 from tests.admin_support import make_user
 from tests.repository.conftest import ROW, SEED, add_row
 

@@ -13,7 +13,7 @@ from django.test import Client
 from catalog.models import Paper
 from catalog.repository import config
 from catalog.repository.models import PullRequestCheck, RepositoryEvent
-from catalog.services.readme import export_readme
+from catalog.services.readme_export import export_readme
 from tests.repository.conftest import add_row, git
 from tests.repository.fake_github import FakeGitHub
 

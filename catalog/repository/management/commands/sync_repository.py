@@ -6,7 +6,7 @@ from catalog.repository import config
 from catalog.repository.git import GitError
 from catalog.repository.lock import Busy
 from catalog.repository.sync import sync_repository
-from catalog.services.readme import ReadmeProblems
+from catalog.services.readme_files import ReadmeProblems
 from catalog.services.sync import SYNC_USERNAME
 
 
