@@ -149,7 +149,7 @@ def _sync(repo, *, user, dry_run, allow_two_way) -> SyncOutcome:
                 details = "\n".join(outcome.lines + outcome.conflicts)
                 _record(
                     RepositoryEvent.Outcome.DONE,
-                    outcome.lines[-1] if outcome.lines else "",
+                    " ".join(dict.fromkeys([outcome.lines[0], outcome.lines[-1]])),
                     details,
                     user=user or who,
                     commit=head,
