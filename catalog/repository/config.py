@@ -41,8 +41,9 @@ def github_repository() -> str | None:
 
 
 def commit_url(sha: str) -> str:
-    name = github_repository()
-    return f"https://github.com/{name}/commit/{sha}" if name and sha else ""
+    """The commit's page when the remote is on GitHub."""
+    found = GITHUB_REMOTE.match(public_remote(settings.CATALOG_GIT_REMOTE))
+    return f"https://github.com/{found[1]}/{found[2]}/commit/{sha}" if found and sha else ""
 
 
 def site_identity() -> Identity:
