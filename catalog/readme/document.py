@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .rows import (
-    DEFAULT_TABLE_HEAD,
-    EntryError,
-    read_paper_row,
-    read_resource_item,
-    render_paper_row,
-    render_resource_item,
-    table_columns,
-)
+from .items import ITEM, LIST_LINE, is_list_item, read_list_item, render_list_item, section_layout
+from .rows import DEFAULT_TABLE_HEAD, EntryError, read_paper_row, render_paper_row, table_columns
 from .tree import ERROR, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
 _HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t]*)")
@@ -51,7 +44,20 @@ def _parse_section(section: Section, lines: list[str], start: int, end: int, doc
     section.blank_lines_after_heading = first - start
     section.blank_lines_after = end - last
     section.body = _parse_body(lines, first, last, document)
+    _set_layout(section)
     return section
+
+
+def _set_layout(section: Section) -> None:
+    """Give `section` the layout most of its list entries are written in (new entries take it)."""
+    layout = section_layout([node for node in section.body if is_list_item(node)])
+    papers = [node for node in section.body if isinstance(node, PaperRow)]
+    if papers and all(paper.hints.get("shape") == ITEM for paper in papers):
+        layout["papers"] = ITEM
+        for paper in papers:
+            del paper.hints["shape"]
+    if layout:
+        section.hints["layout"] = layout
 
 
 def _parse_body(lines: list[str], start: int, end: int, document: Document) -> list:
@@ -65,11 +71,11 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
             while index < end and lines[index].startswith("|"):
                 _add(body, _read_row(lines[index], index + 1, columns, document), lines[index], index + 1)
                 index += 1
-        elif lines[index].startswith("- "):
+        elif LIST_LINE.match(lines[index]):
             stop = index
-            while stop < end and lines[stop].startswith("- "):
+            while stop < end and LIST_LINE.match(lines[stop]):
                 stop += 1
-            items = [read_resource_item(line) for line in lines[index:stop]]
+            items = [read_list_item(line) for line in lines[index:stop]]
             is_resource_list = any(items)
             for offset, item in enumerate(items):
                 number = index + offset + 1
@@ -118,18 +124,19 @@ def render_section(section: Section) -> list[str]:
         lines.append("#" * section.level + " " + section.title + section.hints.get("trailing", ""))
     lines += [""] * section.blank_lines_after_heading
     columns = None
+    layout = section.hints.get("layout", {})
     for node in section.body:
         if isinstance(node, TableHead):
             columns = node.columns
             lines += node.lines
-        elif isinstance(node, PaperRow):
+        elif isinstance(node, PaperRow) and node.hints.get("shape", layout.get("papers")) != ITEM:
             if columns is None:
                 columns = table_columns(DEFAULT_TABLE_HEAD)
                 lines += DEFAULT_TABLE_HEAD
             lines.append(render_paper_row(node, columns))
-        elif isinstance(node, ResourceItem):
+        elif isinstance(node, PaperRow | ResourceItem):
             columns = None
-            lines.append(render_resource_item(node))
+            lines.append(render_list_item(node, layout))
         else:
             if not all(line.startswith("|") for line in node.lines):
                 columns = None
