@@ -171,7 +171,9 @@ def _render(node, layout: dict) -> str:
 
 
 def _render_bracketed(link: Link) -> str:
-    return " [" + inline.render_link(link, LIST_SPECIALS) + "]"
+    """` [[label]](url)`: a link whose label shows in brackets."""
+    label, url = inline.render_link(link, LIST_SPECIALS).split("](", 1)
+    return f" [{label}]]({url}"
 
 
 def _venue(row: PaperRow) -> list[str]:
