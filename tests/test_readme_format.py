@@ -120,7 +120,7 @@ def entries_with_columns(document: Document):
         for node in section.body:
             if isinstance(node, TableHead):
                 columns = node.columns
-            elif isinstance(node, PaperRow) and node.hints.get("shape", layout.get("papers")) != "item":
+            elif isinstance(node, PaperRow) and node.hints.get("shape", layout.get("papers")) is None:
                 yield node, columns
             elif isinstance(node, PaperRow | ResourceItem):
                 yield node, layout
@@ -143,7 +143,7 @@ def assert_lossless(text: str) -> Document:
     lines = text.split("\n")
     for entry, columns in entries_with_columns(document):
         rendered = render_paper_row(entry, columns) if isinstance(columns, tuple) else render_list_item(entry, columns)
-        assert lines[entry.line - 1] == rendered
+        assert "\n".join(lines[entry.line - 1 : entry.line + rendered.count("\n")]) == rendered
     problem_lines = [problem.line for problem in document.problems]
     assert problem_lines == sorted(set(problem_lines))
     assert set(problem_lines) <= text_line_numbers(document)

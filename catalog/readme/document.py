@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from .items import ITEM, LIST_LINE, is_list_item, read_list_item, render_list_item, section_layout
+from .items import (
+    ITEM,
+    LIST_LINE,
+    is_list_item,
+    is_table_row,
+    read_heading_item,
+    read_list_item,
+    render_list_item,
+    section_layout,
+)
 from .rows import DEFAULT_TABLE_HEAD, EntryError, read_paper_row, render_paper_row, table_columns
 from .tree import ERROR, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
@@ -15,7 +24,11 @@ NOT_AN_ENTRY = "not recognised as an entry, kept as text"
 def parse(text: str) -> Document:
     lines = text.split("\n")
     document = Document(sections=[])
-    starts = [index for index, line in enumerate(lines) if _read_heading(line)]
+    starts = [
+        index
+        for index, line in enumerate(lines)
+        if _read_heading(line) and not read_heading_item(lines, index, len(lines))
+    ]
     if not starts or starts[0] > 0:
         end = starts[0] if starts else len(lines)
         document.sections.append(_parse_section(Section("", 0, line=1), lines, 0, end, document))
@@ -65,7 +78,13 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
     index = start
     while index < end:
         columns = table_columns(lines[index : index + 2]) if index + 1 < end else None
-        if columns:
+        heading_entry = read_heading_item(lines, index, end) if lines[index].startswith("#") else None
+        if heading_entry:
+            entry, after = heading_entry
+            entry.line = index + 1
+            body.append(entry)
+            index = after
+        elif columns:
             body.append(TableHead(lines[index : index + 2], columns, line=index + 1))
             index += 2
             while index < end and lines[index].startswith("|"):
@@ -129,7 +148,7 @@ def render_section(section: Section) -> list[str]:
         if isinstance(node, TableHead):
             columns = node.columns
             lines += node.lines
-        elif isinstance(node, PaperRow) and node.hints.get("shape", layout.get("papers")) != ITEM:
+        elif is_table_row(node, layout):
             if columns is None:
                 columns = table_columns(DEFAULT_TABLE_HEAD)
                 lines += DEFAULT_TABLE_HEAD

@@ -3,7 +3,8 @@
 - this list's own: `- ![GitHub Repo stars](badge) [**Name**](url): Description. ([Doc](url), [Demo](url))`;
 - awesome-lint's: `- [Name](url) - Description.`, with `*`, `+` or `1.` markers, an en or em dash or a colon,
   a bold name (`**[Name](url)**`), and sub-items indented under an item;
-- a bold title and bracketed links: `* **Title** [[paper]](url) [[code]](url)`.
+- a bold title and bracketed links: `* **Title** [[paper]](url) [[code]](url)`;
+- a heading `### 1. [Title](url)` (numbered or at level 3 or deeper) and a one-line summary paragraph under it.
 
 Links inside a description stay in place. An item ending with a venue and a date, `(ICLR 2024)`, `(NeurIPS,
 2023-12-10)` or `(2023)`, is a paper. How an item is written (marker, indentation, separator, bold) is kept as
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from . import inline
 from .inline import LIST_SPECIALS, RenderError
@@ -25,6 +27,10 @@ DEFAULT_LAYOUT = {"marker": "-", "separator": ": ", "bold": True}
 SEPARATORS = (": ", " - ", " – ", " — ", " -- ")
 LIST_LINE = re.compile(r" *(?:[-*+]|[0-9]{1,9}[.)]) ")
 ITEM = "item"
+HEADING = "heading"
+_HEADING_HINTS = {"shape", "heading", "gap", "description"}
+_ENTRY_HEADING = re.compile(r"(?P<marks>#{2,6}) (?P<number>[0-9]{1,9}\. )?(?P<item>\[.*)")
+_SUMMARY = re.compile(r"[^\s#|<>`*+\-0-9].*")
 
 _BRACKETED = rf"\[\[{inline.LABEL}\]\]\({inline.URL}\)"
 _BRACKETED_RE = re.compile(rf"\[\[(?P<label>{inline.LABEL})\]\]\((?P<url>{inline.URL})\)")
@@ -90,6 +96,37 @@ def read_list_item(line: str) -> ResourceItem | PaperRow | None:
     return node if _renders_as(line, node) else None
 
 
+def read_heading_item(lines: list[str], index: int, end: int) -> tuple[ResourceItem | PaperRow, int] | None:
+    """The entry of a heading line `lines[index]` written as an entry, with the summary line under it (after
+    at most one blank line), and the index after what it takes; None if the heading is not an entry's."""
+    match = _ENTRY_HEADING.fullmatch(lines[index])
+    if not match or not (match["number"] or len(match["marks"]) >= 3):
+        return None
+    node = read_list_item("- " + match["item"])
+    if node is None or _description(node):
+        return None
+    node.hints.update(shape=HEADING, heading=match["marks"] + " " + (match["number"] or ""))
+    summary = index + 1 + (index + 1 < end and lines[index + 1] == "")
+    if summary < end and _SUMMARY.fullmatch(lines[summary]) and (summary + 1 == end or lines[summary + 1] == ""):
+        _hint(node.hints, "gap", summary - index - 1, 0)
+        text = inline.unescape(lines[summary], LIST_SPECIALS)
+        if isinstance(node, PaperRow):
+            node.hints["description"] = text
+        else:
+            node.description = text
+        if _renders_lines(lines[index : summary + 1], node):
+            return node, summary + 1
+        node = read_heading_item([lines[index]], 0, 1)[0]
+    return node, index + 1
+
+
+def _renders_lines(lines: list[str], node) -> bool:
+    try:
+        return render_list_item(node) == "\n".join(lines)
+    except RenderError:
+        return False
+
+
 def _paper(name, url, star_repo, links, description, venue_date, date, hints) -> PaperRow:
     hints["shape"] = ITEM
     _hint(hints, "description", description, "")
@@ -123,13 +160,23 @@ def _renders_as(line: str, node) -> bool:
         return False
 
 
+def is_table_row(node, layout: dict) -> bool:
+    """Whether `node` is a paper written as a table row in a section of layout `layout`."""
+    return isinstance(node, PaperRow) and node.hints.get("shape", layout.get("papers")) is None
+
+
 def is_list_item(node) -> bool:
-    return isinstance(node, ResourceItem) or (isinstance(node, PaperRow) and node.hints.get("shape") == ITEM)
+    """Whether `node` is an entry written as a list item (and takes its section's list layout)."""
+    shape = node.hints.get("shape") if isinstance(node, ResourceItem | PaperRow) else None
+    return shape != HEADING and (isinstance(node, ResourceItem) or shape == ITEM)
 
 
 def render_list_item(node: ResourceItem | PaperRow, layout: dict | None = None) -> str:
-    """The line of `node` in the section layout `layout` (its hints say where the entry differs from it)."""
+    """The line of `node` in the section layout `layout` (its hints say where the entry differs from it); for an
+    entry written as a heading, its heading line and summary."""
     try:
+        if node.hints.get("shape") == HEADING:
+            return _render_heading(node)
         return _render(node, layout or {})
     except RenderError as error:
         if isinstance(node, PaperRow):
@@ -168,6 +215,21 @@ def _render(node, layout: dict) -> str:
         parts += [" (", *_venue(node), render_date(node.date, hints.get("date_format")), ")"]
     parts.append(hints.get("trailing", ""))
     return "".join(parts)
+
+
+def _render_heading(node) -> str:
+    hints = node.hints
+    description = _description(node)
+    item_hints = {key: value for key, value in hints.items() if key not in _HEADING_HINTS}
+    if isinstance(node, PaperRow):
+        item = replace(node, hints=item_hints)
+    else:
+        item = replace(node, hints=item_hints, description="")
+    heading = hints["heading"] + _render(item, {})[2:]
+    if not description:
+        return heading
+    inline.check(inline.text_problem(description), "description")
+    return heading + "\n" * (1 + hints.get("gap", 0)) + inline.escape(description, LIST_SPECIALS)
 
 
 def _render_bracketed(link: Link) -> str:
