@@ -46,7 +46,7 @@ _VENUE_DATE = re.compile(
     r" \((?:(?P<venue>(?:\\.|[^\\()])+?)(?P<venue_separator>,? ))?(?P<date>[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)\)$"
 )
 _TRAILING = re.compile(r"[ \t]*$")
-_CODE_LABEL = re.compile(r"code|github|gitlab|repo|implementation", re.IGNORECASE)
+CODE_LABEL = re.compile(r"code|github|gitlab|repo|implementation", re.IGNORECASE)
 
 
 def read_list_item(line: str) -> ResourceItem | PaperRow | None:
@@ -130,7 +130,7 @@ def _renders_lines(lines: list[str], node) -> bool:
 def _paper(name, url, star_repo, links, description, venue_date, date, hints) -> PaperRow:
     hints["shape"] = ITEM
     _hint(hints, "description", description, "")
-    kinds = "".join("c" if _CODE_LABEL.search(link.label) else "b" for link in links)
+    kinds = "".join("c" if CODE_LABEL.search(link.label) else "b" for link in links)
     _hint(hints, "link_kinds", kinds, "".join(sorted(kinds, reverse=True)))
     venue = venue_date["venue"]
     if venue is not None:
@@ -208,6 +208,8 @@ def _render(node, layout: dict) -> str:
         parts.append(f"**{link}**" if bold == "outer" else link)
     if description:
         inline.check(inline.text_problem(description), "description")
+        if not is_paper and not links and _VENUE_DATE.search(" " + description):
+            raise RenderError("its description ends with what reads as a venue and date, like '(ICLR 2024)'")
         parts += [style("separator"), _escape_rich(description)]
     if links and url_label is None:
         parts += [" (", inline.render_links(links, LIST_SPECIALS), ")"]
