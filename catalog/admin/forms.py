@@ -83,6 +83,12 @@ def check_section_kind(section, kind, entries):
     return section
 
 
+# What the admin edits of a paper, in the order of its form, and where it goes in its section (PaperAdmin's fieldsets).
+PAPER_FIELDS = ["title", "url", "venue", "date", "section", "star_repo", "tags"]
+PAPER_ABOUT_FIELDS = ["abstract", "doi", "openreview_id", "arxiv_primary_category"]
+PAPER_PLACE_FIELDS = ["position", "position_pinned"]
+
+
 class PaperAdminForm(forms.ModelForm):
     reference = forms.CharField(
         required=False,
@@ -99,21 +105,7 @@ class PaperAdminForm(forms.ModelForm):
 
     class Meta:
         model = Paper
-        fields = [
-            "title",
-            "url",
-            "venue",
-            "date",
-            "section",
-            "star_repo",
-            "tags",
-            "abstract",
-            "doi",
-            "openreview_id",
-            "arxiv_primary_category",
-            "position",
-            "position_pinned",
-        ]
+        fields = PAPER_FIELDS + PAPER_ABOUT_FIELDS + PAPER_PLACE_FIELDS
         labels = {"url": "URL"}
         widgets = {"title": WIDE_TEXT_INPUT, "abstract": forms.Textarea(attrs={"rows": 6, "cols": 100})}
         field_classes = {"tags": CatalogTagField}

@@ -11,10 +11,30 @@ from catalog.admin.filters import (
     VenueKindFilter,
     YearFilter,
 )
-from catalog.admin.forms import LinkFormSet, PaperAdminForm, PaperAuthorForm, PaperAuthorFormSet
+from catalog.admin.forms import (
+    PAPER_ABOUT_FIELDS,
+    PAPER_FIELDS,
+    PAPER_PLACE_FIELDS,
+    LinkFormSet,
+    PaperAdminForm,
+    PaperAuthorForm,
+    PaperAuthorFormSet,
+)
 from catalog.admin.lookup import lookup_view
 from catalog.admin.metadata import EntryMetadataMixin
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Paper, PaperAuthor, PaperLink, has_code_link
+
+
+# Filled from the paper's URL and by the sources refresh_metadata asks, shown read-only.
+SOURCE_FIELDS = [
+    "arxiv_id",
+    "canonical_url",
+    "citation_count",
+    "arxiv_answered_at",
+    "openreview_answered_at",
+    "semantic_scholar_answered_at",
+]
 
 
 class PaperAuthorInline(admin.TabularInline):
@@ -37,7 +57,9 @@ class PaperLinkInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
+class PaperAdmin(
+    CheckedParametersMixin, EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin
+):
     form = PaperAdminForm
     link_model, link_owner = PaperLink, "paper"
     list_display = ["title", "venue", "iso_date", "section", "has_code", "stars", "link_status_label", "tag_list"]
@@ -58,31 +80,12 @@ class PaperAdmin(EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormE
     autocomplete_fields = ["venue", "section"]
     inlines = [PaperAuthorInline, PaperLinkInline]
     fieldsets = [
-        (None, {"fields": ["title", "url", "venue", "date", "section", "star_repo", "tags", "save_duplicate"]}),
-        ("Abstract and identifiers", {"fields": ["abstract", "doi", "openreview_id", "arxiv_primary_category"]}),
-        ("Place in the section", {"fields": ["position", "position_pinned"]}),
-        (
-            "Metadata (refresh_metadata fills it)",
-            {
-                "fields": [
-                    "arxiv_id",
-                    "canonical_url",
-                    "citation_count",
-                    "arxiv_answered_at",
-                    "openreview_answered_at",
-                    "semantic_scholar_answered_at",
-                ]
-            },
-        ),
+        (None, {"fields": [*PAPER_FIELDS, "save_duplicate"]}),
+        ("Abstract and identifiers", {"fields": PAPER_ABOUT_FIELDS}),
+        ("Place in the section", {"fields": PAPER_PLACE_FIELDS}),
+        ("Metadata (refresh_metadata fills it)", {"fields": SOURCE_FIELDS}),
     ]
-    readonly_fields = [
-        "arxiv_id",
-        "canonical_url",
-        "citation_count",
-        "arxiv_answered_at",
-        "openreview_answered_at",
-        "semantic_scholar_answered_at",
-    ]
+    readonly_fields = SOURCE_FIELDS
     action_form = actions.PaperActionForm
     actions = [actions.add_tag, actions.remove_tag, actions.move_to_section, actions.set_venue]
 
