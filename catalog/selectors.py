@@ -51,7 +51,8 @@ SUBSECTION_INDENT = "\u00a0" * 3
 
 def paper_list_queryset():
     credits = Prefetch("paper_authors", queryset=PaperAuthor.objects.select_related("author"))
-    return Paper.objects.with_repository().select_related(*PAPER_LIST_RELATED).prefetch_related("tags", "links", credits)
+    papers = Paper.objects.with_repository().select_related(*PAPER_LIST_RELATED)
+    return papers.prefetch_related("tags", "links", credits)
 
 
 def paper_entries(papers):

@@ -25,7 +25,6 @@ from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Paper, PaperAuthor, PaperLink, has_code_link
 
-
 # Filled from the paper's URL and by the sources refresh_metadata asks, shown read-only.
 SOURCE_FIELDS = [
     "arxiv_id",
