@@ -150,7 +150,7 @@ class PaperFilter(StrictFilterSet):
         method="search",
         max_length=SEARCH_MAX_LENGTH,
         validators=[validate_no_control_characters],
-        help_text="Words in the title, venue or links.",
+        help_text="Words in the title, authors, venue, abstract or links.",
     )
     section = SlugChoiceFilter(
         label="Section",

@@ -46,6 +46,7 @@ class PaperDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["authors"] = self.object.author_list
         context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["abstract_line"] = " ".join(self.object.abstract.split())
         context["bibtex"] = paper_bibtex(self.object, catalog_keys())
         context["related"] = related_papers(self.object, limit=RELATED_ON_DETAIL)
         return context
