@@ -205,15 +205,34 @@ LAST_NAMES = [
     "Nanda", "Olah", "Olsson", "Park", "Rajamanoharan", "Riggs", "Rossi", "Sharkey", "Singh", "Smith", "Tegmark",
     "Templeton", "Turner", "Variengien", "Wang", "Wu", "Yamada", "Zhang",
 ]  # fmt: skip
-ABSTRACT_TEMPLATES = [
+# An abstract names its paper's topic in its first sentences; the rest is the common talk of the field, so a
+# topic word is found in a few abstracts, not in most of them.
+TOPIC_SENTENCES = [
     "We study {concept} in {models} and find that {other} plays a central role.",
     "Prior work on {concept} has focused on small models; we extend it to {models}.",
     "Using {other}, we show that {concept} can be located, measured and edited.",
-    "Our method, {method}, recovers {concept} without supervision across many layers.",
-    "Experiments on {models} suggest that {concept} is shared across tasks and scales.",
-    "We release code and data so that others can reproduce our analysis of {other}.",
-    "These results point to {adjective} accounts of {concept} in {models}.",
 ]
+COMMON_SENTENCES = [
+    "We train on {data} and evaluate on {count} held-out {units}.",
+    "Our analysis covers {count} layers and shows a clear {trend} with depth.",
+    "A simple {baseline} baseline already explains much of the {effect}.",
+    "Ablations confirm that the {effect} depends on the {part} rather than the {other_part}.",
+    "The {effect} is stable across random seeds, {data} and model sizes.",
+    "We release code and data so that others can reproduce the {analysis}.",
+    "These results suggest new ways to audit the {part} of deployed systems.",
+    "Compared with {baseline} methods, ours needs {count} times less compute.",
+]
+FILLERS = {
+    "data": ["web text", "synthetic prompts", "a curated benchmark", "code corpora", "dialogue transcripts"],
+    "count": ["two", "three", "four", "eight", "twelve", "dozens of"],
+    "units": ["tasks", "prompts", "datasets", "languages", "domains"],
+    "trend": ["increase", "decrease", "phase change", "plateau"],
+    "baseline": ["random", "linear", "gradient-based", "perturbation", "frequency"],
+    "effect": ["effect", "behaviour", "improvement", "failure mode", "pattern"],
+    "part": ["residual stream", "MLP layers", "embedding space", "output head", "early layers"],
+    "other_part": ["tokenizer", "optimizer", "training data", "positional encoding", "late layers"],
+    "analysis": ["experiments", "figures", "analysis", "measurements"],
+}
 ABSTRACT_BYTES = 1000
 
 
@@ -238,17 +257,11 @@ def synthetic_metadata(paper_ids, *, seed: int = 0):
             if author not in chosen:
                 chosen.append(author)
         credits += [(paper_id, author, position) for position, author in enumerate(chosen)]
-        sentences = []
+        concept, other = rng.sample(CONCEPTS, 2)
+        topic = rng.choice(TOPIC_SENTENCES)
+        sentences = [topic.format(concept=concept.lower(), other=other.lower(), models=rng.choice(MODELS))]
         while len(" ".join(sentences)) < ABSTRACT_BYTES:
-            concept, other = rng.sample(CONCEPTS, 2)
-            sentences.append(
-                rng.choice(ABSTRACT_TEMPLATES).format(
-                    concept=concept.lower(),
-                    other=other.lower(),
-                    models=rng.choice(MODELS),
-                    method=rng.choice(METHOD_HEADS) + rng.choice(METHOD_TAILS),
-                    adjective=rng.choice(ADJECTIVES).lower(),
-                )
-            )
+            filled = {name: rng.choice(words) for name, words in FILLERS.items()}
+            sentences.append(rng.choice(COMMON_SENTENCES).format(**filled))
         abstracts[paper_id] = " ".join(sentences)
     return names, credits, abstracts
