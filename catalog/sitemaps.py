@@ -1,9 +1,10 @@
-"""The sitemap: the home and list pages, every paper, resource and section."""
+"""The sitemap: the home and list pages, every paper, resource and section, and every author of a paper."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from catalog.models import Paper, Resource, Section
+from catalog.models import Author, Paper, PaperAuthor, Resource, Section
 
 LIST_PAGES = [
     "catalog:home",
@@ -51,9 +52,18 @@ class SectionSitemap(Sitemap):
         return Section.objects.only("pk", "slug").order_by("position", "pk")
 
 
+class AuthorSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        with_papers = Exists(PaperAuthor.objects.filter(author=OuterRef("pk")))
+        return Author.objects.filter(with_papers).only("pk", "slug").order_by("pk")
+
+
 SITEMAPS = {
     "pages": ListPageSitemap,
     "sections": SectionSitemap,
     "papers": PaperSitemap,
     "resources": ResourceSitemap,
+    "authors": AuthorSitemap,
 }
