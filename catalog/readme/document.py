@@ -13,15 +13,32 @@ from .rows import (
     render_resource_item,
     table_columns,
 )
-from .tree import ERROR, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
+from .tree import CRLF, ERROR, LF, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
-_HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t]*)")
+_HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t\r]*)")
 NOT_AN_ENTRY = "not recognised as an entry, kept as text"
 
 
+def line_ending(text: str) -> str:
+    """CRLF when every line break of `text` is CR LF, else LF (a lone CR then stays part of its line)."""
+    crlf = text.count(CRLF)
+    return CRLF if crlf and crlf == text.count(LF) else LF
+
+
+def normalise_line_endings(text: str) -> tuple[str, str]:
+    """`text` with LF line breaks, and the line ending that gives it back (see `restore_line_endings`)."""
+    ending = line_ending(text)
+    return (text.replace(CRLF, LF) if ending == CRLF else text), ending
+
+
+def restore_line_endings(text: str, ending: str) -> str:
+    return text.replace(LF, CRLF) if ending == CRLF else text
+
+
 def parse(text: str) -> Document:
+    text, ending = normalise_line_endings(text)
     lines = text.split("\n")
-    document = Document(sections=[])
+    document = Document(sections=[], line_ending=ending)
     starts = [index for index, line in enumerate(lines) if _read_heading(line)]
     if not starts or starts[0] > 0:
         end = starts[0] if starts else len(lines)
@@ -109,7 +126,8 @@ def _add(body: list, entry, line: str, number: int) -> None:
 
 
 def render(document: Document) -> str:
-    return "\n".join(line for section in document.sections for line in render_section(section))
+    text = "\n".join(line for section in document.sections for line in render_section(section))
+    return restore_line_endings(text, document.line_ending)
 
 
 def render_section(section: Section) -> list[str]:

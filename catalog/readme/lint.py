@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 from catalog.identity import paper_identity
 
-from .document import parse
+from .document import normalise_line_endings, parse
 from .rows import split_cells, table_columns
-from .tree import ERROR, WARNING, PaperRow, ResourceItem, TableHead
+from .tree import CRLF, ERROR, WARNING, PaperRow, ResourceItem, TableHead
 
 # Each rule and its severity; the README's "Lint" section says what each finds.
 RULES = {
@@ -26,6 +26,7 @@ RULES = {
     "non-http-link": ERROR,
     "table-cells": ERROR,
     "toc": ERROR,
+    "carriage-return": ERROR,
 }
 
 _LINK_TARGET = re.compile(r"(?<!\\)\]\((?P<target>[^\s)]*)")
@@ -52,7 +53,8 @@ def lint(text: str, *, disabled=()) -> list[Finding]:
     unknown = sorted(set(disabled) - set(RULES))
     if unknown:
         raise ValueError(f"unknown lint rule {', '.join(unknown)}; the rules are {', '.join(RULES)}")
-    lines = text.split("\n")
+    normalised, ending = normalise_line_endings(text)
+    lines = normalised.split("\n")
     sections = parse(text).sections
     checks = {
         "date-order": lambda: _date_order(sections),
@@ -63,9 +65,22 @@ def lint(text: str, *, disabled=()) -> list[Finding]:
         "non-http-link": lambda: _non_http_links(lines),
         "table-cells": lambda: _table_cells(lines),
         "toc": lambda: _table_of_contents(lines, sections),
+        "carriage-return": lambda: _carriage_returns(lines, ending),
     }
     findings = [finding for rule, check in checks.items() if rule not in disabled for finding in check()]
     return sorted(findings, key=lambda finding: (finding.line, list(RULES).index(finding.rule)))
+
+
+def _carriage_returns(lines, ending):
+    if ending == CRLF:
+        yield Finding(1, "carriage-return", "the lines end with CR LF (Windows line endings); the list uses LF")
+    for number, line in enumerate(lines, start=1):
+        if "\r" in line:
+            yield Finding(
+                number,
+                "carriage-return",
+                "a carriage return (CR) in the line: mixed line endings, or a stray CR",
+            )
 
 
 def _entries(sections):

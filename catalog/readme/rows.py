@@ -32,7 +32,8 @@ _DEFAULT_TITLE_END = {4: "", 5: " <br>"}
 _DEFAULT_BADGE_SEPARATOR = {"paper": " <br> ", "resource": " "}
 _ALIGNMENT_CELL = re.compile(r" *:?-+:? *")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TRAILING = re.compile(r"[ \t]*$")
+# Spaces, tabs and carriage returns (a stray CR, or the last line of a CR LF file) after an entry, kept as a hint.
+_TRAILING = re.compile(r"[ \t\r]*$")
 # A cell runs to the next pipe that is not escaped by a backslash; a backslash ending the line stands for itself.
 _CELL = re.compile(r"([^\\|]*(?:\\(?:.|\Z)[^\\|]*)*)\|", re.DOTALL)
 _TITLE_CELL = re.compile(rf"(?:{inline.STAR_BADGE_RE.pattern}(?P<sep> *(?:<br> *)?))?(?P<link>.+?)(?P<end> *<br>)?")
@@ -59,7 +60,7 @@ def split_cells(line: str) -> tuple[list[str], str] | None:
         rest = line[index:]
     else:  # every pipe ends a cell
         *cells, rest = line[1:].split("|")
-    if not cells or rest.strip(" \t"):
+    if not cells or rest.strip(" \t\r"):
         return None
     return cells, rest
 

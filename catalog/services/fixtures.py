@@ -9,8 +9,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from taggit.models import Tag
 
 from catalog.models import (
+    LineEnding,
     Paper,
     PaperLink,
+    ReadmeFormat,
     Resource,
     ResourceLink,
     Section,
@@ -41,6 +43,8 @@ def _groups():
         (Resource.objects.select_related("section").order_by("pk"), False),
         (ResourceLink.objects.order_by("pk"), False),
         (TaggedResource.objects.select_related("tag").order_by("pk"), False),
+        # The README's line ending, when it is not the usual LF.
+        (ReadmeFormat.objects.exclude(line_ending=LineEnding.LF), False),
     ]
 
 

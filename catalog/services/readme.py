@@ -24,6 +24,7 @@ from catalog import readme
 from catalog.models import (
     Paper,
     PaperLink,
+    ReadmeFormat,
     Resource,
     ResourceLink,
     Section,
@@ -176,6 +177,7 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
     if writer.problems:
         raise ReadmeProblems(path, writer.problems)
     writer.flush()
+    save_line_ending(document.line_ending)
     return ImportSummary(
         sections=len(document.sections),
         resources=len(writer.resources),
@@ -377,7 +379,19 @@ def section_kind(node: readme.Section) -> str:
 
 def build_document() -> readme.Document:
     """The catalog as a README Document, in a fixed number of queries."""
-    return readme.Document(sections=build_sections(Section.objects.order_by("position", "id")))
+    sections = build_sections(Section.objects.order_by("position", "id"))
+    return readme.Document(sections=sections, line_ending=line_ending())
+
+
+def line_ending() -> str:
+    """The line ending of the README last imported (LF if none was)."""
+    return ReadmeFormat.objects.values_list("line_ending", flat=True).first() or readme.LF
+
+
+def save_line_ending(ending: str) -> None:
+    """Remember the line ending of an imported README, for the export (written only when it changes)."""
+    if line_ending() != ending:
+        ReadmeFormat.objects.update_or_create(pk=1, defaults={"line_ending": ending})
 
 
 def build_sections(sections) -> list[readme.Section]:

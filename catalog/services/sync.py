@@ -29,6 +29,7 @@ from catalog.services.readme import (
     parse_importable,
     resource_links,
     resource_topic_tags,
+    save_line_ending,
     section_bodies,
     section_kind,
     section_node,
@@ -102,15 +103,25 @@ class SyncReport:
         return [*lines, f"Entries: {entries}; sections: {sections}."]
 
 
-def sync_readme(*, path, user=None, dry_run=False, strict=False) -> SyncReport:
+class MassRemoval(Exception):
+    """A sync that would remove more than half of the catalog's entries or sections."""
+
+
+def sync_readme(*, path, user=None, dry_run=False, strict=False, allow_mass_removal=False) -> SyncReport:
     """Make the catalog export the README at `path`, changing only what differs, in one transaction.
 
-    Raises ReadmeProblems (nothing written) for a file that cannot be read or imported as it is.
+    Raises ReadmeProblems (nothing written) for a file that cannot be read or imported as it is, and MassRemoval
+    (nothing written) when it would remove more than half of the entries or of the sections, unless
+    `allow_mass_removal`.
     """
     text, document = parse_importable(path=path, strict=strict)
     rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
     with transaction.atomic():
-        report = _Sync(document, rules, path=str(path), user=user or sync_user()).run()
+        sync = _Sync(document, rules, path=str(path), user=user or sync_user())
+        if not allow_mass_removal:
+            sync.refuse_mass_removal()
+        report = sync.run()
+        save_line_ending(document.line_ending)
         _check_export(text, path=str(path))
         if dry_run:
             transaction.set_rollback(True)
@@ -157,6 +168,25 @@ class _Sync:
         self.old_rows = [[row for _, row in bodies[section.pk]] for section in self.old_sections]
         self.old = [section_node(section, [node for node, _ in bodies[section.pk]]) for section in self.old_sections]
         self.matching = match(self.old, self.new)
+
+    def refuse_mass_removal(self) -> None:
+        """Raise MassRemoval if the sync would remove more than half of the entries or of the sections."""
+        matched = set(self.matching.entries.values())
+        entries = [
+            (number, index)
+            for number, rows in enumerate(self.old_rows)
+            for index, row in enumerate(rows)
+            if isinstance(row, Paper | Resource)
+        ]
+        removed_entries = sum(1 for place in entries if place not in matched)
+        removed_sections = len(self.old_sections) - len(self.matching.sections)
+        if removed_entries * 2 > len(entries) or removed_sections * 2 > len(self.old_sections):
+            raise MassRemoval(
+                f"{self.path}: this sync would remove {removed_entries} of the {len(entries)} entries and "
+                f"{removed_sections} of the {len(self.old_sections)} sections, more than half of the catalog. "
+                "Nothing was changed. Check the file (a truncated copy, lines not recognised as entries), "
+                "or give --allow-mass-removal to sync it all the same."
+            )
 
     def run(self) -> SyncReport:
         sections, changes = self._sections()
