@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import inline
 from .rows import (
     DEFAULT_TABLE_HEAD,
     EntryError,
@@ -56,7 +57,20 @@ def _read_heading(line: str) -> Section | None:
     if not match:
         return None
     hints = {"trailing": match["trailing"]} if match["trailing"] else {}
-    return Section(match["title"], len(match["marks"]), hints=hints)
+    source = match["title"]
+    title = inline.unescape_heading(source)
+    if inline.escape_heading(title) != source:
+        # Markup written by hand (`# **Bold** heading`): written back as it was while the title stays the same.
+        hints["source"] = source
+    return Section(title, len(match["marks"]), hints=hints)
+
+
+def _heading_text(section: Section) -> str:
+    source = section.hints.get("source")
+    if source is not None and inline.unescape_heading(source) == section.title:
+        return source
+    inline.check(inline.text_problem(section.title), "section title", section.title)
+    return inline.escape_heading(section.title)
 
 
 def _parse_section(section: Section, lines: list[str], start: int, end: int, document: Document) -> Section:
@@ -133,7 +147,7 @@ def render(document: Document) -> str:
 def render_section(section: Section) -> list[str]:
     lines = []
     if section.level:
-        lines.append("#" * section.level + " " + section.title + section.hints.get("trailing", ""))
+        lines.append("#" * section.level + " " + _heading_text(section) + section.hints.get("trailing", ""))
     lines += [""] * section.blank_lines_after_heading
     columns = None
     for node in section.body:
