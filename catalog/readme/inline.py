@@ -25,6 +25,8 @@ _ESCAPED_CLOSING_HASHES = re.compile(r"(?<![^ ])\\(?=#+$)")
 
 _LABEL = r"(?:\\.|[^\\\[\]])+"
 _URL = r"https?://(?:\\.|\((?:\\.|[^\s()\\])*\)|[^\s()\\])+"
+LABEL = _LABEL
+URL = _URL
 LINK = rf"\[{_LABEL}\]\({_URL}\)"
 LINK_RE = re.compile(rf"\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)")
 LINK_LIST_RE = re.compile(rf"{LINK}(?:, {LINK})*")

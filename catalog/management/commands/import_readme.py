@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
-from catalog.services.readme import CatalogNotEmpty, ReadmeProblems, import_readme
+from catalog.services.readme_files import ReadmeProblems
+from catalog.services.readme_import import CatalogNotEmpty, import_readme
 from catalog.services.sync import SYNC_USERNAME, MassRemoval, sync_readme
 from catalog.services.topic_tags import TopicRulesError
 
@@ -10,7 +11,8 @@ from catalog.services.topic_tags import TopicRulesError
 class Command(BaseCommand):
     help = (
         "Fill the catalog from a README in the list's format, or (--sync) merge an edited README into it, "
-        "in one transaction. Problems are reported as PATH:LINE: reason, and on any error nothing is written."
+        "in one transaction. Problems are reported as PATH:LINE: reason, and on any error nothing is written. "
+        "With -v 2, prints per section the entries recognised and the lines kept as text."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +27,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Parse and report, but write nothing.")
         parser.add_argument(
-            "--strict", action="store_true", help="Treat lines kept as text inside tables and lists as errors."
+            "--strict",
+            action="store_true",
+            help="Refuse the file if a line inside a table or list of entries is not recognised as an entry.",
         )
         parser.add_argument(
             "--allow-mass-removal",
@@ -63,7 +67,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path}: not {verb} ({count} problem{pluralize(count)}); the catalog is unchanged."
             ) from None
-        except (CatalogNotEmpty, MassRemoval, TopicRulesError) as error:
+        except MassRemoval as error:
+            raise CommandError(
+                f"{error} Check the file (a truncated copy, lines not recognised as entries), "
+                "or give --allow-mass-removal to sync it all the same."
+            ) from error
+        except (CatalogNotEmpty, TopicRulesError) as error:
             raise CommandError(str(error)) from error
 
     def _user(self, username):
@@ -80,6 +89,9 @@ class Command(BaseCommand):
         if verbosity:
             verb = "Dry run, nothing written: would import" if dry_run else "Imported"
             self.stdout.write(f"{verb} {summary} from {path}")
+        if verbosity >= 2:
+            for section in summary.recognised:
+                self.stdout.write(f"  {section}")
 
     def _sync(self, path, *, user, dry_run, strict, allow_mass_removal, verbosity):
         report = sync_readme(

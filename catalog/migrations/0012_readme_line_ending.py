@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0010_search_without_accents'),
+        ('catalog', '0011_search_index_from_declaration'),
     ]
 
     operations = [
