@@ -198,9 +198,13 @@ class EntryQuerySet(models.QuerySet):
         """The entries matching every term of the search `words` (none if it has no word), see catalog/search.py."""
         return search.matching(self, words)
 
-    def with_repository(self):
+    def with_star_repo(self):
         """The entries whose star badge names a GitHub repository."""
         return self.exclude(star_repo="")
+
+    def with_repository(self):
+        """The entries with their star repo's `repo_stars` and `repo_archived` (None until refresh_metadata ran)."""
+        return self.annotate(repo_stars=repository_value("stars"), repo_archived=repository_value("archived"))
 
 
 class PaperQuerySet(EntryQuerySet):
