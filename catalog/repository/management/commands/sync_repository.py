@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             count = len(problems.problems)
             raise CommandError(f"not synced ({count} problem{pluralize(count)}); the catalog is unchanged.") from None
-        except (config.RepositoryError, GitError, Busy) as error:
+        except (config.RepositoryError, GitError, Busy, OSError) as error:
             raise CommandError(f"{error} The catalog is unchanged.") from None
         if dry_run:
             self.stdout.write("Dry run, nothing written:")
