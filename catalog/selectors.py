@@ -20,6 +20,7 @@ from catalog.models import (
     PaperLink,
     Resource,
     Section,
+    SectionKind,
     TaggedPaper,
     TaggedResource,
     Venue,
@@ -197,13 +198,14 @@ def tags_with_counts():
 
 
 def sections_with_counts():
-    """Headings that hold entries or subsections, in README order, with their paper and resource counts."""
+    """Headings that hold entries or subsections, or are meant to (a papers or resources section still empty), in
+    README order, with their paper and resource counts."""
     sections = Section.objects.filter(level__gte=1).annotate(
         paper_count=count_of(Paper, "section"),
         resource_count=count_of(Resource, "section"),
         child_count=count_of(Section, "parent"),
     )
-    return [s for s in sections if s.paper_count or s.resource_count or s.child_count]
+    return [s for s in sections if s.paper_count or s.resource_count or s.child_count or s.kind != SectionKind.TEXT]
 
 
 class Choice(NamedTuple):

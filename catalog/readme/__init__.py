@@ -2,7 +2,8 @@
 
 from .document import NOT_AN_ENTRY, parse, render, render_section
 from .inline import RenderError, text_problem, url_problem
-from .rows import DEFAULT_TABLE_HEAD, render_paper_row, render_resource_item, table_columns
+from .items import render_list_item
+from .rows import DEFAULT_TABLE_HEAD, render_paper_row, table_columns
 from .tree import ERROR, WARNING, Document, Link, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
 __all__ = [
@@ -22,7 +23,7 @@ __all__ = [
     "parse",
     "render",
     "render_paper_row",
-    "render_resource_item",
+    "render_list_item",
     "render_section",
     "table_columns",
     "text_problem",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 
-from .rows import (
-    DEFAULT_TABLE_HEAD,
-    EntryError,
-    read_paper_row,
-    read_resource_item,
-    render_paper_row,
-    render_resource_item,
-    table_columns,
+from .items import (
+    ITEM,
+    LIST_LINE,
+    is_list_item,
+    is_table_row,
+    read_heading_item,
+    read_list_item,
+    render_list_item,
+    section_layout,
 )
+from .rows import DEFAULT_TABLE_HEAD, EntryError, read_paper_row, render_paper_row, table_columns
 from .tree import ERROR, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
 _HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t]*)")
@@ -22,7 +24,11 @@ NOT_AN_ENTRY = "not recognised as an entry, kept as text"
 def parse(text: str) -> Document:
     lines = text.split("\n")
     document = Document(sections=[])
-    starts = [index for index, line in enumerate(lines) if _read_heading(line)]
+    starts = [
+        index
+        for index, line in enumerate(lines)
+        if _read_heading(line) and not read_heading_item(lines, index, len(lines))
+    ]
     if not starts or starts[0] > 0:
         end = starts[0] if starts else len(lines)
         document.sections.append(_parse_section(Section("", 0, line=1), lines, 0, end, document))
@@ -51,7 +57,20 @@ def _parse_section(section: Section, lines: list[str], start: int, end: int, doc
     section.blank_lines_after_heading = first - start
     section.blank_lines_after = end - last
     section.body = _parse_body(lines, first, last, document)
+    _set_layout(section)
     return section
+
+
+def _set_layout(section: Section) -> None:
+    """Give `section` the layout most of its list entries are written in (new entries take it)."""
+    layout = section_layout([node for node in section.body if is_list_item(node)])
+    papers = [node for node in section.body if isinstance(node, PaperRow)]
+    if papers and all(paper.hints.get("shape") == ITEM for paper in papers):
+        layout["papers"] = ITEM
+        for paper in papers:
+            del paper.hints["shape"]
+    if layout:
+        section.hints["layout"] = layout
 
 
 def _parse_body(lines: list[str], start: int, end: int, document: Document) -> list:
@@ -59,17 +78,23 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
     index = start
     while index < end:
         columns = table_columns(lines[index : index + 2]) if index + 1 < end else None
-        if columns:
+        heading_entry = read_heading_item(lines, index, end) if lines[index].startswith("#") else None
+        if heading_entry:
+            entry, after = heading_entry
+            entry.line = index + 1
+            body.append(entry)
+            index = after
+        elif columns:
             body.append(TableHead(lines[index : index + 2], columns, line=index + 1))
             index += 2
             while index < end and lines[index].startswith("|"):
                 _add(body, _read_row(lines[index], index + 1, columns, document), lines[index], index + 1)
                 index += 1
-        elif lines[index].startswith("- "):
+        elif LIST_LINE.match(lines[index]):
             stop = index
-            while stop < end and lines[stop].startswith("- "):
+            while stop < end and LIST_LINE.match(lines[stop]):
                 stop += 1
-            items = [read_resource_item(line) for line in lines[index:stop]]
+            items = [read_list_item(line) for line in lines[index:stop]]
             is_resource_list = any(items)
             for offset, item in enumerate(items):
                 number = index + offset + 1
@@ -118,18 +143,19 @@ def render_section(section: Section) -> list[str]:
         lines.append("#" * section.level + " " + section.title + section.hints.get("trailing", ""))
     lines += [""] * section.blank_lines_after_heading
     columns = None
+    layout = section.hints.get("layout", {})
     for node in section.body:
         if isinstance(node, TableHead):
             columns = node.columns
             lines += node.lines
-        elif isinstance(node, PaperRow):
+        elif is_table_row(node, layout):
             if columns is None:
                 columns = table_columns(DEFAULT_TABLE_HEAD)
                 lines += DEFAULT_TABLE_HEAD
             lines.append(render_paper_row(node, columns))
-        elif isinstance(node, ResourceItem):
+        elif isinstance(node, PaperRow | ResourceItem):
             columns = None
-            lines.append(render_resource_item(node))
+            lines.append(render_list_item(node, layout))
         else:
             if not all(line.startswith("|") for line in node.lines):
                 columns = None

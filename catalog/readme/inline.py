@@ -17,6 +17,8 @@ _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 _LABEL = r"(?:\\.|[^\\\[\]])+"
 _URL = r"https?://(?:\\.|\((?:\\.|[^\s()\\])*\)|[^\s()\\])+"
+LABEL = _LABEL
+URL = _URL
 LINK = rf"\[{_LABEL}\]\({_URL}\)"
 LINK_RE = re.compile(rf"\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)")
 LINK_LIST_RE = re.compile(rf"{LINK}(?:, {LINK})*")

@@ -26,9 +26,13 @@ def entry_topic_tags(rules, node, *, section_title: str) -> list[str]:
 
 
 def section_kind(node: readme.Section) -> str:
+    """Papers for a section with a paper table or papers, resources for one with resources or, below the title
+    level, with nothing yet (a list being started), text otherwise."""
     node_types = {type(item) for item in node.body}
     if readme.TableHead in node_types:
         return SectionKind.PAPERS
+    if not node.body and node.level >= 2:
+        return SectionKind.RESOURCES
     return next((kind.section_kind for kind in KINDS if kind.node in node_types), SectionKind.TEXT)
 
 

@@ -92,16 +92,18 @@ class SyncReport:
         return [*lines, f"Entries: {entries}; sections: {sections}."]
 
 
-def sync_readme(*, path, user=None, dry_run=False, strict=False) -> SyncReport:
+def sync_readme(*, path, user=None, dry_run=False, strict=False, name=None) -> SyncReport:
     """Make the catalog export the README at `path`, changing only what differs, in one transaction.
 
-    Raises ReadmeProblems (nothing written) for a file that cannot be read or imported as it is.
+    Raises ReadmeProblems (nothing written) for a file that cannot be read or imported as it is. `name` is what
+    the history and the problems call the file (default: its path).
     """
     text, document = parse_importable(path=path, strict=strict)
     rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
+    name = name or str(path)
     with transaction.atomic():
-        report = _Sync(document, rules, path=str(path), user=user or sync_user()).run()
-        _check_export(text, path=str(path))
+        report = _Sync(document, rules, path=name, user=user or sync_user()).run()
+        _check_export(text, path=name)
         if dry_run:
             transaction.set_rollback(True)
     report.warnings = document.warnings

@@ -11,7 +11,8 @@ from catalog.services.topic_tags import TopicRulesError
 class Command(BaseCommand):
     help = (
         "Fill the catalog from a README in the list's format, or (--sync) merge an edited README into it, "
-        "in one transaction. Problems are reported as PATH:LINE: reason, and on any error nothing is written."
+        "in one transaction. Problems are reported as PATH:LINE: reason, and on any error nothing is written. "
+        "With -v 2, prints per section the entries recognised and the lines kept as text."
     )
 
     def add_arguments(self, parser):
@@ -26,7 +27,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Parse and report, but write nothing.")
         parser.add_argument(
-            "--strict", action="store_true", help="Treat lines kept as text inside tables and lists as errors."
+            "--strict",
+            action="store_true",
+            help="Refuse the file if a line inside a table or list of entries is not recognised as an entry.",
         )
         parser.add_argument(
             "--user",
@@ -67,6 +70,9 @@ class Command(BaseCommand):
         if verbosity:
             verb = "Dry run, nothing written: would import" if dry_run else "Imported"
             self.stdout.write(f"{verb} {summary} from {path}")
+        if verbosity >= 2:
+            for section in summary.recognised:
+                self.stdout.write(f"  {section}")
 
     def _sync(self, path, *, user, dry_run, strict, verbosity):
         report = sync_readme(path=path, user=user, dry_run=dry_run, strict=strict)
