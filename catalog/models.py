@@ -448,7 +448,7 @@ def repository_value(field):
 class CatalogState(models.Model):
     """One row whose version goes up with every write to a catalog table, in the writing transaction.
 
-    Database triggers keep it (see `catalog.state`), so bulk operations, `update()` and raw SQL count too.
+    Database triggers keep it (see `catalog.catalog_version`), so bulk operations, `update()` and raw SQL count too.
     Cached pages are keyed by the version, so a change reaches every process at once.
     """
 
