@@ -267,7 +267,7 @@ class Paper(models.Model):
 
     def save(self, *args, **kwargs):
         if self.position is None:
-            self.position = positions.place_paper(self)
+            self.position = positions.place_paper(self, section_items(self.section_id))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -338,11 +338,16 @@ class Resource(models.Model):
 
     def save(self, *args, **kwargs):
         if self.position is None:
-            self.position = positions.place_resource(self)
+            self.position = positions.place_resource(self, section_items(self.section_id))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return memo_reverse("catalog:resource-detail", pk=self.pk)
+
+
+def section_items(section_id):
+    """The papers, resources and text blocks of a section: they share one ordering space (catalog/positions.py)."""
+    return [model.objects.filter(section_id=section_id) for model in (Paper, Resource, TextBlock)]
 
 
 class ResourceLink(Link):
@@ -448,7 +453,7 @@ def repository_value(field):
 class CatalogState(models.Model):
     """One row whose version goes up with every write to a catalog table, in the writing transaction.
 
-    Database triggers keep it (see `catalog.state`), so bulk operations, `update()` and raw SQL count too.
+    Database triggers keep it (see `catalog.catalog_version`), so bulk operations, `update()` and raw SQL count too.
     Cached pages are keyed by the version, so a change reaches every process at once.
     """
 

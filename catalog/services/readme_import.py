@@ -15,9 +15,9 @@ from catalog.entry_kinds import ENTRY_NODES, KINDS, PAPER, RESOURCE, EntryKind, 
 from catalog.models import ReadmeFormat, Section, TextBlock, Venue
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
-from catalog.services.collector import cycle_collector_paused
 from catalog.services.document_mapping import entry_topic_tags, line_ending, section_kind
 from catalog.services.field_checks import FieldCheck
+from catalog.services.gc_pause import cycle_collector_paused
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
 from catalog.services.row_triggers import row_triggers_suspended
 from catalog.services.topic_tags import load_rules
