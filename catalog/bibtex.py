@@ -14,14 +14,15 @@ import unicodedata
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
+from catalog.catalog_version import current_state
 from catalog.identity import arxiv_id
 from catalog.models import Paper, PaperAuthor, VenueKind
-from catalog.state import current_state
 
+# BibTeX counts braces whatever stands before them, so `\{` would unbalance a field: braces become commands.
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "$": r"\$",
     "&": r"\&",
     "%": r"\%",

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+import pybtex.database
 import pytest
 
 from catalog.bibtex import base_key, bibtex_authors, bibtex_key, disambiguated_keys, escape_latex, paper_bibtex
@@ -43,8 +44,9 @@ def only_entry(text: str) -> dict:
 
 
 def braces_balance(text: str) -> bool:
+    """Whether the braces of `text` balance as BibTeX counts them: every brace, backslash or not."""
     depth = 0
-    for character in re.sub(r"\\[{}]", "", text):
+    for character in text:
         depth += {"{": 1, "}": -1}.get(character, 0)
         if depth < 0:
             return False
@@ -118,7 +120,8 @@ def test_latex_special_characters_in_titles_are_escaped_and_braces_balance():
     title = r"50% of {tokens} & $x_i$ #1 ~ ^ \ unbalanced } {"
     entry = only_entry(bibtex_of(paper(title=title)))
     assert entry["title"] == (
-        r"{50\% of \{tokens\} \& \$x\_i\$ \#1 \textasciitilde{} \textasciicircum{} \textbackslash{} unbalanced \} \{}"
+        r"{50\% of \textbraceleft{}tokens\textbraceright{} \& \$x\_i\$ \#1 \textasciitilde{} \textasciicircum{} "
+        r"\textbackslash{} unbalanced \textbraceright{} \textbraceleft{}}"
     )
     assert braces_balance(entry["title"])
 
@@ -151,7 +154,8 @@ def test_keys_are_the_first_authors_last_name_the_year_and_a_title_word(author, 
 def test_authors_are_written_last_name_first_joined_by_and():
     names = ["Kevin Wang", "Jan van der Berg", "Olah, Chris", "OpenAI", "Jo_e {Smith}"]
     assert bibtex_authors(names) == (
-        r"Wang, Kevin and van der Berg, Jan and Olah, Chris and OpenAI and \{Smith\}, Jo\_e"
+        r"Wang, Kevin and van der Berg, Jan and Olah, Chris and OpenAI and "
+        r"\textbraceleft{}Smith\textbraceright{}, Jo\_e"
     )
 
 
@@ -179,3 +183,34 @@ def test_a_key_of_the_catalog_map_wins_over_the_base_key():
     unsaved._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none()}
     assert bibtex_key(unsaved, {17: "anon2022interpretabilityb"}) == "anon2022interpretabilityb"
     assert bibtex_key(unsaved, {}) == "anon2022interpretability"
+
+
+@pytest.mark.django_db
+def test_unbalanced_braces_in_titles_and_venues_keep_every_entry_whole(seeded, client):
+    """The whole download parses with pybtex, and every paper keeps its year and URL, whatever braces it holds."""
+    section = Paper.objects.first().section
+    hostile = [
+        ("Open { brace only", "Workshop x}"),
+        ("Close } brace only", "{Workshop"),
+        ("}{ Both ways round \\", "x}}}"),
+    ]
+    for number, (title, venue) in enumerate(hostile):
+        Paper.objects.create(
+            section=section,
+            title=title,
+            url=f"https://example.org/{number}",
+            venue=Venue.objects.create(name=venue, kind=VenueKind.CONFERENCE),
+            date=dt.date(2030, 1, 1 + number),
+        )
+    response = client.get("/papers.bib")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    assert len(entries) == Paper.objects.count()
+    papers = {paper.url: paper for paper in Paper.objects.all()}
+    for entry in entries.values():
+        paper = papers[entry.fields["url"]]
+        assert entry.fields["year"] == str(paper.date.year)
+    booktitles = {entry.fields["url"]: entry.fields.get("booktitle") for entry in entries.values()}
+    assert booktitles["https://example.org/0"] == r"Workshop x\textbraceright{}"
+    assert booktitles["https://example.org/1"] == r"\textbraceleft{}Workshop"

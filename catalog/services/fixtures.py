@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from taggit.models import Tag
 
 from catalog.entry_kinds import KINDS
-from catalog.models import Author, PaperAuthor, Section, TextBlock, Venue
+from catalog.models import Author, LineEnding, PaperAuthor, ReadmeFormat, Section, TextBlock, Venue
 
 # Filled by refresh_metadata from other fields or from the sources it asks (and when they answered), so the
 # fixture keeps only what maintainers edit.
@@ -47,6 +47,8 @@ def _groups():
             )
         ),
         (PaperAuthor.objects.select_related("author").order_by("pk"), False),
+        # The README's line ending, when it is not the usual LF.
+        (ReadmeFormat.objects.exclude(line_ending=LineEnding.LF), False),
     ]
 
 

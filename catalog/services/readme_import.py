@@ -12,12 +12,12 @@ from taggit.models import Tag
 
 from catalog import readme
 from catalog.entry_kinds import ENTRY_NODES, KINDS, PAPER, RESOURCE, EntryKind, kind_of
-from catalog.models import Author, Section, TextBlock, Venue
+from catalog.models import Author, ReadmeFormat, Section, TextBlock, Venue
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
-from catalog.services.collector import cycle_collector_paused
-from catalog.services.document_mapping import entry_topic_tags, section_kind
+from catalog.services.document_mapping import entry_topic_tags, line_ending, section_kind
 from catalog.services.field_checks import FieldCheck
+from catalog.services.gc_pause import cycle_collector_paused
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
 from catalog.services.row_triggers import row_triggers_suspended
 from catalog.services.topic_tags import load_rules
@@ -157,6 +157,7 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
     if writer.problems:
         raise ReadmeProblems(path, writer.problems)
     writer.flush()
+    save_line_ending(document.line_ending)
     return ImportSummary(
         sections=len(document.sections),
         resources=len(writer.entries[RESOURCE]),
@@ -166,6 +167,12 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
         warnings=document.warnings,
         recognised=recognised_per_section(document),
     )
+
+
+def save_line_ending(ending: str) -> None:
+    """Remember the line ending of an imported README, for the export (written only when it changes)."""
+    if line_ending() != ending:
+        ReadmeFormat.objects.update_or_create(pk=1, defaults={"line_ending": ending})
 
 
 def entry_columns(kind: EntryKind) -> list[str]:
