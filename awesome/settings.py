@@ -64,6 +64,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("DJANGO_SECURE_PROXY_SSL_HEADER") else None
+# The number of reverse proxies in front of the site, each appending to X-Forwarded-For: the client's address is
+# the entry the outermost one appended (catalog/client.py). 0, the default: the connection's address.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, "proxies")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it, and the logs, see the client's address behind the trusted proxies.
+    "catalog.middleware.ClientAddressMiddleware",
     # First: a load balancer probes /healthz by IP, which neither ALLOWED_HOSTS nor the HTTPS redirect allow.
     "catalog.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -142,6 +147,26 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Readers never wait for a writer (WAL), and a write transaction takes the write lock when it begins, so a
+    # second one waits up to DJANGO_SQLITE_BUSY_TIMEOUT seconds for it instead of failing ("database is locked")
+    # when it tries to write after reading.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("DJANGO_SQLITE_BUSY_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts connections and never answers fails a request after the connect timeout (libpq
+    # counts at least 2 s) instead of holding a worker until gunicorn kills it; a statement running longer than
+    # the statement timeout is cancelled by the server (0: no limit). The web server sets 30 s (awesome/wsgi.py);
+    # management commands, whose imports may run long statements, have no limit unless it is set.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"] |= {
+        "connect_timeout": env_int("DJANGO_DB_CONNECT_TIMEOUT", 3),
+        "options": f"-c statement_timeout={env_int('DJANGO_DB_STATEMENT_TIMEOUT', 0) * 1000}",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_ROUTERS = ["catalog.routers.SearchIndexRouter"]
 
@@ -153,6 +178,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "awesome"),
+            # A Redis that hangs costs a page this long, once: the page cache then leaves Redis alone for a while.
+            "OPTIONS": {
+                "socket_connect_timeout": env_number("REDIS_SOCKET_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_number("REDIS_SOCKET_TIMEOUT", 0.5),
+            },
         }
     }
 else:
@@ -161,8 +191,12 @@ else:
 CATALOG_PAGE_CACHE = "default"
 # 0 turns the page cache off; it is off by default with DEBUG on, where templates and code change under a running
 # server without any catalog change.
-CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 0 if DEBUG else 86_400)
+CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 0 if DEBUG else 3600)
 CATALOG_PAGE_CACHE_MAX_BYTES = env_int("CATALOG_PAGE_CACHE_MAX_BYTES", 4_000_000, "bytes")
+# After a cache error (Redis down or hanging) the page cache serves without Redis for this long before trying again.
+CATALOG_PAGE_CACHE_RETRY_SECONDS = env_number("CATALOG_PAGE_CACHE_RETRY_SECONDS", 30.0)
+# /healthz answers 503 when the database has not answered within this many seconds.
+CATALOG_HEALTHZ_TIMEOUT = env_number("CATALOG_HEALTHZ_TIMEOUT", 1.5)
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username from one IP address,
@@ -170,6 +204,8 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(seconds=env_int("AXES_COOLOFF_SECONDS", 15 * 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address as ClientAddressMiddleware sets it (behind DJANGO_TRUSTED_PROXY_COUNT proxies).
+AXES_CLIENT_IP_CALLABLE = "catalog.middleware.request_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "catalog.admin.lockout.lockout_page"
 AXES_HTTP_RESPONSE_CODE = 429

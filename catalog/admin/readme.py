@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from catalog.readme import RenderError
 from catalog.repository.config import connected as repository_connected
-from catalog.services.lint import lint_readme
+from catalog.services.configured_lint import lint_readme
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
 
 PUBLISH_PERMISSION = "catalog.publish_readme"

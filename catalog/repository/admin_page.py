@@ -22,7 +22,7 @@ from catalog.repository.lock import Busy
 from catalog.repository.models import RepositoryEvent
 from catalog.repository.publish import catalog_snapshot, publish_to_repository, reviewed, untaken_commits
 from catalog.repository.sync import sync_repository
-from catalog.services.lint import lint_readme
+from catalog.services.configured_lint import lint_readme
 from catalog.services.readme_export import readme_diff
 from catalog.services.readme_files import ReadmeProblems
 

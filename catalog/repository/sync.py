@@ -32,7 +32,7 @@ from catalog.repository.models import RepositoryEvent
 from catalog.services.readme_export import export_readme
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
 from catalog.services.readme_import import catalog_is_empty, import_readme, parse_importable
-from catalog.services.sync import sync_readme, sync_user
+from catalog.services.sync import MassRemoval, sync_readme, sync_user
 
 
 class TwoWayRefused(config.RepositoryError):
@@ -182,6 +182,13 @@ def _commits_line(commits: list[Commit], head: str) -> str:
     return f"{settings.CATALOG_GIT_README} at {head[:7]}: {count} commit{'s' if count != 1 else ''} taken in{made}."
 
 
+def _mass_removal(error: MassRemoval) -> config.RepositoryError:
+    return config.RepositoryError(
+        f"{error} Check the repository's README (a truncated copy?); to take it in all the same, run "
+        "`manage.py import_readme README.md --sync --allow-mass-removal` on it."
+    )
+
+
 def _import(theirs_file: Path, head: str) -> SyncOutcome:
     try:
         summary = import_readme(path=theirs_file)
@@ -197,6 +204,8 @@ def _two_way(theirs_file: Path, head: str, who) -> SyncOutcome:
         report = sync_readme(path=theirs_file, user=who, name=_name(head))
     except ReadmeProblems as problems:
         raise _renamed(problems, settings.CATALOG_GIT_README) from None
+    except MassRemoval as error:
+        raise _mass_removal(error) from None
     note = "No commit known as the catalog's base: synced two-way, the catalog now exports the repository's README."
     outcome = SyncOutcome(head, "two-way", [note, *report.lines()], changed=True, removed=report.count("removed"))
     lost = [(what, node) for what in ("updated", "added") for node in getattr(replaced, what)]
@@ -225,6 +234,8 @@ def _three_way(base: str, theirs: str, folder: Path, head: str, base_commit: str
     except ReadmeProblems as problems:
         label = f"{settings.CATALOG_GIT_README} merged with the catalog's edits"
         raise ReadmeProblems(label, problems.problems) from None
+    except MassRemoval as error:
+        raise _mass_removal(error) from None
     note = f"Three-way from {base_commit[:7]}: the repository's changes applied on top of the catalog's edits."
     outcome = SyncOutcome(head, "three-way", [note, *report.lines()], changed=True, removed=report.count("removed"))
     for conflict in merged.conflicts:
