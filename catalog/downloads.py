@@ -1,0 +1,95 @@
+"""Full-catalog downloads (papers.csv, papers.bib): written to a file once per catalog version, then streamed.
+
+The first request for a version writes the file (a temporary file, then a rename) holding the download's lock; a
+request that finds another process writing serves the newest file already written, with that version's ETag,
+instead of waiting, so that downloads never hold every worker. Older files are removed once a newer one is
+written (a process still sending one keeps reading it). Each instance keeps its own files, in
+`CATALOG_DOWNLOADS_DIR`.
+"""
+
+import fcntl
+import os
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import FileResponse
+
+from catalog.page_cache import HIT, MISS, STATUS_HEADER
+from catalog.state import current_state
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    content_type: str
+    write: Callable[[QuerySet, TextIO], None]
+
+    def path(self, version: str) -> Path:
+        stem, suffix = os.path.splitext(self.filename)
+        return Path(settings.CATALOG_DOWNLOADS_DIR) / f"{stem}-{version}{suffix}"
+
+    def written(self) -> list[Path]:
+        stem, suffix = os.path.splitext(self.filename)
+        return sorted(Path(settings.CATALOG_DOWNLOADS_DIR).glob(f"{stem}-*{suffix}"), key=_version_key)
+
+
+def _version_key(path: Path) -> tuple[int, int]:
+    version, stamp = path.stem.rsplit("-", 1)[1].split(".")
+    return int(version), int(stamp)
+
+
+def serve(request, download: Download, papers: QuerySet) -> FileResponse:
+    """The download of the current catalog version from its file, written first if need be, of `papers`."""
+    state = getattr(request, "catalog_state", None) or current_state()
+    path = download.path(state.token)
+    status = HIT if path.exists() else MISS
+    if status == MISS:
+        path = _write_or_newest(download, path, papers)
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=download.filename, content_type=download.content_type
+    )
+    response["ETag"] = f'"{path.stem.rsplit("-", 1)[1]}"'
+    response[STATUS_HEADER] = status
+    return response
+
+
+def _write_or_newest(download: Download, path: Path, papers) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.parent / f".{download.filename}.lock"
+    with _locked(lock, wait=False) as held:
+        if held:
+            return _write(download, path, papers)
+    if written := download.written():
+        return written[-1]
+    with _locked(lock, wait=True):
+        return _write(download, path, papers)
+
+
+def _write(download: Download, path: Path, papers) -> Path:
+    if path.exists():
+        return path
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as out:
+        download.write(papers, out)
+    os.replace(temporary, path)
+    for older in download.written():
+        if _version_key(older) < _version_key(path):
+            older.unlink(missing_ok=True)
+    return path
+
+
+@contextmanager
+def _locked(path: Path, *, wait: bool):
+    """Hold the flock of `path` (yields True), or yield False at once if another holds it and not `wait`."""
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
