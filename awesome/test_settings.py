@@ -21,3 +21,5 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The page cache is on whatever DJANGO_DEBUG says: its tests, and the query counts of cached pages, rely on it.
 CATALOG_PAGE_CACHE_SECONDS = 86_400
+# Tests see every change in the full-catalog downloads at once; tests/test_downloads.py sets a refresh interval.
+CATALOG_DOWNLOAD_REFRESH_SECONDS = 0

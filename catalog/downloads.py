@@ -2,13 +2,16 @@
 
 The first request for a version writes the file (a temporary file, then a rename) holding the download's lock; a
 request that finds another process writing serves the newest file already written, with that version's ETag,
-instead of waiting, so that downloads never hold every worker. Older files are removed once a newer one is
+instead of waiting, so that downloads never hold every worker. A file is written at most once every
+`CATALOG_DOWNLOAD_REFRESH_SECONDS`: while the catalog changes faster, the newest file is served, with its own
+version's ETag. Older files are removed once a newer one is
 written (a process still sending one keeps reading it). Each instance keeps its own files, in
 `CATALOG_DOWNLOADS_DIR`.
 """
 
 import fcntl
 import os
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,13 +52,27 @@ def serve(request, download: Download, papers: QuerySet) -> FileResponse:
     path = download.path(state.token)
     status = HIT if path.exists() else MISS
     if status == MISS:
-        path = _write_or_newest(download, path, papers)
+        recent = _recent(download)
+        path = recent or _write_or_newest(download, path, papers)
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=download.filename, content_type=download.content_type
     )
     response["ETag"] = f'"{path.stem.rsplit("-", 1)[1]}"'
     response[STATUS_HEADER] = status
     return response
+
+
+def _recent(download: Download) -> Path | None:
+    """The newest file written, if it is younger than `CATALOG_DOWNLOAD_REFRESH_SECONDS`: while the catalog
+    changes every few seconds, the download is written again at most that often, not for every change."""
+    written = download.written()
+    if not written:
+        return None
+    try:
+        age = time.time() - written[-1].stat().st_mtime
+    except FileNotFoundError:  # removed by a process that wrote a newer one
+        return None
+    return written[-1] if age < settings.CATALOG_DOWNLOAD_REFRESH_SECONDS else None
 
 
 def _write_or_newest(download: Download, path: Path, papers) -> Path:

@@ -20,6 +20,7 @@ FULL = [("/papers.csv", CSV_DOWNLOAD), ("/papers.bib", BIBTEX_DOWNLOAD)]
 
 @pytest.mark.parametrize(("url", "kind"), FULL)
 def test_a_full_download_is_written_once_per_version_and_streamed(seeded, client, url, kind, settings):
+    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 0
     first = client.get(url)
     assert first.streaming and first[STATUS_HEADER] == MISS
     assert int(first["Content-Length"]) == len(body := content(first)) > 10_000
@@ -53,7 +54,18 @@ def test_a_full_download_served_from_its_file_reads_only_the_version(seeded, cli
     assert response[STATUS_HEADER] == HIT
 
 
-def test_while_another_process_writes_the_new_version_the_newest_file_is_served(seeded, client):
+def test_while_the_catalog_keeps_changing_the_file_is_written_at_most_once_a_refresh(seeded, client, settings):
+    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 60
+    old = client.get("/papers.csv")
+    Paper.objects.filter(pk=Paper.objects.first().pk).update(title="Zebra circuits, retitled")
+    recent = client.get("/papers.csv")
+    assert recent["ETag"] == old["ETag"] and content(recent) == content(old)
+    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 0
+    assert "Zebra circuits, retitled" in content(client.get("/papers.csv")).decode()
+
+
+def test_while_another_process_writes_the_new_version_the_newest_file_is_served(seeded, client, settings):
+    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 0
     old = client.get("/papers.csv")
     Paper.objects.filter(pk=Paper.objects.first().pk).update(title="Zebra circuits, retitled")
     lock = CSV_DOWNLOAD.path("x").parent / ".papers.csv.lock"
