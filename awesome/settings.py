@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "catalog",
+    "catalog.repository",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
 ]
 
@@ -281,3 +284,45 @@ CATALOG_GITHUB_API_URL = (os.environ.get("CATALOG_GITHUB_API_URL") or "https://a
 GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
 CATALOG_GITHUB_MAX_WAIT = env_number("CATALOG_GITHUB_MAX_WAIT", 300.0)
 CATALOG_GITHUB_TIMEOUT = 20.0
+
+# refresh_metadata and the admin's add form: where papers' authors, abstracts, identifiers and citation counts
+# come from. arXiv asks for one request at a time, 3 s apart; Semantic Scholar, with a key, one a second.
+# A 429/503 asking to wait longer than CATALOG_METADATA_MAX_WAIT seconds fails the batch instead.
+CATALOG_ARXIV_API_URL = os.environ.get("CATALOG_ARXIV_API_URL") or "http://export.arxiv.org/api/query"
+CATALOG_ARXIV_DELAY = env_number("CATALOG_ARXIV_DELAY", 3.0)
+CATALOG_OPENREVIEW_API_URL = (os.environ.get("CATALOG_OPENREVIEW_API_URL") or "https://api2.openreview.net").rstrip("/")
+CATALOG_SEMANTIC_SCHOLAR_API_URL = (
+    os.environ.get("CATALOG_SEMANTIC_SCHOLAR_API_URL") or "https://api.semanticscholar.org/graph/v1"
+).rstrip("/")
+SEMANTIC_SCHOLAR_API_KEY = os.environ.get("SEMANTIC_SCHOLAR_API_KEY", "")
+CATALOG_SEMANTIC_SCHOLAR_DELAY = env_number("CATALOG_SEMANTIC_SCHOLAR_DELAY", 1.0)
+CATALOG_METADATA_TIMEOUT = env_number("CATALOG_METADATA_TIMEOUT", 20.0)
+CATALOG_METADATA_MAX_WAIT = env_number("CATALOG_METADATA_MAX_WAIT", 120.0)
+
+# The list's repository (catalog/repository/): empty CATALOG_GIT_REMOTE keeps publishing to the files above.
+CATALOG_GIT_REMOTE = os.environ.get("CATALOG_GIT_REMOTE", "").strip()
+CATALOG_GIT_BRANCH = os.environ.get("CATALOG_GIT_BRANCH", "").strip() or "main"
+CATALOG_GIT_README = os.environ.get("CATALOG_GIT_README", "").strip() or "README.md"
+CATALOG_GIT_FIXTURE = os.environ.get("CATALOG_GIT_FIXTURE", "").strip()
+CATALOG_GIT_PUBLISH = os.environ.get("CATALOG_GIT_PUBLISH", "").strip() or "push"
+if CATALOG_GIT_PUBLISH not in {"push", "pull-request"}:
+    raise ImproperlyConfigured(f"CATALOG_GIT_PUBLISH must be push or pull-request, not {CATALOG_GIT_PUBLISH!r}.")
+CATALOG_GIT_WORKDIR = Path(os.environ.get("CATALOG_GIT_WORKDIR") or BASE_DIR / "var" / "repository")
+# Who commits the site's publishes (the maintainer who publishes is the author).
+CATALOG_GIT_COMMITTER_NAME = os.environ.get("CATALOG_GIT_COMMITTER_NAME") or "Awesome Interpretability catalog"
+CATALOG_GIT_COMMITTER_EMAIL = os.environ.get("CATALOG_GIT_COMMITTER_EMAIL") or "catalog@localhost"
+CATALOG_GITHUB_WEBHOOK_SECRET = os.environ.get("CATALOG_GITHUB_WEBHOOK_SECRET", "")
+# How long a publish or sync waits for another one, from any instance, to finish (seconds).
+CATALOG_GIT_LOCK_WAIT = env_number("CATALOG_GIT_LOCK_WAIT", 120.0)
+CATALOG_GIT_TIMEOUT = env_number("CATALOG_GIT_TIMEOUT", 120.0)
+
+# Background work (fetch, push, sync, lint after a webhook): "database" queues tasks for `manage.py db_worker`
+# (one per instance); "immediate" runs them inside the request. Default: immediate with DJANGO_DEBUG on.
+CATALOG_TASKS_BACKEND = os.environ.get("CATALOG_TASKS_BACKEND", "").strip() or ("immediate" if DEBUG else "database")
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if CATALOG_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"CATALOG_TASKS_BACKEND must be immediate or database, not {CATALOG_TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[CATALOG_TASKS_BACKEND]}}

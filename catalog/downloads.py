@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse
 
+from catalog.catalog_version import current_state
 from catalog.page_cache import HIT, MISS, STATUS_HEADER
-from catalog.state import current_state
 
 
 @dataclass(frozen=True)

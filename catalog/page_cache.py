@@ -3,7 +3,7 @@
 `PageCacheMiddleware` answers the views marked with `cached_page`, near the top of the middleware stack: a page
 served from the cache skips sessions, CSRF, authentication and sign-in throttling, and carries the headers that
 the rest of the stack gave it when it was rendered. The cache key holds the catalog's version
-(`catalog.state`), read from the database on every request, so an edit committed by any process is seen by the
+(`catalog.catalog_version`), read from the database on every request, so an edit committed by any process is seen by the
 next request of every process, whatever cache each uses. Only anonymous GET and HEAD requests are served from
 or stored in the cache; a request carrying the session of a signed-in maintainer, or messages waiting, gets a
 fresh, private page (a made-up cookie does not). A page sees, and is keyed by, only the query parameters it
@@ -30,7 +30,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from redis.exceptions import RedisError
 
 from catalog import download_limit
-from catalog.state import State, current_state
+from catalog.catalog_version import State, current_state
 from catalog.unavailable import database_unavailable
 
 logger = logging.getLogger(__name__)

@@ -10,22 +10,41 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from catalog import downloads
-from catalog.bibtex import paper_bibtex
+from catalog.bibtex import catalog_keys, paper_bibtex
 from catalog.filters import PaperFilter
-from catalog.models import Paper, PaperLink, TaggedPaper
+from catalog.models import Paper, PaperAuthor, PaperLink, TaggedPaper
 from catalog.selectors import paper_list_queryset
 
 JSON_VERSION = 1
 JSON_PAGE_SIZE = 50
 JSON_MAX_PAGE_SIZE = 200
 EXPORT_CHUNK_SIZE = 500
-CSV_HEADER = ["id", "title", "url", "venue", "venue_kind", "date", "section", "star_repo", "code", "blog", "tags"]
+CSV_HEADER = [
+    "id",
+    "title",
+    "url",
+    "venue",
+    "venue_kind",
+    "date",
+    "section",
+    "star_repo",
+    "code",
+    "blog",
+    "tags",
+    "authors",
+    "abstract",
+    "arxiv_id",
+    "doi",
+    "openreview_id",
+    "citation_count",
+]
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -105,6 +124,12 @@ def paper_json(request, paper: Paper) -> dict:
         "code": [{"label": link.label, "url": link.url} for link in paper.code_links],
         "blog": [{"label": link.label, "url": link.url} for link in paper.blog_links],
         "tags": sorted(tag.slug for tag in paper.tags.all()),
+        "authors": [author.name for author in paper.author_list],
+        "abstract": paper.abstract,
+        "arxiv_id": paper.arxiv_id or None,
+        "doi": paper.doi or None,
+        "openreview_id": paper.openreview_id or None,
+        "citation_count": paper.citation_count,
         "detail_url": request.build_absolute_uri(paper.get_absolute_url()),
     }
 
@@ -117,12 +142,26 @@ def links_cell(links) -> str:
     return "; ".join(f"{label}: {url}" for label, url in links)
 
 
-CSV_COLUMNS = ("pk", "title", "url", "venue__name", "venue__kind", "date", "section__title", "star_repo")
+CSV_COLUMNS = (
+    "pk",
+    "title",
+    "url",
+    "venue__name",
+    "venue__kind",
+    "date",
+    "section__title",
+    "star_repo",
+    "abstract",
+    "arxiv_id",
+    "doi",
+    "openreview_id",
+    "citation_count",
+)
 
 
 def csv_rows(papers):
     """The CSV rows of the queryset `papers`, in its order: plain rows, read a chunk at a time with the chunk's
-    links and tags (a paper's links in their order, its tags by slug)."""
+    links, tags and authors (links and authors in their order, tags by slug)."""
     rows = papers.prefetch_related(None).values_list(*CSV_COLUMNS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
     while chunk := list(islice(rows, EXPORT_CHUNK_SIZE)):
         ids = [row[0] for row in chunk]
@@ -134,10 +173,14 @@ def csv_rows(papers):
         tags = {pk: [] for pk in ids}
         for pk, slug in TaggedPaper.objects.filter(content_object__in=ids).values_list("content_object", "tag__slug"):
             tags[pk].append(slug)
-        for pk, title, url, venue, kind, day, section, star_repo in chunk:
+        authors = {pk: [] for pk in ids}
+        for pk, name in PaperAuthor.objects.filter(paper__in=ids).values_list("paper", "author__name"):
+            authors[pk].append(name)
+        for pk, title, url, venue, kind, day, section, star_repo, abstract, arxiv, doi, openreview, cited in chunk:
             row = [str(pk), title, url, venue or "", kind or "", day.isoformat(), section, star_repo]
             row += [links_cell(links[pk][PaperLink.Kind.CODE]), links_cell(links[pk][PaperLink.Kind.BLOG])]
-            row.append(", ".join(sorted(tags[pk])))
+            row += [", ".join(sorted(tags[pk])), "; ".join(authors[pk]), abstract, arxiv, doi, openreview]
+            row.append("" if cited is None else str(cited))
             yield [spreadsheet_safe(cell) for cell in row]
 
 
@@ -152,9 +195,11 @@ def write_csv(papers, out) -> None:
 
 
 def write_bibtex(papers, out) -> None:
-    """BibTeX reads a paper's own fields and its venue only."""
-    entries = papers.prefetch_related(None).select_related("venue").iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    out.writelines(paper_bibtex(paper) + "\n" for paper in entries)
+    """BibTeX reads a paper's own fields, its venue and its authors."""
+    credits = Prefetch("paper_authors", queryset=PaperAuthor.objects.select_related("author"))
+    papers = papers.prefetch_related(None).select_related("venue").prefetch_related(credits)
+    keys = catalog_keys()
+    out.writelines(paper_bibtex(paper, keys) + "\n" for paper in papers.iterator(chunk_size=EXPORT_CHUNK_SIZE))
 
 
 CSV_DOWNLOAD = downloads.Download("papers.csv", "text/csv; charset=utf-8", write_csv)
