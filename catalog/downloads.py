@@ -1,16 +1,17 @@
 """Full-catalog downloads (papers.csv, papers.bib): written to a file once per catalog version, then streamed.
 
-The first request for a version writes the file (a temporary file, then a rename) holding the download's lock; a
-request that finds another process writing serves the newest file already written, with that version's ETag,
-instead of waiting, so that downloads never hold every worker. A file is written at most once every
-`CATALOG_DOWNLOAD_REFRESH_SECONDS`: while the catalog changes faster, the newest file is served, with its own
-version's ETag. Older files are removed once a newer one is
-written (a process still sending one keeps reading it). Each instance keeps its own files, in
-`CATALOG_DOWNLOADS_DIR`.
+The first request writes the file (a temporary file, then a rename) holding the download's lock. Once a file
+exists, a newer one is written by a thread of the process, at most once every `CATALOG_DOWNLOAD_REFRESH_SECONDS`,
+while requests are answered at once with the newest file written, with its own version's ETag (0: each request
+waits for the current version's file; one that finds another process writing it serves the newest file). Older
+files are removed once a newer one is written (a process still sending one keeps reading it). Each instance keeps
+its own files, in `CATALOG_DOWNLOADS_DIR`.
 """
 
 import fcntl
+import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -19,11 +20,14 @@ from pathlib import Path
 from typing import TextIO
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import FileResponse
 
 from catalog.catalog_version import current_state
 from catalog.page_cache import HIT, MISS, STATUS_HEADER
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,14 @@ def serve(request, download: Download, papers: QuerySet) -> FileResponse:
     path = download.path(state.token)
     status = HIT if path.exists() else MISS
     if status == MISS:
-        recent = _recent(download)
-        path = recent or _write_or_newest(download, path, papers)
+        written = download.written()
+        if written and settings.CATALOG_DOWNLOAD_REFRESH_SECONDS:
+            # The newest file is served now; if it is old enough, a thread of this process writes the new one.
+            if not _recent(download):
+                _write_in_background(download, path, papers)
+            path = written[-1]
+        else:
+            path = _write_or_newest(download, path, papers)
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=download.filename, content_type=download.content_type
     )
@@ -75,9 +85,31 @@ def _recent(download: Download) -> Path | None:
     return written[-1] if age < settings.CATALOG_DOWNLOAD_REFRESH_SECONDS else None
 
 
+def _write_in_background(download: Download, path: Path, papers: QuerySet) -> None:
+    """Write the file in a thread holding the download's lock (nothing if another holds it), on a database
+    connection of its own: no request waits for it, and gunicorn's worker timeout does not apply to it."""
+
+    def write():
+        try:
+            with _locked(_lock_path(download, path), wait=False) as held:
+                if held:
+                    _write(download, path, papers)
+        except (DatabaseError, OSError) as error:
+            logger.warning("The %s download was not written: %s", download.filename, error)
+        finally:
+            connection.close()
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    threading.Thread(target=write, name=f"write {download.filename}", daemon=True).start()
+
+
+def _lock_path(download: Download, path: Path) -> Path:
+    return path.parent / f".{download.filename}.lock"
+
+
 def _write_or_newest(download: Download, path: Path, papers) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = path.parent / f".{download.filename}.lock"
+    lock = _lock_path(download, path)
     with _locked(lock, wait=False) as held:
         if held:
             return _write(download, path, papers)

@@ -3,6 +3,7 @@ client address (with Redis, shared by every instance)."""
 
 import csv
 import io
+import time
 
 import pytest
 from django.test import Client
@@ -100,3 +101,20 @@ def test_download_limits_are_shared_through_redis(seeded, settings, redis_cache)
     statuses = [greedy.get(url).status_code for url in ["/papers.csv", "/papers.bib", "/papers.csv"]]
     assert statuses == [200, 200, 429]
     assert [key for key in redis_cache.keys("*") if b"downloads:203.0.113.9:" in key]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_old_file_is_served_at_once_while_a_thread_writes_the_new_one(seeded, client, settings):
+    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 0.001
+    old = client.get("/papers.csv")
+    Paper.objects.filter(pk=Paper.objects.first().pk).update(title="Zebra circuits, retitled")
+    served = client.get("/papers.csv")
+    assert served["ETag"] == old["ETag"] and content(served) == content(old)
+    for _ in range(200):  # the thread writes the new version's file
+        response = client.get("/papers.csv")
+        if response[STATUS_HEADER] == HIT:
+            break
+        content(response)
+        time.sleep(0.05)
+    assert response["ETag"] != old["ETag"]
+    assert "Zebra circuits, retitled" in content(response).decode()
