@@ -17,25 +17,60 @@ from catalog.services.merging import merge_tags, merge_venues
 from catalog.services.publish import Unexportable, check_exportable
 
 
-class ResourceActionForm(ActionForm):
-    tag = forms.CharField(required=False, label="Tag", validators=[validate_tag_name])
-    section = forms.ModelChoiceField(
-        Section.objects.filter(kind=SectionKind.RESOURCES), required=False, label="Section"
+def for_actions(widget, *actions):
+    """`widget`, shown in the action bar only while one of `actions` is chosen (static/js/admin-actions.js)."""
+    widget.attrs["data-actions"] = " ".join(actions)
+    return widget
+
+
+TAG_ACTIONS = ("add_tag", "remove_tag")
+
+
+def tag_field(*actions):
+    return forms.CharField(
+        required=False, label="Tag", validators=[validate_tag_name], widget=for_actions(forms.TextInput(), *actions)
     )
 
 
-class PaperActionForm(ActionForm):
-    tag = forms.CharField(required=False, label="Tag", validators=[validate_tag_name])
-    section = forms.ModelChoiceField(Section.objects.filter(kind=SectionKind.PAPERS), required=False, label="Section")
-    venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue")
+def section_field(kind):
+    return forms.ModelChoiceField(
+        Section.objects.filter(kind=kind),
+        required=False,
+        label="Section",
+        widget=for_actions(forms.Select(), "move_to_section"),
+    )
 
 
-class TagActionForm(ActionForm):
-    tag = forms.CharField(required=False, label="Tag", validators=[validate_tag_name])
+def venue_field(*actions):
+    return forms.ModelChoiceField(
+        Venue.objects.all(), required=False, label="Venue", widget=for_actions(forms.Select(), *actions)
+    )
 
 
-class VenueActionForm(ActionForm):
-    venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue")
+class CatalogActionForm(ActionForm):
+    """Each field of the bar shows only with the action that reads it."""
+
+    class Media:
+        js = ["js/admin-actions.js"]
+
+
+class ResourceActionForm(CatalogActionForm):
+    tag = tag_field(*TAG_ACTIONS)
+    section = section_field(SectionKind.RESOURCES)
+
+
+class PaperActionForm(CatalogActionForm):
+    tag = tag_field(*TAG_ACTIONS)
+    section = section_field(SectionKind.PAPERS)
+    venue = venue_field("set_venue")
+
+
+class TagActionForm(CatalogActionForm):
+    tag = tag_field("merge_selected_tags")
+
+
+class VenueActionForm(CatalogActionForm):
+    venue = venue_field("merge_selected_venues")
 
 
 class ForbiddenActionsMixin:

@@ -9,9 +9,9 @@ from django.utils.text import slugify
 from taggit.forms import TagField
 from taggit.models import Tag
 
-from catalog.identity import paper_identity
+from catalog.identity import normalise_title, paper_identity
 from catalog.models import Paper, Resource, Section, SectionKind
-from catalog.services.duplicates import duplicate_papers
+from catalog.services.duplicates import duplicate_papers, duplicate_titles
 from catalog.validators import validate_no_control_characters
 
 WIDE_TEXT_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
@@ -98,16 +98,25 @@ class PaperAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        url = cleaned.get("url")
-        if url and self._identity_changed(url) and not cleaned.get("save_duplicate"):
-            duplicates = duplicate_papers(url=url, exclude_pk=self.instance.pk)
-            if duplicates:
-                self.add_error("url", forms.ValidationError(self._duplicate_message(duplicates), code="duplicate"))
+        if cleaned.get("save_duplicate"):
+            return cleaned
+        url, title = cleaned.get("url"), cleaned.get("title")
+        checks = [
+            ("url", duplicate_papers, {"url": url}, url and self._identity_changed(url)),
+            ("title", duplicate_titles, {"title": title}, title and self._title_changed(title)),
+        ]
+        for field, find, key, needed in checks:
+            found = find(**key, exclude_pk=self.instance.pk) if needed else []
+            if found:
+                self.add_error(field, forms.ValidationError(self._duplicate_message(found), code="duplicate"))
         return cleaned
 
     def _identity_changed(self, url):
         """New papers are checked; an existing one only when its URL now points to another paper."""
         return self.instance.pk is None or paper_identity(url) != paper_identity(self.instance.url)
+
+    def _title_changed(self, title):
+        return self.instance.pk is None or normalise_title(title) != normalise_title(self.instance.title)
 
     @staticmethod
     def _duplicate_message(duplicates):

@@ -13,6 +13,7 @@ from catalog.admin.filters import (
 from catalog.admin.forms import LinkFormSet, PaperAdminForm
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.models import Paper, PaperLink, has_code_link
+from suggestions.accepting import AcceptSuggestionMixin
 
 
 class PaperLinkInline(admin.TabularInline):
@@ -23,7 +24,9 @@ class PaperLinkInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
+class PaperAdmin(
+    AcceptSuggestionMixin, EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin
+):
     form = PaperAdminForm
     link_model, link_owner = PaperLink, "paper"
     list_display = ["title", "venue", "iso_date", "section", "has_code", "stars", "link_status_label", "tag_list"]

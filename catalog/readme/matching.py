@@ -16,7 +16,7 @@ import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from catalog.identity import paper_identity
+from catalog.identity import normalise_title, paper_identity
 
 from .tree import PaperRow, ResourceItem, Section
 
@@ -38,7 +38,7 @@ def entry_title(node: PaperRow | ResourceItem) -> str:
 
 def _keys(node) -> tuple[str, str]:
     kind = type(node).__name__
-    return f"{kind} {paper_identity(node.url)}", f"{kind} title:{' '.join(entry_title(node).casefold().split())}"
+    return f"{kind} {paper_identity(node.url)}", f"{kind} title:{normalise_title(entry_title(node))}"
 
 
 def _entries(sections: list[Section]) -> list[tuple[Place, PaperRow | ResourceItem]]:
