@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "taggit",
     "catalog",
     "suggestions",
+    "history",
     "axes",
 ]
 

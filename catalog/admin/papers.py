@@ -13,6 +13,7 @@ from catalog.admin.filters import (
 from catalog.admin.forms import LinkFormSet, PaperAdminForm
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.models import Paper, PaperLink, has_code_link
+from history.values import FieldHistoryMixin
 from suggestions.accepting import AcceptSuggestionMixin
 
 
@@ -25,7 +26,12 @@ class PaperLinkInline(admin.TabularInline):
 
 @admin.register(Paper)
 class PaperAdmin(
-    AcceptSuggestionMixin, EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin
+    AcceptSuggestionMixin,
+    FieldHistoryMixin,
+    EntryMetadataMixin,
+    ExportableChangesMixin,
+    actions.ActionFormErrorsMixin,
+    admin.ModelAdmin,
 ):
     form = PaperAdminForm
     link_model, link_owner = PaperLink, "paper"

@@ -5,6 +5,7 @@ from catalog.admin.filters import ArchivedFilter, LinkStatusFilter, TagFilter
 from catalog.admin.forms import LinkFormSet, ResourceAdminForm
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.models import Resource, ResourceLink
+from history.values import FieldHistoryMixin
 
 
 class ResourceLinkInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class ResourceLinkInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(EntryMetadataMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
+class ResourceAdmin(FieldHistoryMixin, EntryMetadataMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
     form = ResourceAdminForm
     link_model, link_owner = ResourceLink, "resource"
     list_display = ["name", "section", "position", "star_repo", "stars", "link_status_label", "tag_list"]

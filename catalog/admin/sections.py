@@ -5,6 +5,7 @@ from catalog.admin import actions
 from catalog.admin.exportable import ExportableChangesMixin
 from catalog.admin.forms import SectionAdminForm
 from catalog.models import Section, SectionKind, TextBlock
+from history.values import FieldHistoryMixin
 
 AUTOCOMPLETE_KINDS = {"paper": SectionKind.PAPERS, "resource": SectionKind.RESOURCES}
 
@@ -15,7 +16,7 @@ class TextBlockInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(ExportableChangesMixin, actions.ForbiddenActionsMixin, admin.ModelAdmin):
+class SectionAdmin(FieldHistoryMixin, ExportableChangesMixin, actions.ForbiddenActionsMixin, admin.ModelAdmin):
     form = SectionAdminForm
     list_display = ["indented_title", "kind", "level", "parent", "paper_count", "resource_count"]
     list_filter = ["kind", "level"]
