@@ -11,6 +11,7 @@ from django.template.defaultfilters import pluralize
 from taggit.models import Tag
 
 from catalog.admin.forms import validate_tag_name
+from catalog.admin.tag_input import normalise_tag
 from catalog.models import Section, SectionKind, Venue
 from catalog.services import ordering
 from catalog.services.merging import merge_tags, merge_venues
@@ -116,10 +117,11 @@ def _chosen(modeladmin, request, name):
 
 
 def _tag_named(name, *, create):
-    """The tag called `name` whatever its case; a new one if `create`, else None when there is none."""
+    """The tag called `name` whatever its case; a new one if `create` (named as the catalog writes tags), else None
+    when there is none."""
     tag = Tag.objects.filter(name__iexact=name).first()
     if tag is None and create:
-        tag = Tag.objects.create(name=name)
+        tag = Tag.objects.create(name=normalise_tag(name))
     return tag
 
 
@@ -145,7 +147,8 @@ def add_tag(modeladmin, request, queryset):
         obj.tags.add(tag)
         _log(modeladmin, request, obj, f"Added the tag “{tag.name}”.", ("tags", before, [*before, tag.name]))
         count += 1
-    _report(modeladmin, request, count, f"tag “{tag.name}” added")
+    typed = f" (typed “{name}”)" if tag.name.lower() != name.lower() else ""
+    _report(modeladmin, request, count, f"tag “{tag.name}”{typed} added")
 
 
 @admin.action(description="Remove the tag from the selected %(verbose_name_plural)s", permissions=["change"])

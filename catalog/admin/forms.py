@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from taggit.forms import TagField
 from taggit.models import Tag
 
+from catalog.admin.tag_input import TagInput, canonical_tag_names
 from catalog.identity import normalise_title, paper_identity
 from catalog.models import Paper, Resource, Section, SectionKind
 from catalog.services.duplicates import duplicate_papers, duplicate_titles
@@ -34,7 +35,15 @@ def validate_tag_name(name):
 
 
 class CatalogTagField(TagField):
-    """Taggit's comma-separated tags, each checked with validate_tag_name."""
+    """Taggit's comma-separated tags, each checked with validate_tag_name, offered from the catalog's tags while
+    typed; a new tag is written in the catalog's convention, and `renamed` lists those whose name changed."""
+
+    widget = TagInput
+
+    def __init__(self, **kwargs):
+        kwargs["help_text"] = "Separated by commas. A new tag is written in lower case with hyphens between words."
+        super().__init__(**kwargs)
+        self.renamed = []
 
     def clean(self, value):
         names = super().clean(value)
@@ -46,6 +55,7 @@ class CatalogTagField(TagField):
                 errors.append(error)
         if errors:
             raise forms.ValidationError(errors)
+        names, self.renamed = canonical_tag_names(names)
         return names
 
 
@@ -213,3 +223,8 @@ class LinkFormSet(BaseInlineFormSet):
             if last is not None:
                 link.position = last + 1
         return super().save_new(form, commit)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this link"

@@ -11,7 +11,9 @@ from catalog.admin.filters import (
     YearFilter,
 )
 from catalog.admin.forms import LinkFormSet, PaperAdminForm
+from catalog.admin.link_input import LinkForm
 from catalog.admin.metadata import EntryMetadataMixin
+from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Paper, PaperLink, has_code_link
 from history.values import FieldHistoryMixin
 from suggestions.accepting import AcceptSuggestionMixin
@@ -20,6 +22,7 @@ from suggestions.accepting import AcceptSuggestionMixin
 class PaperLinkInline(admin.TabularInline):
     model = PaperLink
     formset = LinkFormSet
+    form = LinkForm
     extra = 0
     fields = ["kind", "position", "label", "url"]
 
@@ -28,6 +31,7 @@ class PaperLinkInline(admin.TabularInline):
 class PaperAdmin(
     AcceptSuggestionMixin,
     FieldHistoryMixin,
+    NewTagNamesMixin,
     EntryMetadataMixin,
     ExportableChangesMixin,
     actions.ActionFormErrorsMixin,
