@@ -330,7 +330,7 @@ def test_tags_with_quotes_commas_and_other_case_reuse_existing_tags(seeded, main
     data = paper_form_data(paper, tags='SAE, Sae, "steering, vectors"')
     response = maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data, follow=True)
     assert sorted(paper.tags.names()) == ["sae", "steering-vectors"]
-    assert "New tag “steering, vectors” saved as “steering-vectors”" in response.content.decode()
+    assert "Tag “steering, vectors” saved as “steering-vectors”" in response.content.decode()
     assert Tag.objects.count() == tag_count + 1
 
 

@@ -52,7 +52,7 @@ def test_saving_a_new_tag_tells_the_maintainer_how_it_was_written(seeded, mainta
     paper = Paper.objects.filter(section__title="Survey Papers").first()
     data = paper_form_data(paper, tags="Refusal Vectors, SAE")
     response = maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data, follow=True)
-    assert "New tag “Refusal Vectors” saved as “refusal-vectors”" in response.content.decode()
+    assert "Tag “Refusal Vectors” saved as “refusal-vectors”" in response.content.decode()
     assert "“SAE” saved as" not in response.content.decode()
     assert sorted(paper.tags.names()) == ["refusal-vectors", "sae"]
 

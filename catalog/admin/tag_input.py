@@ -55,5 +55,5 @@ class NewTagNamesMixin:
         super().save_related(request, form, formsets, change)
         for typed, saved in getattr(form.fields.get("tags"), "renamed", []):
             self.message_user(
-                request, f"New tag “{typed}” saved as “{saved}” (lower case, hyphens between words).", messages.INFO
+                request, f"Tag “{typed}” saved as “{saved}” (lower case, hyphens between words).", messages.INFO
             )
