@@ -12,6 +12,8 @@ from suggestions.references import reference_url
 
 NOTE_MAX_LENGTH = 2000
 HONEYPOT = "website"
+# Required of the reader unless the metadata sources fill them (checked in clean()).
+REQUIRED = ("reference", "title", "date")
 
 
 class SuggestionForm(forms.ModelForm):
@@ -51,6 +53,7 @@ class SuggestionForm(forms.ModelForm):
         self.fields["section"].queryset = Section.objects.filter(kind=SectionKind.PAPERS).order_by("position")
         self.fields["section"].empty_label = "Let the maintainers choose"
         self.duplicates = None
+        self.required_names = REQUIRED
 
     @property
     def honeypot_filled(self) -> bool:

@@ -29,7 +29,11 @@ def suggest(request):
 
 
 def _form_page(request, form, status=200):
-    context = {"form": form, "rate_limit": settings.SUGGESTIONS_RATE_LIMIT}
+    context = {
+        "form": form,
+        "rate_limit": settings.SUGGESTIONS_RATE_LIMIT,
+        "rate_window_minutes": max(1, settings.SUGGESTIONS_RATE_WINDOW // 60),
+    }
     return render(request, "suggestions/suggest.html", context, status=status)
 
 

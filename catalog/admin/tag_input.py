@@ -37,6 +37,9 @@ class TagInput(TagWidget):
 
     template_name = "catalog/widgets/tag_input.html"
 
+    def __init__(self, attrs=None):
+        super().__init__({"class": "vLargeTextField", **(attrs or {})})
+
     class Media:
         js = ["js/admin-tags.js"]
 
