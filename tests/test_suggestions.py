@@ -174,3 +174,13 @@ def test_without_metadata_sources_the_reader_types_the_fields(seeded, client):
     response = client.post(SUGGEST, suggestion_data(title="", date=""))
     content = response.content.decode()
     assert "Give the title of the paper." in content and "Give the date of the paper." in content
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(seeded, client, settings):
+    settings.SUGGESTIONS_RATE_LIMIT = 1
+    settings.SUGGESTIONS_PROXY_COUNT = 1
+    first = client.post(SUGGEST, suggestion_data(), HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.1")
+    assert first.status_code == 302
+    spoofed = suggestion_data(reference="2406.04091", title="Paper 1")
+    assert client.post(SUGGEST, spoofed, HTTP_X_FORWARDED_FOR="2.2.2.2, 198.51.100.1").status_code == 429
+    assert client.post(SUGGEST, spoofed, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
