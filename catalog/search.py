@@ -3,8 +3,9 @@
 SQLite: an FTS5 table per model (unicode61 tokenizer, case and diacritics folded), ranked by bm25 with column
 weights. PostgreSQL: a stored tsvector per entry (weights A, B and C, accents folded by unaccent) under a GIN
 index, ranked by ts_rank.
-Both index the same three fields: the title or name, the venue or description, and the links (the entry's URL,
-then each link's label and URL). The tables and the triggers filling them are made by migration 0005.
+Both index the same texts, with the same weights, declared in catalog/search_index.py: for papers the title, the
+venue and the links (the entry's URL, then each link's label and URL), for resources the name, the description
+and the links. The tables and the triggers filling them are made from that declaration.
 
 User text never reaches either query language: it is cut into words (runs of letters and digits), and the
 query is built from those words only. Every term must match (a "quoted phrase" is one term, its words in
@@ -12,18 +13,18 @@ order); the last word also matches as a prefix, so results come while a word is 
 """
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
+from django.db.models.functions import Coalesce, Concat, NullIf, Replace
 from django.utils.text import smart_split, unescape_string_literal
+
+from catalog.search_index import TSVECTOR_CONFIG, index_of
 
 # The relation from Paper and Resource to their row in each backend's index (see models.py).
 FTS5_RELATION = "fts"
 TSVECTOR_RELATION = "search_vector"
-# bm25 weights of the three FTS5 columns: strong enough apart that a match in the title outranks one in the
-# venue or description, which outranks one in the links, for entries of usual lengths.
-BM25_WEIGHTS = (10.0, 2.0, 0.5)
-TSVECTOR_CONFIG = "simple"
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -61,10 +62,36 @@ def fts5_query(phrases) -> str:
     return query + "*"
 
 
-def tsquery(phrases) -> str:
-    """A to_tsquery expression: the phrases AND together, words of a phrase follow each other, the last a prefix."""
-    query = " & ".join("(" + " <-> ".join(f"'{word}'" for word in words) + ")" for words in phrases)
-    return query[:-1] + ":*)"
+def tsquery(phrases) -> list:
+    """A to_tsquery expression in pieces: its syntax as text and each word as a `Lexeme`. The phrases AND together,
+    the words of a phrase follow each other, the last word is a prefix."""
+    pieces = []
+    for words in phrases:
+        pieces.append(" & (" if pieces else "(")
+        for position, word in enumerate(words):
+            pieces += [" <-> " if position else "", Lexeme(word)]
+        pieces.append(")")
+    pieces.insert(-1, ":*")
+    return [piece for piece in pieces if piece != ""]
+
+
+@dataclass(frozen=True)
+class Lexeme:
+    word: str
+
+    def expression(self):
+        """The word without its accents, as the indexed texts are (migration 0010), then quoted: unaccent turns some
+        letters into a quote or a backslash (ʼ into '), so the quoting comes after it. A word that unaccent empties
+        stays as it is (an empty quoted lexeme is a syntax error; the word then matches nothing)."""
+        text = models.Func(_text(self.word), function="unaccent", output_field=models.TextField())
+        text = Coalesce(NullIf(text, _text("")), _text(self.word))
+        for special in ("\\", "'"):
+            text = Replace(text, _text(special), _text(special * 2))
+        return Concat(_text("'"), text, _text("'"))
+
+
+def _text(value: str):
+    return models.Value(value, output_field=models.TextField())
 
 
 def _vendor(queryset) -> str:
@@ -90,7 +117,7 @@ def relevance(queryset, value):
     if not phrases:
         return models.F("pk").asc()
     if _vendor(queryset) == "sqlite":
-        weights = [models.Value(weight) for weight in BM25_WEIGHTS]
+        weights = [models.Value(weight) for weight in index_of(queryset.model).bm25_weights]
         bm25 = models.Func(
             models.F(f"{FTS5_RELATION}__document"), *weights, function="bm25", output_field=models.FloatField()
         )
@@ -98,7 +125,11 @@ def relevance(queryset, value):
     return SearchRank(models.F(f"{TSVECTOR_RELATION}__document"), _search_query(phrases)).desc()
 
 
+def tsquery_expression(phrases):
+    """The text of `tsquery(phrases)`, built by the database from the words with their accents folded."""
+    pieces = [piece.expression() if isinstance(piece, Lexeme) else _text(piece) for piece in tsquery(phrases)]
+    return Concat(*pieces)
+
+
 def _search_query(phrases) -> SearchQuery:
-    # The words lose their accents as the indexed texts did (migration 0010).
-    unaccented = models.Func(models.Value(tsquery(phrases)), function="unaccent", output_field=models.TextField())
-    return SearchQuery(unaccented, search_type="raw", config=TSVECTOR_CONFIG)
+    return SearchQuery(tsquery_expression(phrases), search_type="raw", config=TSVECTOR_CONFIG)

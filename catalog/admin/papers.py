@@ -13,6 +13,7 @@ from catalog.admin.filters import (
 from catalog.admin.forms import LinkFormSet, PaperAdminForm
 from catalog.admin.link_input import LinkForm
 from catalog.admin.metadata import EntryMetadataMixin
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Paper, PaperLink, has_code_link
 from history.values import FieldHistoryMixin
@@ -29,6 +30,7 @@ class PaperLinkInline(admin.TabularInline):
 
 @admin.register(Paper)
 class PaperAdmin(
+    CheckedParametersMixin,
     AcceptSuggestionMixin,
     FieldHistoryMixin,
     NewTagNamesMixin,

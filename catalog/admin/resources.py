@@ -5,6 +5,7 @@ from catalog.admin.filters import ArchivedFilter, LinkStatusFilter, TagFilter
 from catalog.admin.forms import LinkFormSet, ResourceAdminForm
 from catalog.admin.link_input import LinkForm
 from catalog.admin.metadata import EntryMetadataMixin
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Resource, ResourceLink
 from history.values import FieldHistoryMixin
@@ -20,7 +21,12 @@ class ResourceLinkInline(admin.TabularInline):
 
 @admin.register(Resource)
 class ResourceAdmin(
-    FieldHistoryMixin, NewTagNamesMixin, EntryMetadataMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin
+    CheckedParametersMixin,
+    FieldHistoryMixin,
+    NewTagNamesMixin,
+    EntryMetadataMixin,
+    actions.ActionFormErrorsMixin,
+    admin.ModelAdmin,
 ):
     form = ResourceAdminForm
     link_model, link_owner = ResourceLink, "resource"

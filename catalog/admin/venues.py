@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 
 from catalog.admin.actions import ActionFormErrorsMixin, VenueActionForm, merge_selected_venues
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Venue
 from history.values import FieldHistoryMixin
 
 
 @admin.register(Venue)
-class VenueAdmin(FieldHistoryMixin, ActionFormErrorsMixin, admin.ModelAdmin):
+class VenueAdmin(CheckedParametersMixin, FieldHistoryMixin, ActionFormErrorsMixin, admin.ModelAdmin):
     action_form = VenueActionForm
     actions = [merge_selected_venues]
     list_display = ["name", "kind", "paper_count"]
