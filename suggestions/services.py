@@ -39,6 +39,14 @@ def accept(*, suggestion: Suggestion, paper: Paper, user) -> None:
     _log(user, [suggestion], f"Accepted as the paper “{paper}” (id {paper.pk}).")
 
 
+def suggesters_since(when) -> list[str]:
+    """Who is credited for the suggestions accepted after `when` (None: ever), in the order they were accepted."""
+    accepted = Suggestion.objects.filter(status=Suggestion.Status.ACCEPTED).exclude(credit="")
+    if when is not None:
+        accepted = accepted.filter(reviewed_at__gt=when)
+    return list(dict.fromkeys(accepted.order_by("reviewed_at", "id").values_list("credit", flat=True)))
+
+
 def reject(*, suggestions, reason: str, user) -> int:
     """Reject the pending ones of `suggestions` with `reason`; how many were rejected."""
     pending = list(Suggestion.objects.pending().filter(pk__in=[s.pk for s in suggestions]).select_for_update())

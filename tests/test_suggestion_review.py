@@ -172,3 +172,14 @@ def test_a_reviewer_without_permission_cannot_reject(seeded, client):
     assert client.post(f"{QUEUE}{suggestion.pk}/reject/", {"reason": "no"}).status_code == 403
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.PENDING
+
+
+def test_the_publish_summary_names_who_suggested_the_new_papers(seeded, maintainer, settings, tmp_path):
+    settings.CATALOG_README_PATH = tmp_path / "README.md"
+    settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
+    suggestion = suggest()
+    maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", accept_data(suggestion))
+    fingerprint = maintainer.get("/admin/readme/").context["preview"].fingerprint
+    maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
+    entry = LogEntry.objects.filter(object_repr="README").get()
+    assert entry.change_message.endswith("(suggested by @reader).")
