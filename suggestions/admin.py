@@ -86,6 +86,9 @@ class SuggestionAdmin(ActionFormErrorsMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Readers' suggestions to review", **(extra_context or {})})
+
     @admin.display(description="link")
     def reference_link(self, suggestion):
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', suggestion.url, suggestion.reference)
