@@ -48,9 +48,15 @@ def form_changes(form, *, prefix: str = "") -> list[Change]:
             continue
         field = form.fields[name]
         old = form.initial.get(name)
+        new = form.cleaned_data.get(name)
         if isinstance(field, forms.ModelChoiceField) and old is not None and not isinstance(old, models.Model):
             old = field.queryset.model._base_manager.filter(pk=old).first()
-        changes.append((f"{prefix}{field.label or name}", old, form.cleaned_data.get(name)))
+        elif isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
+            field, forms.ModelChoiceField
+        ):
+            labels = {str(value): label for value, label in field.choices}
+            old, new = labels.get(str(old), old), labels.get(str(new), new)
+        changes.append((f"{prefix}{field.label or name}", old, new))
     return changes
 
 
@@ -72,9 +78,9 @@ def formset_changes(formsets) -> list[Change]:
 class FieldHistoryMixin:
     """For a ModelAdmin: each change saved through its form records the old and new value of every changed field."""
 
-    def construct_change_message(self, request, form, formsets, add):
+    def construct_change_message(self, request, form, formsets, add=False):
         if not add:
-            request.field_changes = form_changes(form) + formset_changes(formsets)
+            request.field_changes = form_changes(form) + formset_changes(formsets or [])
         return super().construct_change_message(request, form, formsets, add)
 
     def log_change(self, request, obj, message):

@@ -317,7 +317,9 @@ def test_the_venue_kind_edited_in_the_changelist_is_saved_and_in_the_history(see
         "Changed Kind.",
     )
     rows = history_rows(superuser_client, f"/admin/catalog/venue/{distill.pk}/")
-    assert [(user, action) for _, user, action in rows] == [("maintainer", "Changed Kind.")]
+    assert [(user, action.split("\n")[0]) for _, user, action in rows] == [("maintainer", "Changed Kind.")]
+    history = superuser_client.get(f"/admin/catalog/venue/{distill.pk}/history/").content.decode()
+    assert '<tr><th scope="row">Kind</th><td>Journal</td><td>Blog or forum</td></tr>' in history
     assert export() == before
 
 
