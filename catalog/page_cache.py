@@ -3,7 +3,7 @@
 `PageCacheMiddleware` answers the views marked with `cached_page`, near the top of the middleware stack: a page
 served from the cache skips sessions, CSRF, authentication and sign-in throttling, and carries the headers that
 the rest of the stack gave it when it was rendered. The cache key holds the catalog's version
-(`catalog.state`), read from the database on every request, so an edit committed by any process is seen by the
+(`catalog.catalog_version`), read from the database on every request, so an edit committed by any process is seen by the
 next request of every process, whatever cache each uses. Only anonymous GET and HEAD requests are served from
 or stored in the cache; a request carrying the session of a signed-in maintainer, or messages waiting, gets a
 fresh, private page (a made-up cookie does not). A page sees, and is keyed by, only the query parameters it
@@ -29,7 +29,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_http_date_safe
 from redis.exceptions import RedisError
 
-from catalog.state import State, current_state
+from catalog.catalog_version import State, current_state
+from catalog.middleware import database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -141,23 +142,45 @@ def response_from(entry) -> HttpResponse:
     return HttpResponse(content, status=status, headers=headers)
 
 
+class CacheBreaker:
+    """Leaves the cache alone for a while after an error, so that a Redis that hangs costs one request a socket
+    timeout, not every request."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.closed_until = 0.0
+
+    def available(self) -> bool:
+        return time.monotonic() >= self.closed_until
+
+    def failed(self, error, doing: str):
+        pause = settings.CATALOG_PAGE_CACHE_RETRY_SECONDS
+        self.closed_until = time.monotonic() + pause
+        logger.warning("Page cache unavailable, %s; not used for %g s: %s", doing, pause, error)
+
+
+breaker = CacheBreaker()
+
+
 def _cache_get(key):
-    if not settings.CATALOG_PAGE_CACHE_SECONDS:
+    if not settings.CATALOG_PAGE_CACHE_SECONDS or not breaker.available():
         return None
     try:
         return caches[settings.CATALOG_PAGE_CACHE].get(key)
     except RedisError as error:
-        logger.warning("Page cache unavailable, serving without it: %s", error)
+        breaker.failed(error, "serving without it")
         return None
 
 
 def _cache_set(key, entry):
-    if not settings.CATALOG_PAGE_CACHE_SECONDS:
+    if not settings.CATALOG_PAGE_CACHE_SECONDS or not breaker.available():
         return
     try:
         caches[settings.CATALOG_PAGE_CACHE].set(key, entry, settings.CATALOG_PAGE_CACHE_SECONDS)
     except RedisError as error:
-        logger.warning("Page cache unavailable, page not stored: %s", error)
+        breaker.failed(error, "page not stored")
 
 
 def revalidated(response, state: State):
@@ -207,9 +230,9 @@ class PageCacheMiddleware:
             return private(self.get_response(request))
         try:
             state = current_state()
-        except (OperationalError, InterfaceError):
-            # Rendered without the cache: a page that needs the database then answers with the 503 page.
-            return private(self.get_response(request))
+        except (OperationalError, InterfaceError) as error:
+            # Every cached page reads the catalog: answered at once, rather than after a second wait for it.
+            return database_unavailable(request, error)
         key = cache_key(request, state)
         entry = _cache_get(key)
         if entry is not None:

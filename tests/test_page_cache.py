@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from taggit.models import Tag
 
-from catalog import state
+from catalog import catalog_version
 from catalog.models import CatalogState, Paper, Repository, Resource, Venue
 from catalog.page_cache import BYPASS, HIT, MISS, STATUS_HEADER
 from catalog.services.merging import merge_tags
@@ -335,9 +335,9 @@ def test_pages_are_served_when_the_redis_cache_is_down(seeded, client, settings)
 
 
 def test_migrate_moves_the_version_on_so_a_new_release_renders_afresh(seeded):
-    before = state.current_state().version
+    before = catalog_version.current_state().version
     call_command("migrate", verbosity=0)
-    assert state.current_state().version > before
+    assert catalog_version.current_state().version > before
 
 
 def test_healthz_answers_a_probe_by_ip_with_https_redirect_on(settings):
@@ -350,20 +350,20 @@ def test_healthz_answers_a_probe_by_ip_with_https_redirect_on(settings):
     assert probe.get("/papers/", headers={"Host": "catalog.example.org"}).status_code == 301
 
 
-@pytest.mark.parametrize("table", state.watched_tables())
+@pytest.mark.parametrize("table", catalog_version.watched_tables())
 def test_any_write_to_any_catalog_table_moves_the_version_on(seeded, table):
     Repository.objects.create(full_name="TransformerLensOrg/TransformerLens", stars=1)
-    before = state.current_state()
+    before = catalog_version.current_state()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         assert cursor.fetchone()[0] > 0, f"the seed has no row in {table}"
         cursor.execute(f"UPDATE {table} SET id = id")
-    after = state.current_state()
+    after = catalog_version.current_state()
     assert after.version > before.version and after.changed_at >= before.changed_at
 
 
 def test_the_watched_tables_are_every_catalog_table_and_the_tags():
-    assert state.watched_tables() == [
+    assert catalog_version.watched_tables() == [
         "catalog_paper",
         "catalog_paperlink",
         "catalog_repository",

@@ -10,7 +10,7 @@ from catalog.admin.filters import (
     VenueKindFilter,
     YearFilter,
 )
-from catalog.admin.forms import LinkFormSet, PaperAdminForm
+from catalog.admin.forms import PAPER_FIELDS, PAPER_PLACE_FIELDS, LinkFormSet, PaperAdminForm
 from catalog.admin.link_input import LinkForm
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
@@ -59,8 +59,8 @@ class PaperAdmin(
     autocomplete_fields = ["venue", "section"]
     inlines = [PaperLinkInline]
     fieldsets = [
-        (None, {"fields": ["title", "url", "venue", "date", "section", "star_repo", "tags", "save_duplicate"]}),
-        ("Place in the section", {"fields": ["position", "position_pinned"]}),
+        (None, {"fields": [*PAPER_FIELDS, "save_duplicate"]}),
+        ("Place in the section", {"fields": PAPER_PLACE_FIELDS}),
         ("Metadata (refresh_metadata fills it)", {"fields": ["arxiv_id", "canonical_url"]}),
     ]
     readonly_fields = ["arxiv_id", "canonical_url"]
