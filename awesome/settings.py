@@ -286,6 +286,20 @@ GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
 CATALOG_GITHUB_MAX_WAIT = env_number("CATALOG_GITHUB_MAX_WAIT", 300.0)
 CATALOG_GITHUB_TIMEOUT = 20.0
 
+# refresh_metadata and the admin's add form: where papers' authors, abstracts, identifiers and citation counts
+# come from. arXiv asks for one request at a time, 3 s apart; Semantic Scholar, with a key, one a second.
+# A 429/503 asking to wait longer than CATALOG_METADATA_MAX_WAIT seconds fails the batch instead.
+CATALOG_ARXIV_API_URL = os.environ.get("CATALOG_ARXIV_API_URL") or "http://export.arxiv.org/api/query"
+CATALOG_ARXIV_DELAY = env_number("CATALOG_ARXIV_DELAY", 3.0)
+CATALOG_OPENREVIEW_API_URL = (os.environ.get("CATALOG_OPENREVIEW_API_URL") or "https://api2.openreview.net").rstrip("/")
+CATALOG_SEMANTIC_SCHOLAR_API_URL = (
+    os.environ.get("CATALOG_SEMANTIC_SCHOLAR_API_URL") or "https://api.semanticscholar.org/graph/v1"
+).rstrip("/")
+SEMANTIC_SCHOLAR_API_KEY = os.environ.get("SEMANTIC_SCHOLAR_API_KEY", "")
+CATALOG_SEMANTIC_SCHOLAR_DELAY = env_number("CATALOG_SEMANTIC_SCHOLAR_DELAY", 1.0)
+CATALOG_METADATA_TIMEOUT = env_number("CATALOG_METADATA_TIMEOUT", 20.0)
+CATALOG_METADATA_MAX_WAIT = env_number("CATALOG_METADATA_MAX_WAIT", 120.0)
+
 # The list's repository (catalog/repository/): empty CATALOG_GIT_REMOTE keeps publishing to the files above.
 CATALOG_GIT_REMOTE = os.environ.get("CATALOG_GIT_REMOTE", "").strip()
 CATALOG_GIT_BRANCH = os.environ.get("CATALOG_GIT_BRANCH", "").strip() or "main"

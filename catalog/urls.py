@@ -20,6 +20,7 @@ urlpatterns = [
     path("papers/<int:pk>/", cached_page(pages.PaperDetailView.as_view()), name="paper-detail"),
     path("resources/", cached_page(lists.ResourceListView.as_view(), reads=RESOURCE_FILTERS), name="resource-list"),
     path("resources/<int:pk>/", cached_page(pages.ResourceDetailView.as_view()), name="resource-detail"),
+    path("authors/<slug:slug>/", cached_page(pages.AuthorDetailView.as_view(), reads=PAGE), name="author-detail"),
     path("sections/<slug:slug>/", cached_page(pages.SectionDetailView.as_view(), reads=PAGE), name="section-detail"),
     path("venues/", cached_page(pages.VenueListView.as_view()), name="venue-list"),
     path("tags/", cached_page(pages.TagListView.as_view()), name="tag-list"),

@@ -32,6 +32,7 @@ def new_paper_data(**changes):
         "tags": "",
         "position": "",
         **inline_management("links"),
+        **inline_management("paper_authors"),
     }
     data.update(changes)
     return data

@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 from unittest import mock
+from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
 from catalog.page_cache import HIT, STATUS_HEADER
+from catalog.services.authors import set_authors
 from catalog.views.outputs import CSV_HEADER, EXPORT_CHUNK_SIZE, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE
 from tests.pages import PUBLIC_PAGES
 from tests.test_bibtex import parse_bibtex
@@ -93,7 +95,9 @@ def get_bibtex(client, query=""):
 
 
 def test_every_output_answers(seeded, client):
-    for name in ["papers-json", "papers-csv", "papers-bib", "paper-feed", "sitemap", "robots", "healthz"]:
+    # /healthz asks on a connection of its own, which cannot read the schema this test's open transaction holds
+    # (SQLite's shared in-memory test database): its own tests below run without a transaction of writes.
+    for name in ["papers-json", "papers-csv", "papers-bib", "paper-feed", "sitemap", "robots"]:
         assert client.get(reverse(f"catalog:{name}")).status_code == 200, name
 
 
@@ -111,6 +115,13 @@ def test_json_has_a_versioned_paginated_shape(seeded, client):
 def test_json_describes_each_paper(seeded, client):
     paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
     paper.tags.set(["circuits", "patching"])
+    set_authors({paper: ["Kevin Wang", "Alexandre Variengien"]})
+    Paper.objects.filter(pk=paper.pk).update(
+        abstract="How GPT-2 small identifies indirect objects.",
+        arxiv_id="2211.00593",
+        openreview_id="NpsVSN6o4ul",
+        citation_count=512,
+    )
     (entry,) = get_json(client, "q=Interpretability+in+the+Wild")["papers"]
     assert entry == {
         "id": paper.pk,
@@ -123,6 +134,12 @@ def test_json_describes_each_paper(seeded, client):
         "code": [{"label": link.label, "url": link.url} for link in paper.code_links],
         "blog": [{"label": link.label, "url": link.url} for link in paper.blog_links],
         "tags": ["circuits", "patching"],
+        "authors": ["Kevin Wang", "Alexandre Variengien"],
+        "abstract": "How GPT-2 small identifies indirect objects.",
+        "arxiv_id": "2211.00593",
+        "doi": None,
+        "openreview_id": "NpsVSN6o4ul",
+        "citation_count": 512,
         "detail_url": f"http://testserver{paper.get_absolute_url()}",
     }
 
@@ -134,6 +151,7 @@ def test_json_papers_without_venue_repo_or_links_have_null_and_empty_values(seed
     entry = get_json(client)["papers"][0]
     assert entry["id"] == paper.pk
     assert (entry["venue"], entry["star_repo"], entry["code"], entry["blog"], entry["tags"]) == (None, None, [], [], [])
+    assert (entry["authors"], entry["abstract"], entry["doi"], entry["citation_count"]) == ([], "", None, None)
 
 
 def test_json_pages_walk_every_paper_once_in_order(seeded, client):
@@ -145,8 +163,17 @@ def test_json_pages_walk_every_paper_once_in_order(seeded, client):
 
 def test_json_next_and_previous_keep_the_filters(seeded, client):
     data = get_json(client, "year=2024&page_size=10&page=2")
-    assert data["next"] == "http://testserver/papers.json?year=2024&page_size=10&page=3"
-    assert data["previous"] == "http://testserver/papers.json?year=2024&page_size=10&page=1"
+
+    def link(url):
+        parts = urlsplit(url)
+        return parts.netloc, parts.path, parse_qs(parts.query)
+
+    assert link(data["next"]) == ("testserver", "/papers.json", {"year": ["2024"], "page_size": ["10"], "page": ["3"]})
+    assert link(data["previous"]) == (
+        "testserver",
+        "/papers.json",
+        {"year": ["2024"], "page_size": ["10"], "page": ["1"]},
+    )
     assert len(data["papers"]) == 10
 
 
@@ -200,8 +227,8 @@ def test_json_an_empty_result_is_one_empty_page(seeded, client):
 
 @pytest.mark.parametrize("query", ["", "page_size=10", f"page_size={JSON_MAX_PAGE_SIZE}"])
 def test_json_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries, query):
-    # the catalog's version, count, the page with venue and section, its links, its tags
-    with django_assert_num_queries(5):
+    # the catalog's version, count, the page with venue and section, its links, its tags, its authors
+    with django_assert_num_queries(6):
         client.get(f"/papers.json?{query}")
     with django_assert_num_queries(1):
         assert client.get(f"/papers.json?{query}")[STATUS_HEADER] == HIT
@@ -209,7 +236,7 @@ def test_json_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_q
 
 def test_json_filtered_by_venue_and_tag_still_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
     # the catalog's version, and the venue and tag values are checked against the database first
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(f"/papers.json?venue=arXiv&tag=sae&page_size={JSON_MAX_PAGE_SIZE}")
 
 
@@ -225,6 +252,9 @@ def test_csv_has_a_header_and_one_row_per_paper(seeded, client):
 def test_csv_row_holds_the_paper_with_its_links_in_one_cell(seeded, client):
     paper = Paper.objects.filter(links__kind=PaperLink.Kind.CODE).filter(links__kind=PaperLink.Kind.BLOG).first()
     paper.tags.set(["sae", "circuits"])
+    set_authors({paper: ["Ann Author", "Ben Author"]})
+    Paper.objects.filter(pk=paper.pk).update(abstract="Line one.\n\nLine two.", doi="10.1000/xyz", citation_count=3)
+    paper.refresh_from_db()
     row = next(row for row in get_csv_rows(client) if row["id"] == str(paper.pk))
     assert row == {
         "id": str(paper.pk),
@@ -238,6 +268,12 @@ def test_csv_row_holds_the_paper_with_its_links_in_one_cell(seeded, client):
         "code": "; ".join(f"{link.label}: {link.url}" for link in paper.code_links),
         "blog": "; ".join(f"{link.label}: {link.url}" for link in paper.blog_links),
         "tags": "circuits, sae",
+        "authors": "Ann Author; Ben Author",
+        "abstract": "Line one.\n\nLine two.",
+        "arxiv_id": paper.arxiv_id,
+        "doi": "10.1000/xyz",
+        "openreview_id": "",
+        "citation_count": "3",
     }
 
 
@@ -255,13 +291,16 @@ def test_csv_cells_cannot_start_a_spreadsheet_formula(seeded, client, start):
 def test_csv_and_bibtex_honour_the_filters(seeded, client, query, expected):
     want = set(expected(Paper.objects.all()).values_list("id", flat=True))
     assert {int(row["id"]) for row in get_csv_rows(client, query)} == want
-    assert {int(entry["key"].rsplit("-", 1)[1]) for entry in get_bibtex(client, query)} == want
+    entries = get_bibtex(client, query)
+    assert len(entries) == len(want)
+    assert {entry["url"] for entry in entries} == set(Paper.objects.filter(pk__in=want).values_list("url", flat=True))
 
 
 def test_exports_of_a_few_papers_run_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
-    # the catalog's version, the venue value, then one chunk of papers with its links and tags
-    for url in ["/papers.csv?venue=arXiv", "/papers.bib?venue=arXiv"]:
-        with django_assert_num_queries(5):
+    # the catalog's version, the venue value, then one chunk of papers with its links, tags and authors; BibTeX
+    # also reads the catalog's keys (the version, then every paper's first author and title, once per version)
+    for url, count in [("/papers.csv?venue=arXiv", 6), ("/papers.bib?venue=arXiv", 8)]:
+        with django_assert_num_queries(count):
             rendered = client.get(url).content
         with django_assert_num_queries(1):
             response = client.get(url)
@@ -283,8 +322,8 @@ def test_exports_load_many_papers_chunk_by_chunk(seeded, client, django_assert_n
     Paper.objects.bulk_create(synthetic)
     total = Paper.objects.count()
     chunks = -(-total // EXPORT_CHUNK_SIZE)
-    # the catalog's version, one query read in chunks, and each chunk's links and tags
-    with django_assert_num_queries(2 + 2 * chunks):
+    # the catalog's version, one query read in chunks, and each chunk's links, tags and authors
+    with django_assert_num_queries(2 + 3 * chunks):
         rows = get_csv_rows(client)
     assert len(rows) == total and chunks == 3
 
@@ -306,24 +345,30 @@ def test_bibtex_keys_stay_the_same_under_any_filter(seeded, client):
     monosemanticity = Paper.objects.get(title__startswith="Towards Monosemanticity")
     transcoders = Paper.objects.get(title="Transcoders Find Interpretable LLM Feature Circuits")
     keys = {entry["key"] for entry in filtered}
-    assert {f"monosemanticity2023-{monosemanticity.pk}", f"transcoders2024-{transcoders.pk}"} <= keys
+    assert {"anon2023monosemanticity", "anon2024transcoders"} <= keys
+    set_authors({monosemanticity: ["Trenton Bricken", "Adly Templeton"], transcoders: ["Jacob Dunefsky"]})
+    keys = {entry["key"] for entry in get_bibtex(client, "tag=sae")}
+    assert {"bricken2023monosemanticity", "dunefsky2024transcoders"} <= keys
 
 
 def test_bibtex_export_writes_each_paper_as_a_complete_entry(seeded, client):
     monosemanticity = Paper.objects.get(title__startswith="Towards Monosemanticity")
-    transcoders = Paper.objects.get(title="Transcoders Find Interpretable LLM Feature Circuits")
+    set_authors({monosemanticity: ["Trenton Bricken", "Adly Templeton", "Chris Olah"]})
+    Paper.objects.filter(pk=monosemanticity.pk).update(doi="10.1000/mono_semantic")
     text = get_bibtex_text(client, "tag=sae")
     assert (
-        f"@misc{{monosemanticity2023-{monosemanticity.pk},\n"
+        "@misc{bricken2023monosemanticity,\n"
+        "  author = {Bricken, Trenton and Templeton, Adly and Olah, Chris},\n"
         "  title = {{Towards Monosemanticity: Decomposing Language Models With Dictionary Learning}},\n"
         "  howpublished = {Anthropic},\n"
         "  year = {2023},\n"
         "  month = oct,\n"
+        "  doi = {10.1000/mono\\_semantic},\n"
         "  url = {https://transformer-circuits.pub/2023/monosemantic-features/index.html},\n"
         "}\n"
     ) in text
     assert (
-        f"@misc{{transcoders2024-{transcoders.pk},\n"
+        "@misc{anon2024transcoders,\n"
         "  title = {{Transcoders Find Interpretable LLM Feature Circuits}},\n"
         "  year = {2024},\n"
         "  month = jun,\n"

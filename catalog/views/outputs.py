@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from catalog.bibtex import paper_bibtex
+from catalog.bibtex import catalog_keys, paper_bibtex
 from catalog.filters import PaperFilter
 from catalog.models import Paper
 from catalog.selectors import paper_list_queryset
@@ -23,7 +23,25 @@ JSON_VERSION = 1
 JSON_PAGE_SIZE = 50
 JSON_MAX_PAGE_SIZE = 200
 EXPORT_CHUNK_SIZE = 500
-CSV_HEADER = ["id", "title", "url", "venue", "venue_kind", "date", "section", "star_repo", "code", "blog", "tags"]
+CSV_HEADER = [
+    "id",
+    "title",
+    "url",
+    "venue",
+    "venue_kind",
+    "date",
+    "section",
+    "star_repo",
+    "code",
+    "blog",
+    "tags",
+    "authors",
+    "abstract",
+    "arxiv_id",
+    "doi",
+    "openreview_id",
+    "citation_count",
+]
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -103,6 +121,12 @@ def paper_json(request, paper: Paper) -> dict:
         "code": [{"label": link.label, "url": link.url} for link in paper.code_links],
         "blog": [{"label": link.label, "url": link.url} for link in paper.blog_links],
         "tags": sorted(tag.slug for tag in paper.tags.all()),
+        "authors": [author.name for author in paper.author_list],
+        "abstract": paper.abstract,
+        "arxiv_id": paper.arxiv_id or None,
+        "doi": paper.doi or None,
+        "openreview_id": paper.openreview_id or None,
+        "citation_count": paper.citation_count,
         "detail_url": request.build_absolute_uri(paper.get_absolute_url()),
     }
 
@@ -128,6 +152,12 @@ def paper_csv_row(paper: Paper) -> list[str]:
         links_cell(paper.code_links),
         links_cell(paper.blog_links),
         ", ".join(sorted(tag.slug for tag in paper.tags.all())),
+        "; ".join(author.name for author in paper.author_list),
+        paper.abstract,
+        paper.arxiv_id,
+        paper.doi,
+        paper.openreview_id,
+        "" if paper.citation_count is None else str(paper.citation_count),
     ]
     return [spreadsheet_safe(cell) for cell in row]
 
@@ -155,7 +185,9 @@ def papers_bib(request):
     paper_filter = filtered_papers(request)
     if not paper_filter.is_valid():
         return bad_filters(paper_filter.errors)
-    entries = (paper_bibtex(paper) + "\n" for paper in paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    keys = catalog_keys()
+    papers = paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    entries = (paper_bibtex(paper, keys) + "\n" for paper in papers)
     response = HttpResponse("".join(entries), content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = attachment("papers.bib")
     return response
