@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "catalog.repository",
     "django_tasks",
     "django_tasks_db",
+    "suggestions",
+    "history",
     "axes",
 ]
 
@@ -260,6 +262,12 @@ CATALOG_LIST_REPOSITORY_URL = (
 CATALOG_TOPIC_RULES_PATH = BASE_DIR / "catalog" / "topic_tags.toml"
 # Rules of lint_readme (and of the checks on the admin's README page) switched off, e.g. ["date-order", "toc"].
 CATALOG_LINT_DISABLED_RULES = env_list("CATALOG_LINT_DISABLED_RULES")
+# The public suggestion form takes at most SUGGESTIONS_RATE_LIMIT suggestions per SUGGESTIONS_RATE_WINDOW seconds
+# from one address (counted in the cache: Redis shares the count between processes).
+SUGGESTIONS_RATE_LIMIT = env_int("SUGGESTIONS_RATE_LIMIT", 5, "suggestions")
+SUGGESTIONS_RATE_WINDOW = env_int("SUGGESTIONS_RATE_WINDOW", 3600)
+# Behind N reverse proxies that append to X-Forwarded-For, the reader's address is the N-th entry from the end.
+SUGGESTIONS_PROXY_COUNT = env_int("SUGGESTIONS_PROXY_COUNT", 0, "proxies")
 
 # check_links: how many requests at once (in all, and per host), the delay between two requests to one host,
 # the timeout and the retries of 429/5xx answers (seconds), and the hosts that refuse scripts.
