@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from . import inline
 from .inline import LIST_SPECIALS, RenderError
-from .rows import read_date, render_date
+from .rows import DATE_FORMATS, read_date, render_date
 from .tree import Link, PaperRow, ResourceItem
 
 DEFAULT_LAYOUT = {"marker": "-", "separator": ": ", "bold": True}
@@ -136,7 +136,7 @@ def _paper(name, url, star_repo, links, description, venue_date, date, hints) ->
     venue = venue_date["venue"]
     if venue is not None:
         _hint(hints, "venue_separator", venue_date["venue_separator"], " ")
-    _hint(hints, "date_format", {4: "year", 7: "month"}.get(len(venue_date["date"])), None)
+    _hint(hints, "date_format", DATE_FORMATS[len(venue_date["date"])], None)
     return PaperRow(
         title=name,
         url=url,

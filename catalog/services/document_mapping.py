@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from catalog import readme
 from catalog.entry_kinds import KINDS, EntryKind, kind_of
 from catalog.models import ReadmeFormat, Section, SectionKind, TextBlock
-from catalog.services.collector import cycle_collector_paused
+from catalog.services.gc_pause import cycle_collector_paused
 from catalog.services.topic_tags import topic_tags
 
 _TEXT_ORDER = len(KINDS)

@@ -12,12 +12,12 @@ from taggit.models import Tag
 
 from catalog import readme
 from catalog.entry_kinds import ENTRY_NODES, KINDS, PAPER, RESOURCE, EntryKind, kind_of
-from catalog.models import ReadmeFormat, Section, TextBlock, Venue
+from catalog.models import Author, ReadmeFormat, Section, TextBlock, Venue
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
-from catalog.services.collector import cycle_collector_paused
 from catalog.services.document_mapping import entry_topic_tags, line_ending, section_kind
 from catalog.services.field_checks import FieldCheck
+from catalog.services.gc_pause import cycle_collector_paused
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
 from catalog.services.row_triggers import row_triggers_suspended
 from catalog.services.topic_tags import load_rules
@@ -89,6 +89,7 @@ def clear_catalog() -> None:
     Section.objects.all().delete()
     Venue.objects.all().delete()
     Tag.objects.filter(catalog_taggedpaper_items=None, catalog_taggedresource_items=None).delete()
+    Author.objects.filter(paper_authors=None).delete()
 
 
 def parse_importable(*, path, strict=False) -> tuple[str, readme.Document]:
