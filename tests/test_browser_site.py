@@ -59,7 +59,7 @@ def apply_venue_and_tag(page, venue, tag):
 def test_find_papers_by_venue_and_tag_then_open_one(live_catalog, page):
     page.goto("/")
     assert page.locator("h1").count() == 1
-    assert page.get_by_role("img", name="Papers per month").is_visible()
+    assert page.get_by_role("group", name="Papers per month").is_visible()
     screenshot(page, "site-home-desktop")
 
     page.get_by_role("link", name="papers", exact=False).first.click()

@@ -412,7 +412,7 @@ def test_home_shows_counts_newest_papers_sections_and_the_chart(seeded, client):
     assert newest.get_absolute_url() in parsed_home.hrefs()
     for section in Section.objects.filter(level__gte=1).exclude(papers=None, resources=None, children=None):
         assert section.get_absolute_url() in parsed_home.hrefs()
-    assert '<svg viewBox="0 0 720 220" role="img" aria-labelledby="chart-title chart-desc"' in html
+    assert '<svg viewBox="0 0 720 220" role="group" aria-labelledby="chart-title" aria-describedby="chart-desc"' in html
     busiest = max(
         {(p.date.year, p.date.month) for p in Paper.objects.all()},
         key=lambda month: Paper.objects.filter(date__year=month[0], date__month=month[1]).count(),
