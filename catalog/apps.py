@@ -17,3 +17,6 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(track_catalog_changes, sender=self)
+        from catalog import renames
+
+        renames.connect()

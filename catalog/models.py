@@ -424,6 +424,33 @@ def repository_value(field):
     return models.Subquery(Repository.objects.filter(full_name=models.OuterRef("star_repo")).values(field)[:1])
 
 
+class FormerTagSlug(models.Model):
+    """A slug a tag had before it was renamed or merged into another: old links to it lead to the tag."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.tag.slug}"
+
+
+class FormerVenueName(models.Model):
+    """A name a venue had before it was renamed or merged into another: old links to it lead to the venue."""
+
+    name = models.CharField(max_length=100)
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="former_names")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="catalog_formervenuename_name_unique_ci")]
+
+    def __str__(self):
+        return f"{self.name} → {self.venue.name}"
+
+
 class CatalogState(models.Model):
     """One row whose version goes up with every write to a catalog table, in the writing transaction.
 

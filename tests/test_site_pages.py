@@ -249,11 +249,14 @@ def test_a_page_that_does_not_exist_says_so(seeded, client, number, message):
         ("q=" + "x" * 10_000, "at most 200 characters"),
     ],
 )
-def test_bad_filter_values_show_the_form_error_and_no_papers(seeded, client, query, message):
-    html = page(client, f"/papers/?{query}")
-    assert message in html
-    assert "No papers: check the filters" in html
-    assert 'class="paper"' not in html
+def test_a_bad_filter_value_is_left_out_with_a_notice_and_the_rest_applies(seeded, client, query, message):
+    html = parsed(client, f"/papers/?{query}&venue=ICLR")
+    notice = html.find("div", cls="notice-error")
+    assert len(notice) == 1 and message in notice[0].text
+    assert len(html.texts("h3", cls="paper-title")) == Paper.objects.filter(venue__name="ICLR").count()
+    for output in ("papers-json", "papers-csv", "papers-bib", "paper-feed"):
+        links = [href for href in html.hrefs() if href.startswith(reverse(f"catalog:{output}"))]
+        assert links and all(client.get(href).status_code == 200 for href in links), output
 
 
 def test_the_filter_form_keeps_its_state_and_counts_each_choice(seeded, client):

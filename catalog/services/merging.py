@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from catalog.models import Paper, TaggedPaper, TaggedResource
+from catalog.renames import remember_merged_tags, remember_merged_venues
 
 
 @transaction.atomic
@@ -24,6 +25,7 @@ def merge_tags(tags, *, into):
                 item.save(update_fields=["tag"])
                 kept.add(entry.pk)
             changed[type(entry), entry.pk] = entry
+    remember_merged_tags(merged, into=into)
     for tag in merged:
         tag.delete()
     return list(changed.values())
@@ -41,6 +43,7 @@ def merge_venues(venues, *, into):
         moved.append((paper, paper.venue.name))
         paper.venue = into
         paper.save(update_fields=["venue", "updated_at"])
+    remember_merged_venues(merged, into=into)
     for venue in merged:
         venue.delete()
     return moved

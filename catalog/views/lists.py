@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.views.generic import ListView
-from django_filters.views import FilterMixin
+from django.http import HttpResponsePermanentRedirect
+from django_filters.views import FilterView
 
-from catalog.filters import DEFAULT_SORT, SORT_CHOICES, PaperFilter, ResourceFilter
+from catalog.filter_words import describe_filters
+from catalog.filters import DEFAULT_SORT, SORT_CHOICES, PaperFilter, ResourceFilter, forgiving_query
 from catalog.models import Paper
+from catalog.renames import renamed_query
 from catalog.selectors import PaperEntryPages, paper_facets, resource_list_queryset, resource_tag_choices
 from catalog.views.pagination import PER_PAGE, page_numbers, paginate
 
@@ -37,31 +39,50 @@ def active_filters(filterset):
     return active
 
 
-class FilteredPageListView(FilterMixin, ListView):
-    """A list narrowed by a FilterSet and cut in pages; a page that is not there answers 404 with a message."""
+class FilteredPageListView(FilterView):
+    """A list narrowed by a FilterSet and cut in pages.
+
+    A renamed or merged tag or venue redirects (301) to the address with its current name; any other invalid value
+    is left out, the rest applies, and the page says what it left out. A page that is not there answers 404 with a
+    message.
+    """
 
     paginate_by = PER_PAGE
     page_error = ""
+    # What the list lists, the start of its title ("Papers tagged sae, 2024, page 2").
+    noun = ""
     # The number of entries of the list, when the view already knows it.
     entry_count = None
 
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
-
     def get(self, request, *args, **kwargs):
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        self.object_list = self.entries(self.filterset)
-        response = self.render_to_response(self.get_context_data(filter=self.filterset))
+        self.query, self.dropped = request.GET, []
+        self.valid_filterset = self.get_filterset(self.get_filterset_class())
+        if not self.valid_filterset.is_valid():
+            if (renamed := renamed_query(self.valid_filterset)) is not None:
+                return HttpResponsePermanentRedirect(f"{request.path}?{renamed.urlencode()}")
+            self.query, self.dropped = forgiving_query(self.valid_filterset)
+            self.valid_filterset = None
+        response = super().get(request, *args, **kwargs)
         if self.page_error:
             response.status_code = 404
         return response
 
-    def entries(self, filterset):
+    def get_filterset(self, filterset_class):
+        # The filter set bound to the request's own query, once found valid, serves the list as it is.
+        return getattr(self, "valid_filterset", None) or super().get_filterset(filterset_class)
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so that the filters' defaults (the order) apply to the list without parameters too.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.query}
+
+    def entries(self, queryset):
         """What the pages list: the filtered queryset, or something a paginator slices in its place."""
-        return filterset.qs
+        return queryset
 
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, self.page_error = paginate(self.request, queryset, per_page=page_size, count=self.entry_count)
+        paginator, page, self.page_error = paginate(
+            self.request, self.entries(queryset), per_page=page_size, count=self.entry_count
+        )
         if page is None:
             return paginator, None, [], False
         return paginator, page, page.object_list, page.has_other_pages()
@@ -71,19 +92,27 @@ class FilteredPageListView(FilterMixin, ListView):
         context["page_error"] = self.page_error
         context["page_numbers"] = page_numbers(context.get("page_obj"))
         context["active_filters"] = active_filters(self.filterset)
+        context["dropped"] = self.dropped
+        # The query of the list as shown, without the values left out: what its links and outputs are given.
+        context["query"] = self.query
+        page = context.get("page_obj")
+        words = [f"{self.noun} {describe_filters(self.filterset)}".strip()]
+        if page is not None and page.number > 1:
+            words.append(f"page {page.number}")
+        context["list_title"] = ", ".join(words)
         return context
 
 
 class PaperListView(FilteredPageListView):
     filterset_class = PaperFilter
     template_name = "catalog/paper_list.html"
+    noun = "Papers"
 
     def get_queryset(self):
         return Paper.objects.all()
 
-    def entries(self, filterset):
-        papers = filterset.qs
-        return PaperEntryPages(papers, ordering=filterset.page_ordering())
+    def entries(self, queryset):
+        return PaperEntryPages(queryset, ordering=self.filterset.page_ordering())
 
     def get_context_data(self, **kwargs):
         # The facets count the papers of the list on their way: the pages need no count of their own.
@@ -94,9 +123,8 @@ class PaperListView(FilteredPageListView):
         context["facets"] = facets.choices
         # The default order submits an empty value, which the form leaves out of the URL: best match first for a
         # search, newest first otherwise.
-        cleaned = self.filterset.form.cleaned_data
-        sort = cleaned.get("sort") or ""
-        if cleaned.get("q"):
+        sort = ",".join(self.filterset.form.cleaned_data.get("sort") or [])
+        if self.filterset.form.cleaned_data.get("q"):
             context["sort_choices"] = [("", "Best match"), *SORT_CHOICES]
             context["current_sort"] = sort
         else:
@@ -110,6 +138,7 @@ class ResourceListView(FilteredPageListView):
 
     filterset_class = ResourceFilter
     template_name = "catalog/resource_list.html"
+    noun = "Resources"
     paginate_by = None
 
     def get_queryset(self):
@@ -118,5 +147,5 @@ class ResourceListView(FilteredPageListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["tag_choices"] = resource_tag_choices(self.filterset)
-        context["current_sort"] = self.filterset.form.cleaned_data.get("sort", "")
+        context["current_sort"] = ",".join(self.filterset.form.cleaned_data.get("sort") or [])
         return context
