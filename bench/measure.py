@@ -85,7 +85,8 @@ def measure_catalog(*, readme_path: Path, repeat: int, profile_dir: Path | None 
     from django.test.utils import CaptureQueriesContext, override_settings
 
     from catalog.models import Paper
-    from catalog.services.readme import export_readme, import_readme
+    from catalog.services.readme_export import export_readme
+    from catalog.services.readme_import import import_readme
 
     text = readme_path.read_text(encoding="utf-8")
     with _profiled(profile_dir, "import"), _Timer() as import_time:

@@ -153,7 +153,8 @@ def verify_round_trips(folder, numbers) -> dict[int, list[str]]:
     from django.core.management import call_command
 
     from catalog.services.fixtures import catalog_fixture
-    from catalog.services.readme import export_readme, import_readme
+    from catalog.services.readme_export import export_readme
+    from catalog.services.readme_import import import_readme
 
     call_command("migrate", verbosity=0)
     problems = {}

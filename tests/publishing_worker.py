@@ -39,7 +39,7 @@ def main(state, rounds, expected_prefix):
     from django.core.management import call_command
 
     from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
-    from catalog.services.readme import import_readme
+    from catalog.services.readme_import import import_readme
 
     call_command("migrate", verbosity=0)
     import_readme(path=ROOT / "fixtures" / "README.md")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from catalog.admin.forms import CatalogTagField
 from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section
 from catalog.readme import text_problem
-from catalog.services.readme import export_readme
+from catalog.services.readme_export import export_readme
 
 SMALL_README = """# Papers
 

@@ -16,7 +16,7 @@ from django.db import connection
 
 from catalog import state
 from catalog.models import Paper, PaperLink, Venue
-from catalog.services.readme import DocumentWriter
+from catalog.services.readme_import import DocumentWriter
 from tests.conftest import SEED_README
 from tests.test_search import assert_index_in_step, index_migration, index_rows, papers
 

@@ -8,17 +8,8 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from taggit.models import Tag
 
-from catalog.models import (
-    Paper,
-    PaperLink,
-    Resource,
-    ResourceLink,
-    Section,
-    TaggedPaper,
-    TaggedResource,
-    TextBlock,
-    Venue,
-)
+from catalog.entry_kinds import KINDS
+from catalog.models import Section, TextBlock, Venue
 
 # Filled by refresh_metadata from other fields, so the fixture keeps only what maintainers edit.
 DERIVED_FIELDS = {"catalog.paper": ("arxiv_id", "canonical_url")}
@@ -35,12 +26,15 @@ def _groups():
         (Section.objects.select_related("parent").order_by("position", "id"), True),
         (sorted(Tag.objects.all(), key=by_name), True),
         (TextBlock.objects.select_related("section").order_by("pk"), False),
-        (Paper.objects.select_related("venue", "section").order_by("pk"), False),
-        (PaperLink.objects.order_by("pk"), False),
-        (TaggedPaper.objects.select_related("tag").order_by("pk"), False),
-        (Resource.objects.select_related("section").order_by("pk"), False),
-        (ResourceLink.objects.order_by("pk"), False),
-        (TaggedResource.objects.select_related("tag").order_by("pk"), False),
+        *(
+            (rows, False)
+            for kind in KINDS
+            for rows in (
+                kind.model.objects.select_related(*kind.related).order_by("pk"),
+                kind.link_model.objects.order_by("pk"),
+                kind.tagged_model.objects.select_related("tag").order_by("pk"),
+            )
+        ),
     ]
 
 

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import LinkCheck, LinkResult, Paper, PaperLink, Resource, ResourceLink
+from catalog.entry_kinds import KINDS
+from catalog.models import LinkCheck, LinkResult
 from catalog.services.link_checker import CheckSettings, Outcome, check_urls
 
 
@@ -46,18 +47,13 @@ def check_settings(**overrides) -> CheckSettings:
 def catalog_url_usages() -> dict[str, list[str]]:
     """Every URL of the catalog, with where each is used, e.g. `paper 12 “Title” (Code link)`."""
     usages = defaultdict(list)
-    for pk, title, url in Paper.objects.order_by("pk").values_list("pk", "title", "url"):
-        usages[url].append(f"paper {pk} “{title}”")
-    for pk, title, label, url in PaperLink.objects.order_by("paper", "pk").values_list(
-        "paper_id", "paper__title", "label", "url"
-    ):
-        usages[url].append(f"paper {pk} “{title}” ({label} link)")
-    for pk, name, url in Resource.objects.order_by("pk").values_list("pk", "name", "url"):
-        usages[url].append(f"resource {pk} “{name}”")
-    for pk, name, label, url in ResourceLink.objects.order_by("resource", "pk").values_list(
-        "resource_id", "resource__name", "label", "url"
-    ):
-        usages[url].append(f"resource {pk} “{name}” ({label} link)")
+    for kind in KINDS:
+        for pk, title, url in kind.model.objects.order_by("pk").values_list("pk", kind.title_field, "url"):
+            usages[url].append(f"{kind.name} {pk} “{title}”")
+        owner = kind.link_owner
+        links = kind.link_model.objects.order_by(owner, "pk")
+        for pk, title, label, url in links.values_list(f"{owner}_id", f"{owner}__{kind.title_field}", "label", "url"):
+            usages[url].append(f"{kind.name} {pk} “{title}” ({label} link)")
     return dict(usages)
 
 

@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from catalog.models import Paper, TaggedPaper, TaggedResource
+from catalog.entry_kinds import KINDS
+from catalog.models import Paper
 from catalog.renames import remember_merged_tags, remember_merged_venues
 
 
@@ -14,7 +15,7 @@ def merge_tags(tags, *, into):
     """
     merged = [tag for tag in tags if tag.pk != into.pk]
     changed = {}
-    for through in (TaggedPaper, TaggedResource):
+    for through in (kind.tagged_model for kind in KINDS):
         kept = set(through.objects.filter(tag=into).values_list("content_object_id", flat=True))
         for item in through.objects.filter(tag__in=merged).select_related("content_object").order_by("pk"):
             entry = item.content_object

@@ -8,9 +8,10 @@ from django.db import connection, transaction
 
 from catalog import readme
 from catalog.models import Section
+from catalog.services.document_mapping import build_sections
 from catalog.services.files import file_lock, write_atomically
 from catalog.services.fixtures import catalog_fixture
-from catalog.services.readme import ReadmeDiff, build_sections, export_readme, readme_diff
+from catalog.services.readme_export import ReadmeDiff, export_readme, readme_diff
 
 
 class ReviewOutdated(Exception):

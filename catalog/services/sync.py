@@ -17,24 +17,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from catalog import readme
-from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, TextBlock, Venue
+from catalog.entry_kinds import ENTRY_MODELS, ENTRY_NODES, kind_of
+from catalog.models import Paper, Section, TextBlock, Venue
 from catalog.positions import GAP
-from catalog.readme.matching import entry_title, kept_in_order, match
-from catalog.services.readme import (
-    DocumentWriter,
-    ReadmeProblems,
-    export_readme,
-    paper_links,
-    paper_topic_tags,
-    parse_importable,
-    resource_links,
-    resource_topic_tags,
-    section_bodies,
-    section_kind,
-    section_node,
-    set_paper_fields,
-    set_resource_fields,
-)
+from catalog.readme.matching import kept_in_order, match
+from catalog.services.document_mapping import entry_topic_tags, section_bodies, section_kind, section_node
+from catalog.services.readme_export import export_readme
+from catalog.services.readme_files import ReadmeProblems
+from catalog.services.readme_import import DocumentWriter, parse_importable
 from catalog.services.topic_tags import load_rules
 
 SYNC_USERNAME = "readme-sync"
@@ -139,8 +129,8 @@ def _changed_fields(old, new) -> list[str]:
 
 
 def _label(node) -> str:
-    kind = "paper" if isinstance(node, readme.PaperRow) else "resource"
-    return f"{kind} “{entry_title(node)}”"
+    kind = kind_of(node)
+    return f"{kind.name} “{kind.title(node)}”"
 
 
 class _Sync:
@@ -254,7 +244,7 @@ class _Sync:
         new_texts = []
         for index, item in enumerate(node.body):
             position = (index + 1) * GAP
-            if isinstance(item, readme.PaperRow | readme.ResourceItem):
+            if isinstance(item, ENTRY_NODES):
                 self._entry(number, index, item, section, position, moved_within, report)
             else:
                 text = "\n".join(item.lines)
@@ -269,10 +259,10 @@ class _Sync:
 
     def _entry(self, number, index, item, section, position, moved_within, report) -> None:
         old_place = self.matching.entries.get((number, index))
-        is_paper = isinstance(item, readme.PaperRow)
+        kind = kind_of(item)
         notes, fields = [], []
         if old_place is None:
-            instance = Paper() if is_paper else Resource()
+            instance = kind.model()
             report.added.append(_label(item))
         else:
             instance = self.old_rows[old_place[0]][old_place[1]]
@@ -289,17 +279,13 @@ class _Sync:
                 notes.append(f"moved {where}")
         shifted = instance.position != position
         instance.section, instance.position = section, position
-        if is_paper:
-            venue = self.writer.venue(item.venue, item.line)
-            set_paper_fields(instance, item, venue=venue)
-            links = paper_links(item)
-            valid = self.writer.validate(instance, item.line, exclude=["section", "venue"])
-            valid = valid and (venue is None or venue.pk is not None)
-        else:
-            set_resource_fields(instance, item)
-            links = resource_links(item)
-            valid = self.writer.validate(instance, item.line, exclude=["section"])
-        link_field = "paper" if is_paper else "resource"
+        venue = self.writer.venue(item.venue, item.line) if kind.has_venue else None
+        kind.set_fields(instance, item, venue=venue)
+        links = kind.links(item)
+        set_elsewhere = ["section", "venue"] if kind.has_venue else ["section"]
+        valid = self.writer.validate(instance, item.line, exclude=set_elsewhere)
+        valid = valid and (venue is None or venue.pk is not None)
+        link_field = kind.link_owner
         valid = all([self.writer.validate(link, item.line, exclude=[link_field]) for link in links]) and valid
         if not valid:
             return
@@ -307,17 +293,14 @@ class _Sync:
             instance.save()
         elif shifted:
             instance.save(update_fields=["position"])
-        if old_place is None or any(name in fields for name in ("code links", "blog links", "links")):
+        if old_place is None or any(FIELD_NAMES.get(group, group) in fields for group, _ in kind.link_groups):
             if old_place is not None:
                 instance.links.all().delete()
             for link in links:
                 setattr(link, link_field, instance)
-            (PaperLink if is_paper else ResourceLink).objects.bulk_create(links)
+            kind.link_model.objects.bulk_create(links)
         if old_place is None:
-            tags = (paper_topic_tags if is_paper else resource_topic_tags)(
-                self.rules, item, section_title=section.title
-            )
-            instance.tags.add(*tags)
+            instance.tags.add(*entry_topic_tags(self.rules, item, section_title=section.title))
             self._log(instance, ADDITION)
         elif notes:
             self._log(instance, CHANGE, "; ".join(notes))
@@ -333,7 +316,7 @@ class _Sync:
         for old_number, rows in enumerate(self.old_rows):
             report = changes[paired_old[old_number]] if old_number in paired_old else removed_sections[old_number]
             for index, row in enumerate(rows):
-                if isinstance(row, Paper | Resource) and (old_number, index) not in matched:
+                if isinstance(row, ENTRY_MODELS) and (old_number, index) not in matched:
                     report.removed.append(_label(self.old[old_number].body[index]))
                     self._log(row, DELETION)
                     row.delete()

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.management.output import write_output
 from catalog.readme import RenderError
-from catalog.services.readme import export_readme, readme_diff
+from catalog.services.readme_export import export_readme, readme_diff
 
 
 class Command(BaseCommand):

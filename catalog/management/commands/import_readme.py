@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
-from catalog.services.readme import CatalogNotEmpty, ReadmeProblems, import_readme
+from catalog.services.readme_files import ReadmeProblems
+from catalog.services.readme_import import CatalogNotEmpty, import_readme
 from catalog.services.sync import SYNC_USERNAME, sync_readme
 from catalog.services.topic_tags import TopicRulesError
 

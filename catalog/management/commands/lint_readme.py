@@ -3,7 +3,8 @@ from django.template.defaultfilters import pluralize
 
 from catalog.readme import ERROR, RenderError
 from catalog.services.lint import lint_readme
-from catalog.services.readme import ReadmeProblems, export_readme, read_readme_text
+from catalog.services.readme_export import export_readme
+from catalog.services.readme_files import ReadmeProblems, read_readme_text
 
 EXPORT_NAME = "database export"
 

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from catalog.services.readme import catalog_is_empty
+from catalog.services.readme_import import catalog_is_empty
 
 
 class Command(BaseCommand):
