@@ -1,6 +1,4 @@
-"""The Atom feed of the newest papers, narrowed by the same filters as the paper list."""
-
-import datetime as dt
+"""The Atom feed of the papers added last, narrowed by the same filters as the paper list."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -12,6 +10,8 @@ from catalog.models import Paper
 from catalog.views.outputs import bad_filters, filtered_papers, renamed_redirect
 
 FEED_SIZE = 50
+# When they entered the catalog; the papers of one import, newest publication first.
+NEWEST_ADDITIONS = ("-created_at", "-date", "position", "-id")
 SITE_NAME = "Awesome Interpretability in LLMs"
 
 
@@ -41,10 +41,10 @@ class PaperFeed(Feed):
 
     def title(self, paper_filter):
         description = describe_filters(paper_filter)
-        return f"{SITE_NAME}: newest papers" + (f" {description}" if description else "")
+        return f"{SITE_NAME}: papers added" + (f" {description}" if description else "")
 
     def subtitle(self, paper_filter):
-        return "The newest papers of the list, narrowed by the filters of the paper list."
+        return "The papers added to the list last, newest addition first, narrowed by the filters of the paper list."
 
     def link(self, paper_filter):
         return reverse("catalog:paper-list") + canonical_query(paper_filter)
@@ -53,7 +53,7 @@ class PaperFeed(Feed):
         return reverse("catalog:paper-feed") + canonical_query(paper_filter)
 
     def items(self, paper_filter):
-        return paper_filter.qs.order_by("-date", "-id")[:FEED_SIZE]
+        return paper_filter.qs.order_by(*NEWEST_ADDITIONS)[:FEED_SIZE]
 
     def item_title(self, paper):
         return paper.title
@@ -65,7 +65,7 @@ class PaperFeed(Feed):
         )
 
     def item_pubdate(self, paper):
-        return dt.datetime.combine(paper.date, dt.time.min, tzinfo=dt.UTC)
+        return paper.created_at
 
     def item_updateddate(self, paper):
         return paper.updated_at

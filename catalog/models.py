@@ -237,6 +237,8 @@ class Paper(models.Model):
             # The venues of a set of papers (a tag's papers, counted by venue) read without the papers' rows.
             models.Index(fields=["id", "venue"], name="catalog_paper_id_venue"),
             models.Index(fields=["arxiv_id"], name="catalog_paper_arxiv_id"),
+            # The papers added last (the feeds).
+            models.Index(fields=["created_at"], name="catalog_paper_created_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=HTTP_URL, name="catalog_paper_url_http"),
