@@ -540,11 +540,11 @@ def test_tags_page_counts_papers_and_resources(seeded, client):
     assert '<a href="/resources/?tag=library" aria-label="10 resources tagged library">10</a>' in html
     assert '<a href="/papers/?tag=tutorial" aria-label="1 paper tagged tutorial">1</a>' in html
     rows = Page(html).rows
-    assert rows[0] == ["Tag", "Papers", "Resources"]
+    assert rows[0] == ["Tag", "Papers", "Resources", "Feed"]
     assert [row for row in rows if row[0] in ("library", "sae", "tutorial")] == [
-        ["library", "0", "10"],
-        ["sae", "18", "2"],
-        ["tutorial", "1", "4"],
+        ["library", "0", "10", ""],
+        ["sae", "18", "2", "Atom"],
+        ["tutorial", "1", "4", "Atom"],
     ]
 
 
