@@ -16,6 +16,7 @@ def describe_filters(paper_filter) -> str:
         "date_after": lambda values: f"dated {values[0]} or later",
         "date_before": lambda values: f"dated {values[0]} or earlier",
         "has_code": lambda values: values[0].lower(),
+        "id": lambda values: f"selected ({len(values[0].split(','))})",
     }
     query, labels = canonical_filters(paper_filter), paper_filter.value_labels()
     words = []

@@ -19,6 +19,7 @@ from catalog.models import Paper, Resource, Section, Venue, VenueKind, has_code_
 from catalog.validators import validate_no_control_characters
 
 SEARCH_MAX_LENGTH = 200
+MAX_SELECTION = 500
 DEFAULT_SORT = "-date"
 SORT_CHOICES = [
     ("-date", "Newest first"),
@@ -101,9 +102,15 @@ def tag_filter(label):
     )
 
 
+class IdListFilter(django_filters.BaseInFilter, IntegerFilter):
+    """Comma-separated ids: `id=1,2,3`."""
+
+
 class PaperFilterForm(forms.Form):
     def clean(self):
         cleaned_data = super().clean()
+        if len(cleaned_data.get("id") or []) > MAX_SELECTION:
+            self.add_error("id", f"Select at most {MAX_SELECTION} papers.")
         after, before = cleaned_data.get("date_after"), cleaned_data.get("date_before")
         if after and before and after > before:
             self.add_error("date_before", "The “to” date is before the “from” date.")
@@ -145,10 +152,10 @@ class CatalogFilterSet(django_filters.FilterSet):
 class PaperFilter(CatalogFilterSet):
     """Papers narrowed by every given parameter (different parameters AND together).
 
-    `q` is a full-text search (catalog/search.py); `venue` is repeatable and matches any of the venues; `tag`
-    is repeatable and matches papers with every tag; `section` includes the papers of its subsections. `.qs` is
-    ordered by `sort`; without one, best match first when searching, otherwise newest first (ties broken by
-    README position, then id).
+    `q` is a full-text search (catalog/search.py); `id` is a selection (`id=1,2,3`, at most MAX_SELECTION);
+    `venue` is repeatable and matches any of the venues; `tag` is repeatable and matches papers with every tag;
+    `section` includes the papers of its subsections. `.qs` is ordered by `sort`; without one, best match first
+    when searching, otherwise newest first (ties broken by README position, then id).
 
     A bad value (unknown venue, tag or section, `year=abc`, an impossible date, a too long `q`) is a form
     error in `.errors`; the machine outputs answer it with 400, the page drops it (`forgiving_query`).
@@ -189,6 +196,9 @@ class PaperFilter(CatalogFilterSet):
     )
     has_code = django_filters.ChoiceFilter(
         label="Code", choices=HAS_CODE_CHOICES, method="filter_has_code", empty_label="With or without code"
+    )
+    id = IdListFilter(
+        label="Selected papers", field_name="id", min_value=1, help_text="Paper ids, separated by commas: 1,2,3."
     )
     sort = SortFilter(label="Sort", choices=SORT_CHOICES, orderings=paper_ordering)
 

@@ -1,19 +1,10 @@
 """axe-core finds nothing on any public page, on a desktop and on a phone, in light and dark colours."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from catalog.models import Paper, Resource, Section
 from tests.axe import axe_violations, require_axe
 from tests.browser import DESKTOP, PHONE
-from tests.conftest import SEED_README
-
-
-@pytest.fixture
-def live_catalog(transactional_db):
-    call_command("import_readme", str(SEED_README), stdout=StringIO(), stderr=StringIO())
 
 
 def public_pages():

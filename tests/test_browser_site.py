@@ -1,20 +1,12 @@
 """The public site in Chromium: find papers with the form, open one, and read it on a phone."""
 
 import re
-from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from catalog.models import Paper
 from tests.browser import DESKTOP, PHONE, low_contrast_texts, screenshot
-from tests.conftest import SEED_README
-
-
-@pytest.fixture
-def live_catalog(transactional_db):
-    call_command("import_readme", str(SEED_README), stdout=StringIO(), stderr=StringIO())
 
 
 def stay_local(page, live_server):

@@ -1,0 +1,73 @@
+"""A reader's flows in Chromium: cite a selection, find a paper from the keyboard, read on a phone."""
+
+import re
+
+import pytest
+
+from catalog.models import Paper
+from tests.axe import axe_violations
+from tests.browser import PHONE, screenshot
+from tests.test_bibtex import parse_bibtex
+
+
+@pytest.fixture
+def page(browser_page):
+    return browser_page
+
+
+def select(page, title):
+    page.get_by_role("checkbox", name=f"Select {title}").check()
+
+
+def test_a_selection_is_kept_across_pages_and_cited_at_once(live_catalog, page):
+    from playwright.sync_api import expect
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/papers/?tag=sae")
+    titles = page.locator("ol.paper-list h3 a").all_inner_texts()[:2]
+    for title in titles:
+        select(page, title)
+    page.goto("/papers/?page=2")
+    third = page.locator("ol.paper-list h3 a").first.inner_text()
+    select(page, third)
+    bar = page.get_by_role("region", name="Selected papers")
+    expect(bar).to_contain_text("3 papers selected")
+    screenshot(page, "site-selection-desktop")
+    chosen = sorted(Paper.objects.get(title=title).pk for title in [*titles, third])
+
+    download = bar.get_by_role("link", name="Download BibTeX")
+    assert download.get_attribute("href") == f"/papers.bib?id={','.join(map(str, chosen_in_order(titles, third)))}"
+    with page.expect_download() as downloaded:
+        download.click()
+    cited = parse_bibtex(downloaded.value.path().read_text(encoding="utf-8"))
+    assert sorted(int(entry["key"].rsplit("-", 1)[1]) for entry in cited) == chosen
+
+    bar.get_by_role("button", name="Copy BibTeX").click()
+    expect(bar.get_by_role("status")).to_have_text("BibTeX of 3 papers copied to the clipboard.")
+    copied = parse_bibtex(page.evaluate("navigator.clipboard.readText()"))
+    assert sorted(int(entry["key"].rsplit("-", 1)[1]) for entry in copied) == chosen
+
+    bar.get_by_role("link", name="Show them").click()
+    page.wait_for_url(re.compile(r"/papers/\?id="))
+    assert sorted(page.locator("ol.paper-list h3 a").all_inner_texts()) == sorted([*titles, third])
+    assert all(box.is_checked() for box in page.locator("input[data-select-paper]").all())
+    assert axe_violations(page) == []
+
+    page.get_by_role("checkbox", name=f"Select {third}").uncheck()
+    expect(bar).to_contain_text("2 papers selected")
+    bar.get_by_role("button", name="Clear selection").click()
+    expect(bar).to_be_hidden()
+    assert page.console_errors == []
+
+
+def chosen_in_order(titles, third):
+    return [Paper.objects.get(title=title).pk for title in [*titles, third]]
+
+
+def test_without_javascript_no_select_control_shows(live_catalog, chromium, live_server):
+    context = chromium.new_context(java_script_enabled=False, base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    page.goto("/papers/")
+    assert page.get_by_role("checkbox", name=re.compile("^Select ")).count() == 0
+    assert not page.get_by_role("region", name="Selected papers").is_visible()
+    context.close()
