@@ -1,13 +1,30 @@
 from django.apps import AppConfig
 from django.db import connections
-from django.db.models.signals import post_migrate
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models.signals import post_migrate, pre_migrate
 
 
-def track_catalog_changes(sender, using, **kwargs):
-    from catalog import state
+def set_derived_data_aside(sender, using, plan=None, **kwargs):
+    """Before `migrate` applies anything: no trigger may name a table a migration is about to rebuild."""
+    from catalog import search_index, state
 
-    if state.sync_triggers(connections[using]):
-        state.bump(connections[using])
+    if plan:
+        state.remove_triggers(connections[using])
+        search_index.drop(connections[using])
+
+
+def rebuild_derived_data(sender, using, **kwargs):
+    """After `migrate` (and `flush`): the catalog's version triggers, and its search index as declared."""
+    from catalog import search_index, state
+
+    connection = connections[using]
+    if state.sync_triggers(connection):
+        state.bump(connection)
+    if (
+        not search_index.installed(connection)
+        and search_index.MIGRATION in MigrationRecorder(connection).applied_migrations()
+    ):
+        search_index.build(connection)
 
 
 class CatalogConfig(AppConfig):
@@ -16,7 +33,8 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
-        post_migrate.connect(track_catalog_changes, sender=self)
+        pre_migrate.connect(set_derived_data_aside, sender=self)
+        post_migrate.connect(rebuild_derived_data, sender=self)
         from catalog import renames
 
         renames.connect()

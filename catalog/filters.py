@@ -15,7 +15,7 @@ from django.http import QueryDict
 from taggit.models import Tag
 
 from catalog import search
-from catalog.models import Paper, Resource, Section, Venue, VenueKind, has_code_link, repository_value
+from catalog.models import Paper, Resource, Section, Venue, VenueKind, repository_value
 from catalog.validators import validate_no_control_characters
 
 SEARCH_MAX_LENGTH = 200
@@ -235,13 +235,13 @@ class PaperFilter(CatalogFilterSet):
         return queryset
 
     def search(self, queryset, name, value):
-        return search.matching(queryset, value)
+        return queryset.matching(value)
 
     def filter_section(self, queryset, name, value):
         return queryset.filter(section__in=Section.objects.subtree(value))
 
     def filter_has_code(self, queryset, name, value):
-        return queryset.filter(has_code_link() if value == "true" else ~has_code_link())
+        return queryset.with_code() if value == "true" else queryset.without_code()
 
 
 class ResourceFilter(CatalogFilterSet):
@@ -273,7 +273,7 @@ class ResourceFilter(CatalogFilterSet):
         return queryset
 
     def search(self, queryset, name, value):
-        return search.matching(queryset, value)
+        return queryset.matching(value)
 
 
 @dataclass(frozen=True)

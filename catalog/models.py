@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from catalog import positions
+from catalog import positions, search
 from catalog.readme import inline
 from catalog.search import FTS5_RELATION, TSVECTOR_RELATION, FTS5Field
 from catalog.urls_memo import memo_reverse
@@ -191,9 +191,24 @@ def has_code_link():
     return models.Exists(PaperLink.objects.filter(paper=models.OuterRef("pk"), kind=PaperLink.Kind.CODE))
 
 
-class PaperQuerySet(models.QuerySet):
+class EntryQuerySet(models.QuerySet):
+    """The queries the catalog makes again and again of papers and resources."""
+
+    def matching(self, words):
+        """The entries matching every term of the search `words` (none if it has no word), see catalog/search.py."""
+        return search.matching(self, words)
+
+    def with_repository(self):
+        """The entries whose star badge names a GitHub repository."""
+        return self.exclude(star_repo="")
+
+
+class PaperQuerySet(EntryQuerySet):
     def with_code(self):
         return self.filter(has_code_link())
+
+    def without_code(self):
+        return self.filter(~has_code_link())
 
 
 class Paper(models.Model):
@@ -305,6 +320,8 @@ class Resource(models.Model):
     tags = TaggableManager(through=TaggedResource, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["section__position", "position", "id"]
@@ -471,7 +488,7 @@ class CatalogState(models.Model):
 
 
 # The full-text index (catalog/search.py): a row per paper and per resource, written only by the database triggers
-# of migration 0004, in the table of the backend in use; the other backend's table does not exist.
+# made from catalog/search_index.py, in the table of the backend in use; the other backend's table does not exist.
 
 
 class SearchIndexRow(models.Model):
@@ -484,7 +501,7 @@ class SearchIndexRow(models.Model):
 
 
 class PaperFTS(SearchIndexRow):
-    """SQLite: a paper's row in the FTS5 table (rowid = paper id; columns title, venue, links)."""
+    """SQLite: a paper's row in the FTS5 table (rowid = paper id; a column per text of search_index.PAPERS)."""
 
     paper = models.OneToOneField(
         Paper,
@@ -501,7 +518,7 @@ class PaperFTS(SearchIndexRow):
 
 
 class ResourceFTS(SearchIndexRow):
-    """SQLite: a resource's row in the FTS5 table (rowid = resource id; columns name, description, links)."""
+    """SQLite: a resource's row in the FTS5 table (rowid = resource id; a column per text of search_index.RESOURCES)."""
 
     resource = models.OneToOneField(
         Resource,
@@ -518,7 +535,7 @@ class ResourceFTS(SearchIndexRow):
 
 
 class PaperSearchVector(SearchIndexRow):
-    """PostgreSQL: a paper's weighted tsvector (title A, venue B, links C)."""
+    """PostgreSQL: a paper's weighted tsvector (the texts of search_index.PAPERS)."""
 
     paper = models.OneToOneField(
         Paper, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name=TSVECTOR_RELATION
@@ -530,7 +547,7 @@ class PaperSearchVector(SearchIndexRow):
 
 
 class ResourceSearchVector(SearchIndexRow):
-    """PostgreSQL: a resource's weighted tsvector (name A, description B, links C)."""
+    """PostgreSQL: a resource's weighted tsvector (the texts of search_index.RESOURCES)."""
 
     resource = models.OneToOneField(
         Resource, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name=TSVECTOR_RELATION

@@ -3,8 +3,9 @@
 SQLite: an FTS5 table per model (unicode61 tokenizer, case and diacritics folded), ranked by bm25 with column
 weights. PostgreSQL: a stored tsvector per entry (weights A, B and C, accents folded by unaccent) under a GIN
 index, ranked by ts_rank.
-Both index the same three fields: the title or name, the venue or description, and the links (the entry's URL,
-then each link's label and URL). The tables and the triggers filling them are made by migration 0005.
+Both index the same texts, with the same weights, declared in catalog/search_index.py: for papers the title, the
+venue and the links (the entry's URL, then each link's label and URL), for resources the name, the description
+and the links. The tables and the triggers filling them are made from that declaration.
 
 User text never reaches either query language: it is cut into words (runs of letters and digits), and the
 query is built from those words only. Every term must match (a "quoted phrase" is one term, its words in
@@ -17,13 +18,11 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
 from django.utils.text import smart_split, unescape_string_literal
 
+from catalog.search_index import TSVECTOR_CONFIG, index_of
+
 # The relation from Paper and Resource to their row in each backend's index (see models.py).
 FTS5_RELATION = "fts"
 TSVECTOR_RELATION = "search_vector"
-# bm25 weights of the three FTS5 columns: strong enough apart that a match in the title outranks one in the
-# venue or description, which outranks one in the links, for entries of usual lengths.
-BM25_WEIGHTS = (10.0, 2.0, 0.5)
-TSVECTOR_CONFIG = "simple"
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -90,7 +89,7 @@ def relevance(queryset, value):
     if not phrases:
         return models.F("pk").asc()
     if _vendor(queryset) == "sqlite":
-        weights = [models.Value(weight) for weight in BM25_WEIGHTS]
+        weights = [models.Value(weight) for weight in index_of(queryset.model).bm25_weights]
         bm25 = models.Func(
             models.F(f"{FTS5_RELATION}__document"), *weights, function="bm25", output_field=models.FloatField()
         )
@@ -99,6 +98,6 @@ def relevance(queryset, value):
 
 
 def _search_query(phrases) -> SearchQuery:
-    # The words lose their accents as the indexed texts did (migration 0010).
+    # The words lose their accents as the indexed texts did.
     unaccented = models.Func(models.Value(tsquery(phrases)), function="unaccent", output_field=models.TextField())
     return SearchQuery(unaccented, search_type="raw", config=TSVECTOR_CONFIG)

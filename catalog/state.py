@@ -2,9 +2,10 @@
 
 Database triggers do the counting, so every kind of write counts: `save()`, `delete()`, `update()`,
 `bulk_create()`, cascades, fixtures and raw SQL alike. On SQLite a trigger runs for each row written; on
-PostgreSQL, once per statement. The triggers are (re)installed after every `migrate`, because SQLite drops a
-table's triggers when a migration rebuilds the table; `migrate` also moves the version on, so pages cached
-by the code of the previous release are not served by the new one.
+PostgreSQL, once per statement. The triggers are removed before `migrate` applies anything and installed again
+after it (catalog/apps.py): SQLite drops a table's triggers when a migration rebuilds the table, and a trigger
+naming a table being rebuilt breaks the migration. `migrate` also moves the version on, so pages cached by the
+code of the previous release are not served by the new one.
 """
 
 from dataclasses import dataclass
@@ -114,6 +115,21 @@ def sync_triggers(connection) -> bool:
         for statement in statements(tables, install=install):
             cursor.execute(statement)
     return install
+
+
+def remove_triggers(connection) -> None:
+    """Remove the triggers, whichever tables they were installed on (found by name)."""
+    _upsert(connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s ESCAPE '\\'",
+                [SQLITE_TRIGGER_PREFIX.replace("_", "\\_") + "%"],
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER {name}")
+        else:
+            cursor.execute(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}() CASCADE")
 
 
 def bump(connection) -> None:

@@ -2,31 +2,21 @@
 
 import pytest
 
-from catalog.models import Paper, Resource, Section
 from tests.axe import axe_violations, require_axe
 from tests.browser import DESKTOP, PHONE
+from tests.pages import PUBLIC_PAGES, detail_pages
 
 
 def public_pages():
-    """Every kind of public page, with a filtered list, a search, a bad filter value and a second page."""
-    paper = Paper.objects.exclude(star_repo="").filter(tags__isnull=False).first()
-    section = Section.objects.filter(papers__isnull=False).first()
-    return [
-        "/",
-        "/papers/",
+    """Every public page, and the paper list filtered, searched, with a bad value and on its second page."""
+    variants = [
         "/papers/?venue=ICLR&tag=sae",
         "/papers/?q=monosemanticty",
         "/papers/?year=abc&tag=sae",
         "/papers/?page=2",
-        paper.get_absolute_url(),
-        "/resources/",
         "/resources/?q=lens",
-        Resource.objects.first().get_absolute_url(),
-        section.get_absolute_url(),
-        "/venues/",
-        "/tags/",
-        "/about/",
     ]
+    return [*PUBLIC_PAGES, *detail_pages(), *variants]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])

@@ -16,9 +16,10 @@ from django.db import connection
 
 from catalog import state
 from catalog.models import Paper, PaperLink, Venue
+from catalog.search_index import INDEXES
 from catalog.services.readme_import import DocumentWriter
 from tests.conftest import SEED_README
-from tests.test_search import assert_index_in_step, index_migration, index_rows, papers
+from tests.test_search import assert_index_in_step, index_rows, papers
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def triggers() -> list[tuple[str, str]]:
 def database_state() -> dict:
     return {
         "triggers": triggers(),
-        "index": [index_rows(index) for index in (index_migration.PAPERS, index_migration.RESOURCES)],
+        "index": [index_rows(index) for index in INDEXES],
         "version": state.current_state(),
         "papers": list(Paper.objects.order_by("pk").values_list("pk", "title")),
     }

@@ -15,6 +15,7 @@ from django.urls import reverse
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
 from catalog.page_cache import HIT, STATUS_HEADER
 from catalog.views.outputs import CSV_HEADER, EXPORT_CHUNK_SIZE, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE
+from tests.pages import PUBLIC_PAGES
 from tests.test_bibtex import parse_bibtex
 
 pytestmark = pytest.mark.django_db
@@ -361,8 +362,7 @@ def test_sitemap_lists_the_pages_every_paper_resource_and_section(seeded, client
     root = ElementTree.fromstring(response.content)
     locations = [element.text for element in root.findall("sm:url/sm:loc", SITEMAP_NS)]
     assert len(locations) == len(set(locations))
-    expected = ["/", "/papers/", "/resources/", "/venues/", "/tags/", "/about/"]
-    expected += [entry.get_absolute_url() for entry in [*Paper.objects.all(), *Resource.objects.all()]]
+    expected = PUBLIC_PAGES + [entry.get_absolute_url() for entry in [*Paper.objects.all(), *Resource.objects.all()]]
     expected += [section.get_absolute_url() for section in Section.objects.all()]
     assert sorted(locations) == sorted(f"http://testserver{path}" for path in expected)
 

@@ -4,7 +4,6 @@ Run on SQLite (FTS5) and on PostgreSQL (tsvector) with DATABASE_URL=postgres://.
 """
 
 import datetime as dt
-import importlib
 from io import StringIO
 from urllib.parse import urlencode
 
@@ -13,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import QueryDict
 
+from catalog import search_index
 from catalog.filters import PaperFilter, ResourceFilter
 from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, SectionKind, Venue
 from catalog.search import fts5_query, search_phrases, tsquery
@@ -20,8 +20,6 @@ from catalog.services.merging import merge_venues
 from tests.admin_support import inline_management, make_user, paper_form_data
 
 pytestmark = pytest.mark.django_db
-
-index_migration = importlib.import_module("catalog.migrations.0005_search_index")
 
 
 def papers(q, **params):
@@ -45,27 +43,21 @@ def index_rows(index):
         return cursor.fetchall()
 
 
-def rebuilt_rows(index):
-    """The index rows made from scratch from the catalog as it is now (the database is left as it was)."""
+def rebuilt_rows():
+    """The rows of each index made from scratch from the catalog as it is now (the database is left as it was)."""
     with transaction.atomic():
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute(f"DELETE FROM {index.fts}")
-                cursor.execute(f"INSERT INTO {index.fts}(rowid, {', '.join(index.columns)}) {index.rows('sqlite')}")
-            else:
-                cursor.execute(f"TRUNCATE {index.search}")
-                cursor.execute(f"SELECT {index.search}_refresh(ARRAY(SELECT id FROM {index.table}))")
-        rows = index_rows(index)
+            for statement in search_index.fill_statements(connection):
+                cursor.execute(statement)
+        rows = [index_rows(index) for index in search_index.INDEXES]
         transaction.set_rollback(True)
     return rows
 
 
 def assert_index_in_step():
-    for index in (index_migration.PAPERS, index_migration.RESOURCES):
-        rows = index_rows(index)
-        assert rows == rebuilt_rows(index), f"{index.table}: the index differs from the catalog"
-    assert len(index_rows(index_migration.PAPERS)) == Paper.objects.count()
-    assert len(index_rows(index_migration.RESOURCES)) == Resource.objects.count()
+    assert [index_rows(index) for index in search_index.INDEXES] == rebuilt_rows(), "the index differs from the catalog"
+    assert len(index_rows(search_index.PAPERS)) == Paper.objects.count()
+    assert len(index_rows(search_index.RESOURCES)) == Resource.objects.count()
 
 
 @pytest.fixture

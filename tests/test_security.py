@@ -13,23 +13,16 @@ from taggit.models import Tag
 
 from catalog.models import Paper, Resource, Section, Venue
 from tests.admin_support import PASSWORD, make_user
+from tests.pages import OUTPUTS, PUBLIC_PAGES, detail_pages
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PAGES = ["/", "/papers/", "/resources/", "/venues/", "/tags/", "/about/"]
 # /healthz is answered for load balancers before any other middleware runs (see HealthCheckMiddleware).
-OUTPUTS = ["/papers.json", "/papers.csv", "/papers.bib", "/papers/feed/", "/sitemap.xml", "/robots.txt"]
 LOGIN_URL = "/admin/login/"
 
 
 def directives(policy: str) -> dict[str, list[str]]:
     return {name: values for name, *values in (part.split() for part in policy.split(";") if part.strip())}
-
-
-def detail_pages():
-    paper, resource = Paper.objects.first(), Resource.objects.first()
-    section = Section.objects.filter(level__gt=0).first()
-    return [paper.get_absolute_url(), resource.get_absolute_url(), section.get_absolute_url()]
 
 
 def assert_security_headers(response, url):

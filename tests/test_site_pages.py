@@ -18,6 +18,7 @@ from django.urls import reverse
 from catalog.filters import PaperFilter
 from catalog.models import Paper, Repository, Resource, Section, Venue, VenueKind, repository_value
 from catalog.page_cache import HIT, STATUS_HEADER
+from tests.pages import OUTPUTS, PUBLIC_PAGES
 from tests.synthetic import add_papers
 
 pytestmark = pytest.mark.django_db
@@ -564,14 +565,14 @@ def test_a_heading_without_entries_says_so(seeded, client):
         assert "No entries are listed" not in page(client, f"/sections/{slug}/"), slug
 
 
-PUBLIC_PAGES = ["/", "/papers/", "/papers/?tag=sae", "/resources/", "/venues/", "/tags/", "/about/"]
+LISTED_PAGES = [*PUBLIC_PAGES, "/papers/?tag=sae"]
 
 
 def every_public_page():
     paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
     resource = Resource.objects.get(name="TransformerLens")
     sections = ["/sections/awesome-interpretability-papers/", "/sections/awesome-interpretability-libraries/"]
-    return PUBLIC_PAGES + [paper.get_absolute_url(), resource.get_absolute_url(), *sections]
+    return LISTED_PAGES + [paper.get_absolute_url(), resource.get_absolute_url(), *sections]
 
 
 @pytest.mark.parametrize("q", ["100%", "a_b", "it's", '"unclosed', "Über ñ 模型", "<b>&amp;", "x" * 200])
@@ -582,7 +583,7 @@ def test_any_search_text_comes_back_in_the_search_box(seeded, client, q):
 
 
 def test_an_empty_catalog_answers_every_page(db, client):
-    for url in PUBLIC_PAGES + ["/papers/feed/", "/papers.json", "/papers.csv", "/papers.bib", "/sitemap.xml"]:
+    for url in LISTED_PAGES + OUTPUTS:
         assert client.get(url).status_code == 200, url
     home = page(client, "/")
     assert "No papers yet" in home and "<ol" not in home and "Papers per month" not in home
@@ -591,7 +592,7 @@ def test_an_empty_catalog_answers_every_page(db, client):
 
 
 def test_pages_have_no_inline_script_style_or_handlers(seeded, client):
-    urls = PUBLIC_PAGES + [Paper.objects.first().get_absolute_url(), Resource.objects.first().get_absolute_url()]
+    urls = LISTED_PAGES + [Paper.objects.first().get_absolute_url(), Resource.objects.first().get_absolute_url()]
     for url in urls:
         html = parsed(client, url)
         assert (html.inline_scripts, html.handlers, html.styles) == (0, [], []), url
@@ -599,7 +600,7 @@ def test_pages_have_no_inline_script_style_or_handlers(seeded, client):
 
 def test_links_that_leave_the_site_are_noopener_noreferrer(seeded, client):
     paper = Paper.objects.exclude(star_repo="").first()
-    urls = PUBLIC_PAGES + [paper.get_absolute_url(), Resource.objects.first().get_absolute_url()]
+    urls = LISTED_PAGES + [paper.get_absolute_url(), Resource.objects.first().get_absolute_url()]
     for url in urls:
         for link in parsed(client, url).links:
             if link["href"].startswith("http"):

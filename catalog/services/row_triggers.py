@@ -1,6 +1,6 @@
 """Many rows written at once on SQLite without the catalog's row triggers, inside the caller's transaction.
 
-On SQLite the triggers of the catalog's version (catalog/state.py) and of its search index (migration 0005) run
+On SQLite the triggers of the catalog's version (catalog/state.py) and of its search index (catalog/search_index.py) run
 once for each row written, and a paper's index row is made again for each of its links: for a README of a
 hundred thousand papers, most of the time of the import. `row_triggers_suspended()` drops them for a block of
 writes, then fills the search index anew with one statement per model, puts the triggers back as they were and
@@ -8,16 +8,12 @@ moves the version on once. SQLite's DDL is transactional: a block that fails rol
 rest of the transaction. PostgreSQL's triggers run once per statement already; there the block runs with them.
 """
 
-import importlib
 from contextlib import contextmanager
 
 from django.db import connection
 from django.db.transaction import TransactionManagementError
 
-from catalog import state
-
-search_index = importlib.import_module("catalog.migrations.0005_search_index")
-SEARCH_INDEXES = (search_index.PAPERS, search_index.RESOURCES)
+from catalog import search_index, state
 
 
 @contextmanager
@@ -33,9 +29,8 @@ def row_triggers_suspended():
             cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
     yield
     with connection.cursor() as cursor:
-        for index in SEARCH_INDEXES:
-            cursor.execute(f"DELETE FROM {index.fts}")
-            cursor.execute(f"INSERT INTO {index.fts}(rowid, {', '.join(index.columns)}) {index.rows('sqlite')}")
+        for statement in search_index.fill_statements(connection):
+            cursor.execute(statement)
         for _, sql in triggers:
             cursor.execute(sql)
     state.bump(connection)
@@ -43,7 +38,7 @@ def row_triggers_suspended():
 
 def _row_triggers() -> list[tuple[str, str]]:
     """(name, CREATE statement) of the triggers of the catalog's version and of its search index."""
-    prefixes = (state.SQLITE_TRIGGER_PREFIX, *(f"{index.fts}_" for index in SEARCH_INDEXES))
+    prefixes = (state.SQLITE_TRIGGER_PREFIX, *search_index.trigger_prefixes())
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
         return [(name, sql) for name, sql in cursor.fetchall() if name.startswith(prefixes)]
