@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models
 from django.db.models.functions import Lower
 from django.http import QueryDict
 from taggit.models import Tag
@@ -100,6 +101,19 @@ def tag_filter(label):
         distinct=False,
         help_text="Entries with every selected tag.",
     )
+
+
+def title_match(text):
+    """An order_by() term putting first a title equal to the search `text` (case aside), then, for a search of two
+    words or more, the titles it begins: someone typing a title finds that paper on top."""
+    text = " ".join(text.split()).strip(" .")
+    begins = models.Q(title__istartswith=text) if len(text.split()) > 1 else models.Q(pk__in=[])
+    return models.Case(
+        models.When(title__iexact=text, then=0),
+        models.When(begins, then=1),
+        default=2,
+        output_field=models.IntegerField(),
+    ).asc()
 
 
 class IdListFilter(django_filters.BaseInFilter, IntegerFilter):
@@ -211,7 +225,7 @@ class PaperFilter(CatalogFilterSet):
         queryset = super().filter_queryset(queryset.order_by(*NEWEST_FIRST))
         text = self.form.cleaned_data.get("q")
         if text and not self.sort():
-            queryset = queryset.order_by(search.relevance(queryset, text), *NEWEST_FIRST)
+            queryset = queryset.order_by(title_match(text), search.relevance(queryset, text), *NEWEST_FIRST)
         return queryset
 
     def page_ordering(self):

@@ -7,9 +7,10 @@ from django_filters.views import FilterView
 
 from catalog.filter_words import describe_filters
 from catalog.filters import DEFAULT_SORT, SORT_CHOICES, PaperFilter, ResourceFilter, forgiving_query
-from catalog.models import Paper
+from catalog.models import Paper, Resource
 from catalog.renames import renamed_query
 from catalog.selectors import PaperEntryPages, paper_facets, resource_list_queryset, resource_tag_choices
+from catalog.spelling import corrected_searches
 from catalog.views.pagination import PER_PAGE, page_numbers, paginate
 
 
@@ -49,6 +50,8 @@ class FilteredPageListView(FilterView):
 
     paginate_by = PER_PAGE
     page_error = ""
+    # The search as typed, when it found nothing and the list shows its correction.
+    corrected_from = ""
     # What the list lists, the start of its title ("Papers tagged sae, 2024, page 2").
     noun = ""
     # The number of entries of the list, when the view already knows it.
@@ -79,6 +82,23 @@ class FilteredPageListView(FilterView):
         """What the pages list: the filtered queryset, or something a paginator slices in its place."""
         return queryset
 
+    def corrected_filtersets(self):
+        """For a search that found nothing: the filter sets of the same query with its search put right from the
+        index's vocabulary (catalog/spelling.py), to try in turn; none when no word needs it."""
+        text = self.filterset.form.cleaned_data.get("q")
+        for corrected in corrected_searches(self.filterset.queryset.model, text) if text else []:
+            query = self.query.copy()
+            query["q"] = corrected
+            filterset = self.filterset_class(query, queryset=self.get_queryset(), request=self.request)
+            if filterset.is_valid():
+                yield filterset
+
+    def use_correction(self, filterset, kwargs):
+        """Show the list of the corrected search instead, saying so."""
+        self.corrected_from = self.filterset.form.cleaned_data["q"]
+        self.query, self.filterset = filterset.data, filterset
+        kwargs.update(filter=filterset, object_list=filterset.qs)
+
     def paginate_queryset(self, queryset, page_size):
         paginator, page, self.page_error = paginate(
             self.request, self.entries(queryset), per_page=page_size, count=self.entry_count
@@ -95,6 +115,7 @@ class FilteredPageListView(FilterView):
         context["dropped"] = self.dropped
         # The query of the list as shown, without the values left out: what its links and outputs are given.
         context["query"] = self.query
+        context["corrected_from"] = self.corrected_from
         page = context.get("page_obj")
         words = [f"{self.noun} {describe_filters(self.filterset)}".strip()]
         if page is not None and page.number > 1:
@@ -117,10 +138,18 @@ class PaperListView(FilteredPageListView):
     def get_context_data(self, **kwargs):
         # The facets count the papers of the list on their way: the pages need no count of their own.
         facets = paper_facets(self.filterset)
-        if self.filterset.is_valid():
-            self.entry_count = facets.total
+        for corrected in self.corrected_filtersets() if not facets.total else []:
+            if (corrected_facets := paper_facets(corrected)).total:
+                self.use_correction(corrected, kwargs)
+                facets = corrected_facets
+                break
+        self.entry_count = facets.total
         context = super().get_context_data(**kwargs)
         context["facets"] = facets.choices
+        if text := self.corrected_from or self.filterset.form.cleaned_data.get("q"):
+            # As typed: a search that finds no paper may well name a resource.
+            context["resource_search"] = text
+            context["resource_matches"] = Resource.objects.matching(text).count()
         # The default order submits an empty value, which the form leaves out of the URL: best match first for a
         # search, newest first otherwise.
         sort = ",".join(self.filterset.form.cleaned_data.get("sort") or [])
@@ -145,6 +174,10 @@ class ResourceListView(FilteredPageListView):
         return resource_list_queryset()
 
     def get_context_data(self, **kwargs):
+        for corrected in self.corrected_filtersets() if not kwargs["object_list"] else []:
+            if corrected.qs:
+                self.use_correction(corrected, kwargs)
+                break
         context = super().get_context_data(**kwargs)
         context["tag_choices"] = resource_tag_choices(self.filterset)
         context["current_sort"] = ",".join(self.filterset.form.cleaned_data.get("sort") or [])
