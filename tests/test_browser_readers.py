@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from catalog.models import Paper
+from catalog.models import Paper, Repository
 from tests.axe import axe_violations
 from tests.browser import PHONE, screenshot
+from tests.pages import PUBLIC_PAGES, detail_pages
 from tests.test_bibtex import parse_bibtex
 
 
@@ -71,3 +72,17 @@ def test_without_javascript_no_select_control_shows(live_catalog, chromium, live
     assert page.get_by_role("checkbox", name=re.compile("^Select ")).count() == 0
     assert not page.get_by_role("region", name="Selected papers").is_visible()
     context.close()
+
+
+def test_no_page_asks_another_host_for_anything(live_catalog, page, live_server):
+    for full_name in Paper.objects.exclude(star_repo="").values_list("star_repo", flat=True).distinct()[:20]:
+        Repository.objects.get_or_create(full_name=full_name, defaults={"stars": 42, "archived": True})
+    starred = Paper.objects.exclude(star_repo="").first()
+    outside = []
+    page.on("request", lambda request: request.url.startswith(live_server.url) or outside.append(request.url))
+    for path in [*PUBLIC_PAGES, *detail_pages(), starred.get_absolute_url(), "/papers/?sort=-stars"]:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    assert outside == []
+    page.goto(starred.get_absolute_url())
+    assert page.get_by_label(f"42 GitHub stars: {starred.star_repo}").first.is_visible()

@@ -2,7 +2,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from catalog.bibtex import paper_bibtex
 from catalog.charts import monthly_chart
-from catalog.models import Paper, Section, VenueKind
+from catalog.models import Paper, Section, VenueKind, repository_value
 from catalog.selectors import (
     PaperEntryPages,
     catalog_counts,
@@ -39,7 +39,7 @@ class AboutView(TemplateView):
 
 
 class PaperDetailView(DetailView):
-    queryset = paper_list_queryset()
+    queryset = paper_list_queryset().annotate(repo_pushed_at=repository_value("pushed_at"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -49,7 +49,7 @@ class PaperDetailView(DetailView):
 
 
 class ResourceDetailView(DetailView):
-    queryset = resource_list_queryset()
+    queryset = resource_list_queryset().annotate(repo_pushed_at=repository_value("pushed_at"))
 
 
 class SectionDetailView(DetailView):
