@@ -86,3 +86,88 @@ def test_no_page_asks_another_host_for_anything(live_catalog, page, live_server)
     assert outside == []
     page.goto(starred.get_absolute_url())
     assert page.get_by_label(f"42 GitHub stars: {starred.star_repo}").first.is_visible()
+
+
+FOCUSED = """() => {
+  const element = document.activeElement;
+  return {
+    tag: element.tagName,
+    text: element.textContent.trim().slice(0, 80),
+    label: element.getAttribute("aria-label") || "",
+    href: element.getAttribute("href") || "",
+    firstResult: element === document.querySelector("ol.paper-list h3 a"),
+    inChart: Boolean(element.closest("svg")),
+  };
+}"""
+
+
+def tabs_until(page, condition, limit):
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if condition(page.evaluate(FOCUSED)):
+            return presses
+    return None
+
+
+def test_skip_to_results_then_the_first_result_in_a_few_tabs(live_catalog, page):
+    page.goto("/papers/?venue=ICLR")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["text"] == "Skip to results"
+    page.keyboard.press("Enter")
+    presses = tabs_until(page, lambda focused: focused["firstResult"], limit=12)
+    # the outputs (JSON, CSV, BibTeX, feed), the filter in use and "Clear all", then the first title
+    assert presses is not None and presses <= 8
+
+
+def test_a_filter_applies_as_it_changes_and_keeps_the_focus(live_catalog, page):
+    page.goto("/papers/")
+    sae = page.get_by_role("group", name="Tags").get_by_role("checkbox", name=re.compile(r"^sae \d+$"))
+    sae.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert page.url.endswith("/papers/?tag=sae")
+    focused = page.evaluate("() => [document.activeElement.name, document.activeElement.value]")
+    assert focused == ["tag", "sae"]
+    with page.expect_navigation():
+        page.get_by_label("Year").select_option("2024")
+    assert page.url.endswith("/papers/?year=2024&tag=sae")
+    assert page.evaluate("document.activeElement.id") == "id_year"
+    expected = Paper.objects.filter(tags__slug="sae", date__year=2024).count()
+    assert page.get_by_role("heading", level=2, name=f"{expected} papers").is_visible()
+    assert page.console_errors == []
+
+
+def test_on_a_phone_the_first_result_shows_without_scrolling(live_catalog, page):
+    page.set_viewport_size(PHONE)
+    for path in ("/papers/", "/papers/?tag=sae&year=2024", "/resources/"):
+        page.goto(path)
+        first = page.locator("ol.paper-list > li, ul.resource-list > li").first
+        box = first.bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"], path
+        screenshot(page, f"site-first-result-phone{path.replace('/', '-').replace('?', '-')}")
+
+
+def test_the_search_box_takes_the_width_of_its_column(live_catalog, page):
+    for viewport in (None, PHONE):
+        if viewport:
+            page.set_viewport_size(viewport)
+        page.goto("/papers/")
+        widths = page.evaluate(
+            """() => {
+              const row = document.querySelector(".search-box");
+              return [document.getElementById("id_q").getBoundingClientRect().width, row.clientWidth];
+            }"""
+        )
+        assert widths[0] >= widths[1] - 110 and widths[0] >= 220, widths
+
+
+def test_the_chart_months_are_reachable_by_tab(live_catalog, page):
+    page.goto("/")
+    presses = tabs_until(page, lambda focused: focused["inChart"], limit=80)
+    assert presses is not None
+    focused = page.evaluate(FOCUSED)
+    assert re.fullmatch(r"[A-Z][a-z]+ \d{4}: \d+ papers?", focused["label"])
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "date_after=" in page.url and "date_before=" in page.url

@@ -20,6 +20,31 @@
     });
   });
 
+  // Filters apply as they change; the page that comes back puts the focus where it was. The Apply button stays for
+  // the search box and for pages without this script.
+  var FOCUS = "focusAfterApply";
+  document.querySelectorAll("form[data-apply-on-change]").forEach(function (form) {
+    form.addEventListener("change", function (event) {
+      var field = event.target;
+      if (!field.name || field.type === "search") return;
+      var selector = field.type === "checkbox"
+        ? "input[name=\"" + CSS.escape(field.name) + "\"][value=\"" + CSS.escape(field.value) + "\"]"
+        : "#" + CSS.escape(field.id);
+      try { window.sessionStorage.setItem(FOCUS, selector); } catch (error) { /* focus is not restored */ }
+      form.requestSubmit();
+    });
+  });
+  try {
+    var selector = window.sessionStorage.getItem(FOCUS);
+    window.sessionStorage.removeItem(FOCUS);
+    var again = selector && document.querySelector(selector);
+    if (again) {
+      var folded = again.closest("details");
+      if (folded) folded.open = true;
+      again.focus();
+    }
+  } catch (error) { /* no storage: the focus starts at the top */ }
+
   // Copy buttons: <button data-copy="ID"> copies the text of element ID.
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var source = document.getElementById(button.dataset.copy);
