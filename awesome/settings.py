@@ -64,6 +64,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("DJANGO_SECURE_PROXY_SSL_HEADER") else None
+# The number of reverse proxies in front of the site, each appending to X-Forwarded-For: the client's address is
+# the entry the outermost one appended (catalog/client.py). 0, the default: the connection's address.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, "proxies")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,10 +80,15 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "catalog",
+    "catalog.repository",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
 ]
 
 MIDDLEWARE = [
+    # First: everything after it, and the logs, see the client's address behind the trusted proxies.
+    "catalog.middleware.ClientAddressMiddleware",
     # First: a load balancer probes /healthz by IP, which neither ALLOWED_HOSTS nor the HTTPS redirect allow.
     "catalog.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -140,6 +148,26 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Readers never wait for a writer (WAL), and a write transaction takes the write lock when it begins, so a
+    # second one waits up to DJANGO_SQLITE_BUSY_TIMEOUT seconds for it instead of failing ("database is locked")
+    # when it tries to write after reading.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("DJANGO_SQLITE_BUSY_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts connections and never answers fails a request after the connect timeout (libpq
+    # counts at least 2 s) instead of holding a worker until gunicorn kills it; a statement running longer than
+    # the statement timeout is cancelled by the server (0: no limit). The web server sets 30 s (awesome/wsgi.py);
+    # management commands, whose imports may run long statements, have no limit unless it is set.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"] |= {
+        "connect_timeout": env_int("DJANGO_DB_CONNECT_TIMEOUT", 3),
+        "options": f"-c statement_timeout={env_int('DJANGO_DB_STATEMENT_TIMEOUT', 0) * 1000}",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_ROUTERS = ["catalog.routers.SearchIndexRouter"]
 
@@ -151,6 +179,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "awesome"),
+            # A Redis that hangs costs a page this long, once: the page cache then leaves Redis alone for a while.
+            "OPTIONS": {
+                "socket_connect_timeout": env_number("REDIS_SOCKET_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_number("REDIS_SOCKET_TIMEOUT", 0.5),
+            },
         }
     }
 else:
@@ -159,8 +192,12 @@ else:
 CATALOG_PAGE_CACHE = "default"
 # 0 turns the page cache off; it is off by default with DEBUG on, where templates and code change under a running
 # server without any catalog change.
-CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 0 if DEBUG else 86_400)
+CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 0 if DEBUG else 3600)
 CATALOG_PAGE_CACHE_MAX_BYTES = env_int("CATALOG_PAGE_CACHE_MAX_BYTES", 4_000_000, "bytes")
+# After a cache error (Redis down or hanging) the page cache serves without Redis for this long before trying again.
+CATALOG_PAGE_CACHE_RETRY_SECONDS = env_number("CATALOG_PAGE_CACHE_RETRY_SECONDS", 30.0)
+# /healthz answers 503 when the database has not answered within this many seconds.
+CATALOG_HEALTHZ_TIMEOUT = env_number("CATALOG_HEALTHZ_TIMEOUT", 1.5)
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username from one IP address,
@@ -168,6 +205,8 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(seconds=env_int("AXES_COOLOFF_SECONDS", 15 * 60))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address as ClientAddressMiddleware sets it (behind DJANGO_TRUSTED_PROXY_COUNT proxies).
+AXES_CLIENT_IP_CALLABLE = "catalog.middleware.request_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "catalog.admin.lockout.lockout_page"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -239,3 +278,31 @@ CATALOG_GITHUB_API_URL = (os.environ.get("CATALOG_GITHUB_API_URL") or "https://a
 GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
 CATALOG_GITHUB_MAX_WAIT = env_number("CATALOG_GITHUB_MAX_WAIT", 300.0)
 CATALOG_GITHUB_TIMEOUT = 20.0
+
+# The list's repository (catalog/repository/): empty CATALOG_GIT_REMOTE keeps publishing to the files above.
+CATALOG_GIT_REMOTE = os.environ.get("CATALOG_GIT_REMOTE", "").strip()
+CATALOG_GIT_BRANCH = os.environ.get("CATALOG_GIT_BRANCH", "").strip() or "main"
+CATALOG_GIT_README = os.environ.get("CATALOG_GIT_README", "").strip() or "README.md"
+CATALOG_GIT_FIXTURE = os.environ.get("CATALOG_GIT_FIXTURE", "").strip()
+CATALOG_GIT_PUBLISH = os.environ.get("CATALOG_GIT_PUBLISH", "").strip() or "push"
+if CATALOG_GIT_PUBLISH not in {"push", "pull-request"}:
+    raise ImproperlyConfigured(f"CATALOG_GIT_PUBLISH must be push or pull-request, not {CATALOG_GIT_PUBLISH!r}.")
+CATALOG_GIT_WORKDIR = Path(os.environ.get("CATALOG_GIT_WORKDIR") or BASE_DIR / "var" / "repository")
+# Who commits the site's publishes (the maintainer who publishes is the author).
+CATALOG_GIT_COMMITTER_NAME = os.environ.get("CATALOG_GIT_COMMITTER_NAME") or "Awesome Interpretability catalog"
+CATALOG_GIT_COMMITTER_EMAIL = os.environ.get("CATALOG_GIT_COMMITTER_EMAIL") or "catalog@localhost"
+CATALOG_GITHUB_WEBHOOK_SECRET = os.environ.get("CATALOG_GITHUB_WEBHOOK_SECRET", "")
+# How long a publish or sync waits for another one, from any instance, to finish (seconds).
+CATALOG_GIT_LOCK_WAIT = env_number("CATALOG_GIT_LOCK_WAIT", 120.0)
+CATALOG_GIT_TIMEOUT = env_number("CATALOG_GIT_TIMEOUT", 120.0)
+
+# Background work (fetch, push, sync, lint after a webhook): "database" queues tasks for `manage.py db_worker`
+# (one per instance); "immediate" runs them inside the request. Default: immediate with DJANGO_DEBUG on.
+CATALOG_TASKS_BACKEND = os.environ.get("CATALOG_TASKS_BACKEND", "").strip() or ("immediate" if DEBUG else "database")
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if CATALOG_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"CATALOG_TASKS_BACKEND must be immediate or database, not {CATALOG_TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[CATALOG_TASKS_BACKEND]}}

@@ -1,5 +1,5 @@
-"""Middleware of the site: health checks before the host check, the Content-Security-Policy header, and a 503
-page when the database is away."""
+"""Middleware of the site: the client's address behind proxies, health checks before the host check, the
+Content-Security-Policy header, and a 503 page when the database is away."""
 
 import logging
 
@@ -8,12 +8,32 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from catalog.client import client_address
 from catalog.views.outputs import healthz
 
 HEALTH_CHECK_PATH = "/healthz"
 RETRY_AFTER_SECONDS = 30
 
 logger = logging.getLogger(__name__)
+
+
+class ClientAddressMiddleware:
+    """Sets REMOTE_ADDR to the client's address behind the trusted proxies: sign-in throttling, the download limits
+    and the logs all read it from there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        meta["REMOTE_ADDR"] = client_address(
+            meta.get("REMOTE_ADDR", ""), meta.get("HTTP_X_FORWARDED_FOR", ""), settings.TRUSTED_PROXY_COUNT
+        )
+        return self.get_response(request)
+
+
+def request_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class HealthCheckMiddleware:
@@ -58,8 +78,13 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        add_never_cache_headers(response)
-        return response
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request, error):
+    """The site's 503 page, not to be cached, with a Retry-After."""
+    logger.warning("Database unavailable, answered 503 for %s: %s", request.path, error)
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response

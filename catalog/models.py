@@ -198,9 +198,13 @@ class EntryQuerySet(models.QuerySet):
         """The entries matching every term of the search `words` (none if it has no word), see catalog/search.py."""
         return search.matching(self, words)
 
-    def with_repository(self):
+    def with_star_repo(self):
         """The entries whose star badge names a GitHub repository."""
         return self.exclude(star_repo="")
+
+    def with_repository(self):
+        """The entries with their star repo's `repo_stars` and `repo_archived` (None until refresh_metadata ran)."""
+        return self.annotate(repo_stars=repository_value("stars"), repo_archived=repository_value("archived"))
 
 
 class PaperQuerySet(EntryQuerySet):
@@ -265,7 +269,7 @@ class Paper(models.Model):
 
     def save(self, *args, **kwargs):
         if self.position is None:
-            self.position = positions.place_paper(self)
+            self.position = positions.place_paper(self, section_items(self.section_id))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -336,11 +340,16 @@ class Resource(models.Model):
 
     def save(self, *args, **kwargs):
         if self.position is None:
-            self.position = positions.place_resource(self)
+            self.position = positions.place_resource(self, section_items(self.section_id))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return memo_reverse("catalog:resource-detail", pk=self.pk)
+
+
+def section_items(section_id):
+    """The papers, resources and text blocks of a section: they share one ordering space (catalog/positions.py)."""
+    return [model.objects.filter(section_id=section_id) for model in (Paper, Resource, TextBlock)]
 
 
 class ResourceLink(Link):
@@ -473,7 +482,7 @@ class FormerVenueName(models.Model):
 class CatalogState(models.Model):
     """One row whose version goes up with every write to a catalog table, in the writing transaction.
 
-    Database triggers keep it (see `catalog.state`), so bulk operations, `update()` and raw SQL count too.
+    Database triggers keep it (see `catalog.catalog_version`), so bulk operations, `update()` and raw SQL count too.
     Cached pages are keyed by the version, so a change reaches every process at once.
     """
 
@@ -485,6 +494,23 @@ class CatalogState(models.Model):
 
     def __str__(self):
         return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LineEnding(models.TextChoices):
+    LF = "\n", "LF"
+    CRLF = "\r\n", "CRLF"
+
+
+class ReadmeFormat(models.Model):
+    """How the lines of the imported README end, so that the export writes them the same way (one row)."""
+
+    line_ending = models.CharField(max_length=2, choices=LineEnding.choices, default=LineEnding.LF)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="catalog_readmeformat_single_row")]
+
+    def __str__(self):
+        return f"README lines end with {self.get_line_ending_display()}"
 
 
 # The full-text index (catalog/search.py): a row per paper and per resource, written only by the database triggers

@@ -3,29 +3,34 @@
 `PageCacheMiddleware` answers the views marked with `cached_page`, near the top of the middleware stack: a page
 served from the cache skips sessions, CSRF, authentication and sign-in throttling, and carries the headers that
 the rest of the stack gave it when it was rendered. The cache key holds the catalog's version
-(`catalog.state`), read from the database on every request, so an edit committed by any process is seen by the
+(`catalog.catalog_version`), read from the database on every request, so an edit committed by any process is seen by the
 next request of every process, whatever cache each uses. Only anonymous GET and HEAD requests are served from
-or stored in the cache; a request carrying a session or messages cookie (a signed-in maintainer) gets a fresh,
-private page. Only complete 200 answers that set no cookie are stored.
+or stored in the cache; a request carrying the session of a signed-in maintainer, or messages waiting, gets a
+fresh, private page (a made-up cookie does not). A page sees, and is keyed by, only the query parameters it
+reads. Only complete 200 answers that set no cookie are stored, and only they answer 304 to a current validator.
 """
 
 import hashlib
 import logging
+import time
 from datetime import timedelta
 from functools import wraps
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from redis.exceptions import RedisError
 
-from catalog.state import State, current_state
+from catalog.catalog_version import State, current_state
+from catalog.middleware import database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -39,23 +44,39 @@ CONDITIONAL_HEADERS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_
 LAST_MODIFIED_SETTLING = timedelta(seconds=1)
 
 
-def cached_page(view):
-    """Mark `view` as a page that `PageCacheMiddleware` serves from the cache to anonymous visitors."""
+def cached_page(view, *, reads=()):
+    """Mark `view` as a page that `PageCacheMiddleware` serves from the cache to anonymous visitors.
+
+    `reads` names the query parameters the page reads: the view sees only those (the others are dropped, as are
+    empty values), and the cache key holds only those, so `?utm_source=…` or a reordered query is the same page.
+    """
 
     @wraps(view)
     def page(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
     page.cached_page = True
+    page.reads = frozenset(reads)
     return page
 
 
-def is_cached_page(request) -> bool:
+def cached_view(request):
+    """The `cached_page` view the request is for, or None."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, "cached_page", False)
+        return None
+    return match.func if getattr(match.func, "cached_page", False) else None
+
+
+def read_parameters(query: QueryDict, names) -> QueryDict:
+    """The parameters of `query` that are in `names` and not empty, sorted by name (values in their order)."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(names & query.keys()):
+        if values := [value for value in query.getlist(name) if value != ""]:
+            kept.setlist(name, values)
+    kept._mutable = False
+    return kept
 
 
 def etag(state: State) -> str:
@@ -71,18 +92,32 @@ def last_modified(state: State) -> int | None:
 
 
 def is_anonymous_read(request) -> bool:
-    cookies = request.COOKIES
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in cookies
-        and CookieStorage.cookie_name not in cookies
-    )
+    return request.method in ("GET", "HEAD") and not is_signed_in(request) and not has_messages(request)
+
+
+def is_signed_in(request) -> bool:
+    """Whether the request carries the session of a signed-in user; a made-up session cookie does not count."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return SESSION_KEY in session
+
+
+def has_messages(request) -> bool:
+    """Whether messages wait for the visitor, in a cookie the site signed."""
+    if CookieStorage.cookie_name not in request.COOKIES:
+        return False
+    return any(True for _ in CookieStorage(request))
 
 
 def cache_key(request, state: State) -> str:
-    # The address with scheme and host: the JSON, the feed and the sitemap write absolute URLs.
-    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page:{etag(state).strip(chr(34))}:{address}"
+    # The address with scheme and host (the JSON, the feed and the sitemap write absolute URLs), and the
+    # parameters the page reads.
+    address = request.build_absolute_uri(request.path)
+    if request.GET:
+        address += "?" + request.GET.urlencode()
+    return f"page:{etag(state).strip(chr(34))}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def is_storable(request, response) -> bool:
@@ -107,23 +142,45 @@ def response_from(entry) -> HttpResponse:
     return HttpResponse(content, status=status, headers=headers)
 
 
+class CacheBreaker:
+    """Leaves the cache alone for a while after an error, so that a Redis that hangs costs one request a socket
+    timeout, not every request."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.closed_until = 0.0
+
+    def available(self) -> bool:
+        return time.monotonic() >= self.closed_until
+
+    def failed(self, error, doing: str):
+        pause = settings.CATALOG_PAGE_CACHE_RETRY_SECONDS
+        self.closed_until = time.monotonic() + pause
+        logger.warning("Page cache unavailable, %s; not used for %g s: %s", doing, pause, error)
+
+
+breaker = CacheBreaker()
+
+
 def _cache_get(key):
-    if not settings.CATALOG_PAGE_CACHE_SECONDS:
+    if not settings.CATALOG_PAGE_CACHE_SECONDS or not breaker.available():
         return None
     try:
         return caches[settings.CATALOG_PAGE_CACHE].get(key)
     except RedisError as error:
-        logger.warning("Page cache unavailable, serving without it: %s", error)
+        breaker.failed(error, "serving without it")
         return None
 
 
 def _cache_set(key, entry):
-    if not settings.CATALOG_PAGE_CACHE_SECONDS:
+    if not settings.CATALOG_PAGE_CACHE_SECONDS or not breaker.available():
         return
     try:
         caches[settings.CATALOG_PAGE_CACHE].set(key, entry, settings.CATALOG_PAGE_CACHE_SECONDS)
     except RedisError as error:
-        logger.warning("Page cache unavailable, page not stored: %s", error)
+        breaker.failed(error, "page not stored")
 
 
 def revalidated(response, state: State):
@@ -165,27 +222,45 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_cached_page(request):
+        view = cached_view(request)
+        if view is None:
             return self.get_response(request)
+        request.GET = read_parameters(request.GET, view.reads)
         if not is_anonymous_read(request):
             return private(self.get_response(request))
         try:
             state = current_state()
-        except (OperationalError, InterfaceError):
-            # Rendered without the cache: a page that needs the database then answers with the 503 page.
-            return private(self.get_response(request))
-        if any(header in request.META for header in CONDITIONAL_HEADERS):
-            response = get_conditional_response(request, etag=etag(state), last_modified=last_modified(state))
-            if response is not None:
-                return revalidated(response, state)
+        except (OperationalError, InterfaceError) as error:
+            # Every cached page reads the catalog: answered at once, rather than after a second wait for it.
+            return database_unavailable(request, error)
         key = cache_key(request, state)
         entry = _cache_get(key)
         if entry is not None:
             response = with_validators(response_from(entry), state)
             response[STATUS_HEADER] = HIT
-            return response
-        response = revalidated(self.get_response(request), state)
-        if is_storable(request, response):
-            _cache_set(key, stored_entry(response))
-        response[STATUS_HEADER] = MISS
+        else:
+            response = revalidated(self.get_response(request), state)
+            if is_storable(request, response):
+                _cache_set(key, stored_entry(response))
+            response[STATUS_HEADER] = MISS
+        return conditional(request, response, state)
+
+
+def conditional(request, response, state: State):
+    """`response`, or a 304 (412) when the request's validators say the client's copy is current (stale).
+
+    Only a page that is there is ever answered 304: the validators are checked against the answer itself, a
+    cached one or one just rendered, never before it is known. An If-Modified-Since in the future is ignored,
+    as RFC 9110 asks: the client cannot have seen that time.
+    """
+    if response.status_code != 200 or not any(header in request.META for header in CONDITIONAL_HEADERS):
         return response
+    changed = last_modified(state)
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    if since is not None and since > time.time():
+        changed = None
+    answer = get_conditional_response(request, etag=etag(state), last_modified=changed, response=response)
+    if answer is response:
+        return response
+    answer[STATUS_HEADER] = response[STATUS_HEADER]
+    return revalidated(answer, state)

@@ -13,9 +13,11 @@ order); the last word also matches as a prefix, so results come while a word is 
 """
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
+from django.db.models.functions import Coalesce, Concat, NullIf, Replace
 from django.utils.text import smart_split, unescape_string_literal
 
 from catalog.search_index import TSVECTOR_CONFIG, index_of
@@ -60,10 +62,36 @@ def fts5_query(phrases) -> str:
     return query + "*"
 
 
-def tsquery(phrases) -> str:
-    """A to_tsquery expression: the phrases AND together, words of a phrase follow each other, the last a prefix."""
-    query = " & ".join("(" + " <-> ".join(f"'{word}'" for word in words) + ")" for words in phrases)
-    return query[:-1] + ":*)"
+def tsquery(phrases) -> list:
+    """A to_tsquery expression in pieces: its syntax as text and each word as a `Lexeme`. The phrases AND together,
+    the words of a phrase follow each other, the last word is a prefix."""
+    pieces = []
+    for words in phrases:
+        pieces.append(" & (" if pieces else "(")
+        for position, word in enumerate(words):
+            pieces += [" <-> " if position else "", Lexeme(word)]
+        pieces.append(")")
+    pieces.insert(-1, ":*")
+    return [piece for piece in pieces if piece != ""]
+
+
+@dataclass(frozen=True)
+class Lexeme:
+    word: str
+
+    def expression(self):
+        """The word without its accents, as the indexed texts are (migration 0010), then quoted: unaccent turns some
+        letters into a quote or a backslash (ʼ into '), so the quoting comes after it. A word that unaccent empties
+        stays as it is (an empty quoted lexeme is a syntax error; the word then matches nothing)."""
+        text = models.Func(_text(self.word), function="unaccent", output_field=models.TextField())
+        text = Coalesce(NullIf(text, _text("")), _text(self.word))
+        for special in ("\\", "'"):
+            text = Replace(text, _text(special), _text(special * 2))
+        return Concat(_text("'"), text, _text("'"))
+
+
+def _text(value: str):
+    return models.Value(value, output_field=models.TextField())
 
 
 def _vendor(queryset) -> str:
@@ -97,7 +125,11 @@ def relevance(queryset, value):
     return SearchRank(models.F(f"{TSVECTOR_RELATION}__document"), _search_query(phrases)).desc()
 
 
+def tsquery_expression(phrases):
+    """The text of `tsquery(phrases)`, built by the database from the words with their accents folded."""
+    pieces = [piece.expression() if isinstance(piece, Lexeme) else _text(piece) for piece in tsquery(phrases)]
+    return Concat(*pieces)
+
+
 def _search_query(phrases) -> SearchQuery:
-    # The words lose their accents as the indexed texts did.
-    unaccented = models.Func(models.Value(tsquery(phrases)), function="unaccent", output_field=models.TextField())
-    return SearchQuery(unaccented, search_type="raw", config=TSVECTOR_CONFIG)
+    return SearchQuery(tsquery_expression(phrases), search_type="raw", config=TSVECTOR_CONFIG)

@@ -3,6 +3,8 @@
 The list pages link each entry to its page, its venue and its section; Django's reverse() costs more than the
 rest of an entry's rendering, and gives the same answer for the same arguments until the URL configuration
 changes (a new resolver object) or the site moves (another script prefix), both of which are part of the key.
+
+Buys (bench/speed_layer.py, 100,000 papers, CPU ms): /papers/ 55 and filtered 36 instead of 59 and 40, home 92 not 98.
 """
 
 from functools import lru_cache

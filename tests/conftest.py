@@ -9,6 +9,8 @@ from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from catalog import page_cache
+
 pytest_plugins = ["tests.browser"]
 
 hypothesis_settings.register_profile(
@@ -47,8 +49,10 @@ def export():
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test starts with an empty cache: its database starts again, and so does the catalog's version."""
+    """Each test starts with an empty cache that is in use: its database starts again, and so does the catalog's
+    version."""
     cache.clear()
+    page_cache.breaker.reset()
 
 
 @pytest.fixture(params=["empty", "seeded"])

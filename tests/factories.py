@@ -7,7 +7,7 @@ import datetime as dt
 
 import factory
 
-from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, SectionKind, Venue
+from catalog.models import Paper, PaperLink, Repository, Resource, ResourceLink, Section, SectionKind, Venue
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -63,3 +63,10 @@ class ResourceLinkFactory(factory.django.DjangoModelFactory):
     resource = factory.SubFactory(ResourceFactory)
     label = "Docs"
     url = factory.Sequence(lambda n: f"https://example.org/docs/{n}")
+
+
+class RepositoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Repository
+
+    full_name = factory.Sequence(lambda n: f"owner/repository-{n}")

@@ -5,11 +5,12 @@
 
 It serves the seed catalog (fixtures/README.md) with DEBUG off from a throwaway SQLite file, or from DATABASE_URL
 if set (that database's catalog is replaced by the seed), on a free loopback port. Readers request a mix of list,
-filter, search, detail, feed and JSON pages while a maintainer process (tests/load_maintainer.py) edits the
-catalog and publishes the README with the admin's publish service every few seconds. Each published README is then
+filter, search, detail, feed and JSON pages while editors, each signed in to the admin, save a paper's change form
+every second, and a maintainer process (tests/load_maintainer.py) edits the catalog and publishes the README with
+the admin's publish service every few seconds. Each published README is then
 imported into a scratch database and exported again (byte-identical), and its fixture is loaded and must export
 the same README and the same fixture.
-It asserts nothing about speed; it exits 1 if a request failed or a publish does not round-trip.
+It asserts nothing about speed; it exits 1 if a request or a save failed or a publish does not round-trip.
 """
 
 import argparse
@@ -32,15 +33,28 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.admin_http import AdminSession
 from tests.servers import ROOT, gunicorn, manage
 
 SEED = ROOT / "fixtures" / "README.md"
+EDITOR_PASSWORD = secrets.token_urlsafe(16)
+
+
+def make_editors(count: int) -> str:
+    """The shell script that makes the editors' admin accounts."""
+    return (
+        "from django.contrib.auth import get_user_model\n"
+        f"for number in range({count}):\n"
+        f"    get_user_model().objects.create_superuser(f'editor{{number}}', '', '{EDITOR_PASSWORD}')\n"
+    )
 
 
 @dataclass
 class Results:
     latencies: dict = field(default_factory=lambda: defaultdict(list))
     errors: Counter = field(default_factory=Counter)
+    save_latencies: list = field(default_factory=list)
+    failed_saves: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, kind, milliseconds, error=None):
@@ -48,6 +62,12 @@ class Results:
             self.latencies[kind].append(milliseconds)
             if error:
                 self.errors[error] += 1
+
+    def record_save(self, milliseconds, failure=None):
+        with self.lock:
+            self.save_latencies.append(milliseconds)
+            if failure:
+                self.failed_saves.append(failure)
 
 
 def serving_env(folder: Path) -> dict:
@@ -59,15 +79,17 @@ def serving_env(folder: Path) -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         # Plain http on loopback, as behind a proxy that terminates TLS.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'load.sqlite3'}",
         "CATALOG_README_PATH": str(folder / "README.md"),
         "CATALOG_FIXTURE_PATH": str(folder / "catalog.json"),
     }
 
 
-def prepare(env):
+def prepare(env, editors):
     manage("migrate", "--noinput", env=env)
     manage("import_readme", "--replace", str(SEED), env=env)
+    manage("shell", "-c", make_editors(editors), env=env)
     shutil.copyfile(SEED, env["CATALOG_README_PATH"])
     manage("export_fixtures", "-o", env["CATALOG_FIXTURE_PATH"], env=env)
     manage("collectstatic", "--noinput", "-v0", env=env)
@@ -78,13 +100,17 @@ def fetch(base, path) -> str:
         return response.read().decode()
 
 
-def request_mix(base):
-    """The pages the readers ask for, by kind, built from the catalog being served."""
+def served_papers(base) -> list[dict]:
     papers, page = [], 1
     while page:
         data = json.loads(fetch(base, f"/papers.json?page_size=200&page={page}"))
         papers += data["papers"]
         page = page + 1 if data["next"] else None
+    return papers
+
+
+def request_mix(base, papers):
+    """The pages the readers ask for, by kind, built from the catalog being served."""
     paper_paths = [urllib.parse.urlsplit(paper["detail_url"]).path for paper in papers]
     tags = sorted({tag for paper in papers for tag in paper["tags"]})
     venues = sorted({paper["venue"]["name"] for paper in papers if paper["venue"]})
@@ -131,6 +157,29 @@ def reader(host, port, mix, deadline, results):
         except OSError as exception:
             error = f"{type(exception).__name__}: {exception} ({path})"
         results.record(kind, (time.perf_counter() - start) * 1000, error)
+
+
+def editor(base, number, papers, every, deadline, results):
+    """A maintainer in the admin: saves a paper's change form with a new title every `every` seconds."""
+    try:
+        session = AdminSession(base, f"editor{number}", EDITOR_PASSWORD)
+    except (OSError, RuntimeError) as error:
+        results.record_save(0, f"editor {number} could not sign in: {error}")
+        return
+    saves = 0
+    while (now := time.monotonic()) < deadline:
+        paper = papers[(number + saves * len(papers) // 7) % len(papers)]
+        start = time.perf_counter()
+        try:
+            status, body = session.save(
+                f"/admin/catalog/paper/{paper}/change/", title=f"Paper {paper}, save {saves} by editor {number}"
+            )
+            failure = None if status == 302 else f"{status} saving paper {paper}: {body[:120]!r}"
+        except (OSError, RuntimeError) as error:
+            failure = f"{type(error).__name__}: {error} (paper {paper})"
+        results.record_save((time.perf_counter() - start) * 1000, failure)
+        saves += 1
+        time.sleep(max(0.0, now + every - time.monotonic()))
 
 
 def start_maintainer(args, env, folder):
@@ -193,6 +242,14 @@ def report(args, results, maintenance, elapsed, problems, database, server_error
         print(f"  {kind:<7} {len(values):>6} | p50 {p50:>5.0f} ms | p99 {p99:>5.0f} ms")
     for error, count in results.errors.most_common(10):
         print(f"  error x{count}: {error}")
+    if results.save_latencies:
+        saves = results.save_latencies
+        print(
+            f"admin saves {len(saves)} by {args.editors} editors | failed {len(results.failed_saves)} | "
+            f"p50 {percentile(saves, 50):.0f} ms | p99 {percentile(saves, 99):.0f} ms"
+        )
+    for failure in results.failed_saves[:10]:
+        print(f"  failed save: {failure}")
     published = len(maintenance["publishes"])
     round_trips = sum(1 for found in problems.values() if not found)
     print(
@@ -205,7 +262,13 @@ def report(args, results, maintenance, elapsed, problems, database, server_error
     for number, found in problems.items():
         for line in found:
             print(f"  publish {number}: {line}")
-    return errors == 0 and not maintenance["failures"] and round_trips == published > 0 and not server_errors
+    return (
+        errors == 0
+        and not results.failed_saves
+        and not maintenance["failures"]
+        and round_trips == published > 0
+        and not server_errors
+    )
 
 
 def main():
@@ -215,15 +278,19 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--edit-every", type=float, default=3, help="seconds between catalog edits (default 3)")
     parser.add_argument("--publish-every", type=float, default=6, help="seconds between publishes (default 6)")
+    parser.add_argument("--editors", type=int, default=4, help="maintainers saving in the admin (default 4)")
+    parser.add_argument("--save-every", type=float, default=1, help="seconds between an editor's saves (default 1)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="load-"))
     try:
         env = serving_env(folder)
         print("preparing the database and static files...", flush=True)
-        prepare(env)
+        prepare(env, args.editors)
         database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
         with gunicorn(env=env, workers=args.workers, log_path=folder / "gunicorn.log") as base:
-            mix = request_mix(base)
+            papers = served_papers(base)
+            mix = request_mix(base, papers)
+            paper_ids = [paper["id"] for paper in papers]
             results = Results()
             host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
             print(f"serving on {base}; {args.clients} clients for {args.seconds:.0f} s...", flush=True)
@@ -231,6 +298,10 @@ def main():
             deadline = start + args.seconds
             threads = [
                 threading.Thread(target=reader, args=(host, port, mix, deadline, results)) for _ in range(args.clients)
+            ]
+            threads += [
+                threading.Thread(target=editor, args=(base, number, paper_ids, args.save_every, deadline, results))
+                for number in range(args.editors)
             ]
             maintainer = start_maintainer(args, env, folder)
             for thread in threads:

@@ -2,18 +2,25 @@
 
 import datetime as dt
 import json
+import os
 import socket
 from io import StringIO
 
 import pytest
+import redis
+from django.conf import settings
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 from taggit.models import Tag
 
-from catalog import state
+from catalog import catalog_version
 from catalog.models import CatalogState, Paper, Repository, Resource, Venue
 from catalog.page_cache import BYPASS, HIT, MISS, STATUS_HEADER
 from catalog.services.merging import merge_tags
@@ -190,6 +197,32 @@ def test_if_modified_since_answers_304_until_the_catalog_changes(seeded, client)
     assert response.status_code == 200 and NEW_TITLE in body(response)
 
 
+MISSING = ["/papers/999999/", "/sections/nope/", "/papers.json?year=abc", "/papers/?page=99"]
+
+
+@pytest.mark.parametrize("url", MISSING)
+def test_a_page_that_is_not_there_never_answers_304(seeded, client, url):
+    CatalogState.objects.update(changed_at=timezone.now() - dt.timedelta(minutes=5))
+    current = client.get("/papers/")
+    future = http_date((timezone.now() + dt.timedelta(days=365)).timestamp())
+    for headers in (
+        {"If-None-Match": current["ETag"]},
+        {"If-None-Match": "*"},
+        {"If-Modified-Since": current["Last-Modified"]},
+        {"If-Modified-Since": future},
+    ):
+        response = client.get(url, headers=headers)
+        assert response.status_code in (400, 404) and response.content, (url, headers)
+
+
+def test_if_modified_since_in_the_future_is_ignored(seeded, client):
+    CatalogState.objects.update(changed_at=timezone.now() - dt.timedelta(minutes=5))
+    future = http_date((timezone.now() + dt.timedelta(days=365)).timestamp())
+    for _ in range(2):  # rendered, then from the cache
+        response = client.get("/papers/", headers={"If-Modified-Since": future})
+        assert response.status_code == 200 and response.content
+
+
 def test_last_modified_is_sent_only_once_its_second_is_over(seeded, client):
     orm_save(None, None)
     assert not client.get("/papers/").has_header("Last-Modified")
@@ -219,8 +252,48 @@ def test_signed_in_maintainers_get_fresh_private_pages_that_are_not_stored(seede
 
 def test_a_visitor_with_messages_waiting_gets_a_fresh_page(seeded, client):
     cached(client, "/papers/")
-    client.cookies["messages"] = "pending"
+    client.cookies["messages"] = CookieStorage(HttpRequest())._encode([Message(constants.INFO, "Saved.")])
     assert client.get("/papers/")[STATUS_HEADER] == BYPASS
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages"])
+def test_a_made_up_session_or_messages_cookie_does_not_skip_the_cache(seeded, client, cookie):
+    cached(client, "/papers/")
+    client.cookies[cookie] = "x"
+    assert client.get("/papers/")[STATUS_HEADER] == HIT
+
+
+def test_the_session_of_a_signed_out_maintainer_does_not_skip_the_cache(seeded, client, admin_user):
+    cached(client, "/papers/")
+    client.force_login(admin_user)
+    assert client.get("/papers/")[STATUS_HEADER] == BYPASS
+    client.logout()
+    client.cookies[settings.SESSION_COOKIE_NAME] = client.session.session_key or "gone"
+    assert client.get("/papers/")[STATUS_HEADER] == HIT
+
+
+@pytest.mark.parametrize(
+    ("url", "same_as"),
+    [
+        ("/papers/?utm_source=x&tag=sae", "/papers/?tag=sae"),
+        ("/papers/?q=&tag=sae&section=", "/papers/?tag=sae"),
+        ("/papers/?year=2024&tag=sae", "/papers/?tag=sae&year=2024"),
+        ("/?utm_x=1", "/"),
+        ("/papers.json?fbclid=1&page_size=5", "/papers.json?page_size=5"),
+        ("/sections/survey-papers/?ref=x", "/sections/survey-papers/"),
+        ("/papers/feed/?utm_x=2", "/papers/feed/"),
+    ],
+)
+def test_parameters_a_page_does_not_read_are_ignored(seeded, client, url, same_as):
+    expected = client.get(same_as)
+    response = client.get(url)
+    assert response[STATUS_HEADER] == HIT, url
+    assert response.content == expected.content
+
+
+def test_unread_parameters_never_reach_the_links_of_a_page(seeded, client):
+    html = body(client.get("/papers/?utm_source=mail&tag=sae"))
+    assert "utm_source" not in html and "tag=sae" in html
 
 
 @pytest.mark.parametrize("url", ["/papers/999999/", "/papers/?page=99", "/papers.json?year=abc", "/papers.csv?tag=x"])
@@ -262,9 +335,9 @@ def test_pages_are_served_when_the_redis_cache_is_down(seeded, client, settings)
 
 
 def test_migrate_moves_the_version_on_so_a_new_release_renders_afresh(seeded):
-    before = state.current_state().version
+    before = catalog_version.current_state().version
     call_command("migrate", verbosity=0)
-    assert state.current_state().version > before
+    assert catalog_version.current_state().version > before
 
 
 def test_healthz_answers_a_probe_by_ip_with_https_redirect_on(settings):
@@ -277,20 +350,20 @@ def test_healthz_answers_a_probe_by_ip_with_https_redirect_on(settings):
     assert probe.get("/papers/", headers={"Host": "catalog.example.org"}).status_code == 301
 
 
-@pytest.mark.parametrize("table", state.watched_tables())
+@pytest.mark.parametrize("table", catalog_version.watched_tables())
 def test_any_write_to_any_catalog_table_moves_the_version_on(seeded, table):
     Repository.objects.create(full_name="TransformerLensOrg/TransformerLens", stars=1)
-    before = state.current_state()
+    before = catalog_version.current_state()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         assert cursor.fetchone()[0] > 0, f"the seed has no row in {table}"
         cursor.execute(f"UPDATE {table} SET id = id")
-    after = state.current_state()
+    after = catalog_version.current_state()
     assert after.version > before.version and after.changed_at >= before.changed_at
 
 
 def test_the_watched_tables_are_every_catalog_table_and_the_tags():
-    assert state.watched_tables() == [
+    assert catalog_version.watched_tables() == [
         "catalog_paper",
         "catalog_paperlink",
         "catalog_repository",
@@ -329,3 +402,37 @@ def test_pages_that_are_not_cached_pages_never_go_through_the_cache(seeded, clie
     client.get(url)
     response = client.get(url)
     assert not response.has_header(STATUS_HEADER) and not response.has_header("ETag"), url
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache in a real, emptied Redis database (SERVING_TEST_REDIS_URL): skipped without one, except in CI."""
+    url = os.environ.get("SERVING_TEST_REDIS_URL") or "redis://127.0.0.1:6379/1"
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        client.flushdb()
+    except redis.ConnectionError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {url}: {error}")
+        pytest.skip(f"Redis is not reachable at {url}: {error}")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "t"}
+    }
+    yield client
+    client.flushdb()
+
+
+def test_anonymous_traffic_with_made_up_parameters_adds_no_entries_to_redis(seeded, client, redis_cache):
+    assert client.get("/papers/")[STATUS_HEADER] == MISS
+    for number in range(200):
+        response = client.get(f"/papers/?utm_x={number}", headers={"Cookie": "sessionid=x"})
+        assert response.status_code == 200 and response[STATUS_HEADER] == HIT
+    assert len(redis_cache.keys("*")) == 1
+
+
+def test_every_page_in_redis_expires(seeded, client, redis_cache, settings):
+    for url in ["/", "/papers/", "/papers/?tag=sae", "/papers.json", "/papers/feed/"]:
+        client.get(url)
+    keys = redis_cache.keys("*")
+    assert len(keys) == 5
+    assert all(0 < redis_cache.ttl(key) <= settings.CATALOG_PAGE_CACHE_SECONDS for key in keys)

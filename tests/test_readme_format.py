@@ -24,8 +24,8 @@ from catalog.readme import (
     Text,
     parse,
     render,
+    render_list_item,
     render_paper_row,
-    render_resource_item,
     render_section,
     table_columns,
     text_problem,
@@ -113,16 +113,17 @@ def paper_row(**fields) -> PaperRow:
 
 
 def entries_with_columns(document: Document):
-    """Each entry of `document` with the paper columns it is rendered in (None for resources)."""
+    """Each entry of `document` with the paper columns it is rendered in, or its section's layout (list items)."""
     for section in document.sections:
         columns = None
+        layout = section.hints.get("layout", {})
         for node in section.body:
             if isinstance(node, TableHead):
                 columns = node.columns
-            elif isinstance(node, PaperRow):
+            elif isinstance(node, PaperRow) and node.hints.get("shape", layout.get("papers")) is None:
                 yield node, columns
-            elif isinstance(node, ResourceItem):
-                yield node, None
+            elif isinstance(node, PaperRow | ResourceItem):
+                yield node, layout
 
 
 def text_line_numbers(document: Document) -> set[int]:
@@ -141,8 +142,8 @@ def assert_lossless(text: str) -> Document:
     assert render(document) == text
     lines = text.split("\n")
     for entry, columns in entries_with_columns(document):
-        rendered = render_paper_row(entry, columns) if columns else render_resource_item(entry)
-        assert lines[entry.line - 1] == rendered
+        rendered = render_paper_row(entry, columns) if isinstance(columns, tuple) else render_list_item(entry, columns)
+        assert "\n".join(lines[entry.line - 1 : entry.line + rendered.count("\n")]) == rendered
     problem_lines = [problem.line for problem in document.problems]
     assert problem_lines == sorted(set(problem_lines))
     assert set(problem_lines) <= text_line_numbers(document)
@@ -262,7 +263,9 @@ def test_resource_with_links_and_no_description():
     assert item.links == [
         Link("Github", "https://github.com/interpretingdl/eacl2024_transformer_interpretability_tutorial")
     ]
-    assert item.hints == {"bold": False}
+    # Its section's items are all plain: the section's layout says so, the item differs in nothing.
+    assert section_named(seed_document(), "Awesome Interpretability Tutorials").hints == {"layout": {"bold": False}}
+    assert item.hints == {}
 
 
 def test_resource_names_keep_their_unescaped_pipe():
@@ -278,8 +281,8 @@ def test_trailing_spaces_are_kept_as_hints_not_in_fields():
     assert [item.name for item in trailing] == ["Transformer Debugger", "LLM Transparency Tool", "sae_vis"]
     assert all(item.hints["trailing"] == " " for item in trailing)
     assert trailing[0].description == "investigate specific behaviors of small LLMs"
-    assert render_resource_item(trailing[0]).endswith("small LLMs ")
-    assert render_resource_item(replace(trailing[0], hints={"bold": False})).endswith("small LLMs")
+    assert render_list_item(trailing[0]).endswith("small LLMs ")
+    assert render_list_item(replace(trailing[0], hints={"bold": False})).endswith("small LLMs")
 
 
 def test_code_cell_padding_is_kept_as_a_hint():
@@ -446,8 +449,8 @@ RESOURCE_EDITS = {
 def test_edited_resource_item_renders_the_change_and_reads_back(edit, present, absent):
     item = seed_item("TransformerLens")
     edited = edit(item)
-    line = render_resource_item(edited)
-    assert line != render_resource_item(item)
+    line = render_list_item(edited)
+    assert line != render_list_item(item)
     assert present in line
     assert absent not in line
     assert reread_resource_item(line) == edited
@@ -457,7 +460,7 @@ def test_resource_gains_star_description_and_links():
     item = replace(
         seed_item("LessWrong"), star_repo="lesswrong/site", description="A forum.", links=[Link("Doc", BLOG_URL)]
     )
-    line = render_resource_item(item)
+    line = render_list_item(item, {"bold": False})
     assert line == (
         "- ![GitHub Repo stars](https://img.shields.io/github/stars/lesswrong/site) "
         f"[LessWrong](https://www.lesswrong.com/): A forum. ([Doc]({BLOG_URL}))"
@@ -473,7 +476,7 @@ def test_new_entries_use_the_default_layout():
     )
     assert render_paper_row(paper_row(), FOUR) == f"|[**A Paper**]({PAPER_URL})| arXiv | 2024-01-02 | - |"
     item = ResourceItem("Tool", PAPER_URL, "Does things.", "a/b", [Link("Doc", BLOG_URL)])
-    assert render_resource_item(item) == (
+    assert render_list_item(item) == (
         "- ![GitHub Repo stars](https://img.shields.io/github/stars/a/b) "
         f"[**Tool**]({PAPER_URL}): Does things. ([Doc]({BLOG_URL}))"
     )
@@ -514,14 +517,14 @@ def test_code_html_entities_and_emphasis_underscores_are_escaped():
     assert "[**\\`x\\` \\<script>alert(1)\\</script> \\_a\\_ snake_case \\&amp; Q&A**]" in line
     assert reread_paper_row(line) == row
     item = ResourceItem("sae_vis", PAPER_URL, "<img src=x> _em_", links=[Link("`doc`", BLOG_URL)])
-    line = render_resource_item(item)
+    line = render_list_item(item)
     assert line == f"- [**sae_vis**]({PAPER_URL}): \\<img src=x> \\_em\\_ ([\\`doc\\`]({BLOG_URL}))"
     assert reread_resource_item(line) == item
 
 
 def test_pipe_stays_unescaped_in_a_list_item():
     item = ResourceItem("A|B *C*", PAPER_URL, "x | [y] \\ z")
-    line = render_resource_item(item)
+    line = render_list_item(item)
     assert line == f"- [**A|B \\*C\\***]({PAPER_URL}): x | \\[y\\] \\\\ z"
     assert reread_resource_item(line) == item
 
@@ -556,7 +559,7 @@ def test_four_column_fields_with_any_characters_round_trip(title, venue, label):
 )
 def test_list_fields_with_any_characters_round_trip(name, description, labels, star):
     item = ResourceItem(name, PAPER_URL, description, star, [Link(label, BLOG_URL) for label in labels])
-    line = render_resource_item(item)
+    line = render_list_item(item)
     assert not has_escaped_pipe(line)
     assert reread_resource_item(line) == item
 
@@ -568,7 +571,7 @@ def test_accepted_urls_round_trip_in_tables_and_lists(url, link_url):
     assert unescaped_pipes(line) == len(FIVE) + 1
     assert reread_paper_row(line) == row
     item = ResourceItem("Tool", url, "Does things.", links=[Link("Doc", link_url)])
-    assert reread_resource_item(render_resource_item(item)) == item
+    assert reread_resource_item(render_list_item(item)) == item
 
 
 @pytest.mark.parametrize(
@@ -585,7 +588,7 @@ def test_urls_with_brackets_pipes_and_balanced_parentheses_are_accepted(url):
     row = paper_row(url=url, code_links=[Link("Code", url)])
     assert reread_paper_row(render_paper_row(row, FIVE)) == row
     item = ResourceItem("Tool", url, links=[Link("Doc", url)])
-    assert reread_resource_item(render_resource_item(item)) == item
+    assert reread_resource_item(render_list_item(item)) == item
 
 
 @pytest.mark.parametrize(
@@ -697,12 +700,33 @@ def test_unrecognised_table_row_is_a_warning_and_kept():
     assert Text([broken]) in document.sections[0].body
 
 
-def test_row_with_wrong_cell_count_in_seed_is_a_warning():
+def test_row_with_more_cells_than_its_header_is_still_the_paper_and_keeps_the_extra_cells():
     lines = list(SEED_LINES)
-    number = seed_row("Interpretability Needs a New Paradigm").line
-    lines[number - 1] += " - |"
+    before = seed_row("Interpretability Needs a New Paradigm")
+    lines[before.line - 1] += " - |"
     document = assert_lossless("\n".join(lines))
-    assert [(problem.line, problem.severity) for problem in document.problems] == [(number, WARNING)]
+    assert document.problems == []
+    (after,) = [row for row in paper_rows(document) if row.line == before.line]
+    assert replace(after, hints={}) == replace(before, hints={})
+    assert after.hints["overflow"] == " - |"
+
+
+def test_row_with_fewer_cells_than_its_header_is_a_paper_when_the_missing_ones_are_empty():
+    document = assert_lossless(table(f"| [**A Paper**]({PAPER_URL}) <br>| arXiv | 2024-01-02 |"))
+    assert document.problems == []
+    (row,) = paper_rows(document)
+    assert (row.title, row.venue, row.code_links, row.blog_links) == ("A Paper", "arXiv", [], [])
+    row.code_links = [Link("Github", CODE_URL)]
+    assert (
+        render_paper_row(row, FIVE)
+        == f"| [**A Paper**]({PAPER_URL}) <br>| arXiv | 2024-01-02 | [Github]({CODE_URL}) | - |"
+    )
+
+
+def test_row_missing_its_date_cell_is_not_a_paper():
+    document = assert_lossless(table(f"| [**A Paper**]({PAPER_URL}) <br>| arXiv |"))
+    assert paper_rows(document) == []
+    assert [problem.message for problem in document.problems] == [NOT_AN_ENTRY]
 
 
 def test_table_of_contents_list_is_plain_text():
@@ -756,7 +780,7 @@ def test_default_head_is_written_once_per_table():
         *DEFAULT_TABLE_HEAD,
         render_paper_row(first, FIVE),
         render_paper_row(second, FIVE),
-        render_resource_item(item),
+        render_list_item(item),
         *DEFAULT_TABLE_HEAD,
         render_paper_row(first, FIVE),
     ]
@@ -828,7 +852,7 @@ INVALID_RESOURCE_FIELDS = {
 def test_resource_values_that_cannot_go_on_one_line_raise(fields, named):
     item = replace(ResourceItem("Tool", PAPER_URL, "Does things."), **fields)
     with pytest.raises(RenderError, match=re.escape(named)):
-        render_resource_item(item)
+        render_list_item(item)
 
 
 # ---------------------------------------------------------------- 8. blank lines and sections

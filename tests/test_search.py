@@ -11,11 +11,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import QueryDict
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from catalog import search_index
-from catalog.filters import PaperFilter, ResourceFilter
+from catalog import search, search_index
+from catalog.filters import SEARCH_MAX_LENGTH, PaperFilter, ResourceFilter
 from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, SectionKind, Venue
-from catalog.search import fts5_query, search_phrases, tsquery
+from catalog.search import Lexeme, fts5_query, search_phrases, tsquery
 from catalog.services.merging import merge_venues
 from tests.admin_support import inline_management, make_user, paper_form_data
 
@@ -205,6 +208,14 @@ HOSTILE = [
     "x" * 200,
     "🙂 模型",
     "a" * 199 + "é",
+    # Letters that unaccent turns into a quote (on PostgreSQL).
+    "\u02bc",
+    "don\u02bct",
+    "\u0149",
+    "\u02b9",
+    "\u02bb sparse",
+    "sparse \u02bd",
+    "\u02c8x",
 ]
 OUTPUTS = ["/papers/", "/papers.json", "/papers.csv", "/papers.bib", "/papers/feed/", "/resources/"]
 
@@ -213,7 +224,22 @@ def test_the_queries_are_built_from_words_only():
     phrases = search_phrases('sparse "feature circuits" NEAR(x) -y :* "')
     assert phrases == [["sparse"], ["feature", "circuits"], ["NEAR", "x"], ["y"]]
     assert fts5_query(phrases) == '"sparse" "feature circuits" "NEAR x" "y"*'
-    assert tsquery(phrases) == "('sparse') & ('feature' <-> 'circuits') & ('NEAR' <-> 'x') & ('y':*)"
+    pieces = [f"'{piece.word}'" if isinstance(piece, Lexeme) else piece for piece in tsquery(phrases)]
+    assert "".join(pieces) == "('sparse') & ('feature' <-> 'circuits') & ('NEAR' <-> 'x') & ('y':*)"
+
+
+# Any character, and more often those the query languages or unaccent treat specially.
+SPECIAL = "\u02bc\u0149\u02b9\u02bb\u02bd\u02c8\u2216\uff3c\u0301'\\\":*&|!()<->^-"
+
+
+QUERIES = st.lists(st.sampled_from(SPECIAL) | st.sampled_from([" ", "sparse"]) | st.characters()).map("".join)
+
+
+@given(QUERIES.filter(lambda q: len(q) <= SEARCH_MAX_LENGTH))
+@hypothesis_settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_is_a_valid_query_on_either_database(catalog, q):
+    for queryset in (Paper.objects.all(), Resource.objects.all()):
+        list(search.matching(queryset, q).order_by(search.relevance(queryset, q)))
 
 
 @pytest.mark.parametrize("q", HOSTILE)

@@ -482,6 +482,23 @@ def test_one_paper_listed_in_two_sections_is_matched_within_each_section(db, tmp
     assert Paper.objects.get(pk=pks["Probing"][0]).venue.name == "arXiv"
 
 
+def test_one_arxiv_paper_listed_twice_with_and_without_a_version_pairs_each_by_its_exact_url(db, tmp_path, export):
+    plain = titled("Listed Twice", "https://arxiv.org/abs/2401.00001")
+    versioned = titled("Listed Twice (v2)", "https://arxiv.org/abs/2401.00001v2")
+    first = readme(Papers=[plain, versioned])
+    second = readme(Papers=[versioned.replace("| arXiv |", "| ICLR |"), plain])
+    pks, report = import_and_sync(tmp_path, first, second)
+    assert export() == second
+    urls = dict(Paper.objects.values_list("pk", "url"))
+    assert urls == {
+        pks["Papers"][0]: "https://arxiv.org/abs/2401.00001",
+        pks["Papers"][1]: "https://arxiv.org/abs/2401.00001v2",
+    }
+    assert Paper.objects.get(pk=pks["Papers"][1]).venue.name == "ICLR"
+    assert "  changed paper “Listed Twice (v2)”: venue" in report
+    assert not any("changed paper “Listed Twice”:" in line or "URL" in line for line in report)
+
+
 def test_duplicate_lines_pair_in_order_and_a_removed_copy_is_the_last(db, tmp_path, export):
     line = titled("Twice", "https://arxiv.org/abs/2401.00001")
     other = titled("Between", "https://arxiv.org/abs/2401.00002")
@@ -496,8 +513,9 @@ def test_duplicate_lines_pair_in_order_and_a_removed_copy_is_the_last(db, tmp_pa
 
 
 def test_an_entry_whose_url_and_title_both_change_is_a_new_entry(db, tmp_path):
-    first = readme(Papers=[titled("Old Name", "https://example.org/old")])
-    second = readme(Papers=[titled("New Name", "https://example.org/new")])
+    kept = titled("Kept", "https://example.org/kept")
+    first = readme(Papers=[kept, titled("Old Name", "https://example.org/old")])
+    second = readme(Papers=[kept, titled("New Name", "https://example.org/new")])
     _, report = import_and_sync(tmp_path, first, second)
     assert report == [
         "Papers:",

@@ -79,6 +79,11 @@ def check_section_kind(section, kind, entries):
     return section
 
 
+# What the admin edits of a paper, in the order of its form, and where it goes in its section (PaperAdmin's fieldsets).
+PAPER_FIELDS = ["title", "url", "venue", "date", "section", "star_repo", "tags"]
+PAPER_PLACE_FIELDS = ["position", "position_pinned"]
+
+
 class PaperAdminForm(forms.ModelForm):
     save_duplicate = forms.BooleanField(
         required=False,
@@ -88,7 +93,7 @@ class PaperAdminForm(forms.ModelForm):
 
     class Meta:
         model = Paper
-        fields = ["title", "url", "venue", "date", "section", "star_repo", "tags", "position", "position_pinned"]
+        fields = PAPER_FIELDS + PAPER_PLACE_FIELDS
         labels = {"url": "URL"}
         widgets = {"title": WIDE_TEXT_INPUT}
         field_classes = {"tags": CatalogTagField}

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import LinkCheck
 
 
 @admin.register(LinkCheck)
-class LinkCheckAdmin(admin.ModelAdmin):
+class LinkCheckAdmin(CheckedParametersMixin, admin.ModelAdmin):
     """The last result of each URL, as check_links stored it; read-only."""
 
     list_display = ["url", "result", "status", "final_url", "checked_at"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from catalog.models import LinkStatus, link_status, repository_value
+from catalog.models import LinkStatus, link_status
 
 
 class EntryMetadataMixin:
@@ -16,11 +16,8 @@ class EntryMetadataMixin:
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                link_status=link_status(self.link_model, self.link_owner),
-                repo_stars=repository_value("stars"),
-                repo_archived=repository_value("archived"),
-            )
+            .with_repository()
+            .annotate(link_status=link_status(self.link_model, self.link_owner))
         )
 
     @admin.display(description="links", ordering="link_status")

@@ -10,8 +10,9 @@ from catalog.admin.filters import (
     VenueKindFilter,
     YearFilter,
 )
-from catalog.admin.forms import LinkFormSet, PaperAdminForm
+from catalog.admin.forms import PAPER_FIELDS, PAPER_PLACE_FIELDS, LinkFormSet, PaperAdminForm
 from catalog.admin.metadata import EntryMetadataMixin
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Paper, PaperLink, has_code_link
 
 
@@ -23,7 +24,9 @@ class PaperLinkInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
+class PaperAdmin(
+    CheckedParametersMixin, EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin
+):
     form = PaperAdminForm
     link_model, link_owner = PaperLink, "paper"
     list_display = ["title", "venue", "iso_date", "section", "has_code", "stars", "link_status_label", "tag_list"]
@@ -44,8 +47,8 @@ class PaperAdmin(EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormE
     autocomplete_fields = ["venue", "section"]
     inlines = [PaperLinkInline]
     fieldsets = [
-        (None, {"fields": ["title", "url", "venue", "date", "section", "star_repo", "tags", "save_duplicate"]}),
-        ("Place in the section", {"fields": ["position", "position_pinned"]}),
+        (None, {"fields": [*PAPER_FIELDS, "save_duplicate"]}),
+        ("Place in the section", {"fields": PAPER_PLACE_FIELDS}),
         ("Metadata (refresh_metadata fills it)", {"fields": ["arxiv_id", "canonical_url"]}),
     ]
     readonly_fields = ["arxiv_id", "canonical_url"]

@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from catalog.readme import RenderError
-from catalog.services.lint import lint_readme
+from catalog.repository.config import connected as repository_connected
+from catalog.services.configured_lint import lint_readme
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
 
 PUBLISH_PERMISSION = "catalog.publish_readme"
@@ -28,6 +29,10 @@ def diff_lines(text: str) -> list[tuple[str, str]]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def readme_page(request):
+    if repository_connected():
+        from catalog.repository.admin_page import repository_page  # it imports this module's helpers
+
+        return repository_page(request)
     can_publish = request.user.has_perm(PUBLISH_PERMISSION)
     if request.method == "POST":
         if not can_publish:

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Repository
 
 
 @admin.register(Repository)
-class RepositoryAdmin(admin.ModelAdmin):
+class RepositoryAdmin(CheckedParametersMixin, admin.ModelAdmin):
     """What the GitHub API last said about each star repo, as refresh_metadata stored it; read-only."""
 
     list_display = ["full_name", "stars", "archived", "pushed_at", "renamed_to", "fetched_at", "last_status"]

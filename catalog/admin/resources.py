@@ -4,6 +4,7 @@ from catalog.admin import actions
 from catalog.admin.filters import ArchivedFilter, LinkStatusFilter, TagFilter
 from catalog.admin.forms import LinkFormSet, ResourceAdminForm
 from catalog.admin.metadata import EntryMetadataMixin
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Resource, ResourceLink
 
 
@@ -15,7 +16,7 @@ class ResourceLinkInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(EntryMetadataMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
+class ResourceAdmin(CheckedParametersMixin, EntryMetadataMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
     form = ResourceAdminForm
     link_model, link_owner = ResourceLink, "resource"
     list_display = ["name", "section", "position", "star_repo", "stars", "link_status_label", "tag_list"]

@@ -4,6 +4,7 @@ from django.db.models import Count
 from catalog.admin import actions
 from catalog.admin.exportable import ExportableChangesMixin
 from catalog.admin.forms import SectionAdminForm
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Section, SectionKind, TextBlock
 
 AUTOCOMPLETE_KINDS = {"paper": SectionKind.PAPERS, "resource": SectionKind.RESOURCES}
@@ -15,7 +16,7 @@ class TextBlockInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(ExportableChangesMixin, actions.ForbiddenActionsMixin, admin.ModelAdmin):
+class SectionAdmin(CheckedParametersMixin, ExportableChangesMixin, actions.ForbiddenActionsMixin, admin.ModelAdmin):
     form = SectionAdminForm
     list_display = ["indented_title", "kind", "level", "parent", "paper_count", "resource_count"]
     list_filter = ["kind", "level"]

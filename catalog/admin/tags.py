@@ -4,13 +4,14 @@ from taggit.models import Tag
 
 from catalog.admin.actions import ActionFormErrorsMixin, TagActionForm, merge_selected_tags
 from catalog.admin.forms import TagAdminForm
+from catalog.admin.parameters import CheckedParametersMixin
 
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(ActionFormErrorsMixin, admin.ModelAdmin):
+class TagAdmin(CheckedParametersMixin, ActionFormErrorsMixin, admin.ModelAdmin):
     form = TagAdminForm
     action_form = TagActionForm
     actions = [merge_selected_tags]

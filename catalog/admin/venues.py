@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.db.models import Count
 
 from catalog.admin.actions import ActionFormErrorsMixin, VenueActionForm, merge_selected_venues
+from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Venue
 
 
 @admin.register(Venue)
-class VenueAdmin(ActionFormErrorsMixin, admin.ModelAdmin):
+class VenueAdmin(CheckedParametersMixin, ActionFormErrorsMixin, admin.ModelAdmin):
     action_form = VenueActionForm
     actions = [merge_selected_venues]
     list_display = ["name", "kind", "paper_count"]

@@ -4,25 +4,49 @@ from __future__ import annotations
 
 import re
 
-from .rows import (
-    DEFAULT_TABLE_HEAD,
-    EntryError,
-    read_paper_row,
-    read_resource_item,
-    render_paper_row,
-    render_resource_item,
-    table_columns,
+from . import inline
+from .items import (
+    ITEM,
+    LIST_LINE,
+    is_list_item,
+    is_table_row,
+    read_heading_item,
+    read_list_item,
+    render_list_item,
+    section_layout,
 )
-from .tree import ERROR, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
+from .rows import DEFAULT_TABLE_HEAD, EntryError, read_paper_row, render_paper_row, table_columns
+from .tree import CRLF, ERROR, LF, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
-_HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t]*)")
+_HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t\r]*)")
 NOT_AN_ENTRY = "not recognised as an entry, kept as text"
 
 
+def line_ending(text: str) -> str:
+    """CRLF when every line break of `text` is CR LF, else LF (a lone CR then stays part of its line)."""
+    crlf = text.count(CRLF)
+    return CRLF if crlf and crlf == text.count(LF) else LF
+
+
+def normalise_line_endings(text: str) -> tuple[str, str]:
+    """`text` with LF line breaks, and the line ending that gives it back (see `restore_line_endings`)."""
+    ending = line_ending(text)
+    return (text.replace(CRLF, LF) if ending == CRLF else text), ending
+
+
+def restore_line_endings(text: str, ending: str) -> str:
+    return text.replace(LF, CRLF) if ending == CRLF else text
+
+
 def parse(text: str) -> Document:
+    text, ending = normalise_line_endings(text)
     lines = text.split("\n")
-    document = Document(sections=[])
-    starts = [index for index, line in enumerate(lines) if _read_heading(line)]
+    document = Document(sections=[], line_ending=ending)
+    starts = [
+        index
+        for index, line in enumerate(lines)
+        if _read_heading(line) and not read_heading_item(lines, index, len(lines))
+    ]
     if not starts or starts[0] > 0:
         end = starts[0] if starts else len(lines)
         document.sections.append(_parse_section(Section("", 0, line=1), lines, 0, end, document))
@@ -39,7 +63,20 @@ def _read_heading(line: str) -> Section | None:
     if not match:
         return None
     hints = {"trailing": match["trailing"]} if match["trailing"] else {}
-    return Section(match["title"], len(match["marks"]), hints=hints)
+    source = match["title"]
+    title = inline.unescape_heading(source)
+    if inline.escape_heading(title) != source:
+        # Markup written by hand (`# **Bold** heading`): written back as it was while the title stays the same.
+        hints["source"] = source
+    return Section(title, len(match["marks"]), hints=hints)
+
+
+def _heading_text(section: Section) -> str:
+    source = section.hints.get("source")
+    if source is not None and inline.unescape_heading(source) == section.title:
+        return source
+    inline.check(inline.text_problem(section.title), "section title", section.title)
+    return inline.escape_heading(section.title)
 
 
 def _parse_section(section: Section, lines: list[str], start: int, end: int, document: Document) -> Section:
@@ -51,7 +88,20 @@ def _parse_section(section: Section, lines: list[str], start: int, end: int, doc
     section.blank_lines_after_heading = first - start
     section.blank_lines_after = end - last
     section.body = _parse_body(lines, first, last, document)
+    _set_layout(section)
     return section
+
+
+def _set_layout(section: Section) -> None:
+    """Give `section` the layout most of its list entries are written in (new entries take it)."""
+    layout = section_layout([node for node in section.body if is_list_item(node)])
+    papers = [node for node in section.body if isinstance(node, PaperRow)]
+    if papers and all(paper.hints.get("shape") == ITEM for paper in papers):
+        layout["papers"] = ITEM
+        for paper in papers:
+            del paper.hints["shape"]
+    if layout:
+        section.hints["layout"] = layout
 
 
 def _parse_body(lines: list[str], start: int, end: int, document: Document) -> list:
@@ -59,17 +109,23 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
     index = start
     while index < end:
         columns = table_columns(lines[index : index + 2]) if index + 1 < end else None
-        if columns:
+        heading_entry = read_heading_item(lines, index, end) if lines[index].startswith("#") else None
+        if heading_entry:
+            entry, after = heading_entry
+            entry.line = index + 1
+            body.append(entry)
+            index = after
+        elif columns:
             body.append(TableHead(lines[index : index + 2], columns, line=index + 1))
             index += 2
             while index < end and lines[index].startswith("|"):
                 _add(body, _read_row(lines[index], index + 1, columns, document), lines[index], index + 1)
                 index += 1
-        elif lines[index].startswith("- "):
+        elif LIST_LINE.match(lines[index]):
             stop = index
-            while stop < end and lines[stop].startswith("- "):
+            while stop < end and LIST_LINE.match(lines[stop]):
                 stop += 1
-            items = [read_resource_item(line) for line in lines[index:stop]]
+            items = [read_list_item(line) for line in lines[index:stop]]
             is_resource_list = any(items)
             for offset, item in enumerate(items):
                 number = index + offset + 1
@@ -109,27 +165,29 @@ def _add(body: list, entry, line: str, number: int) -> None:
 
 
 def render(document: Document) -> str:
-    return "\n".join(line for section in document.sections for line in render_section(section))
+    text = "\n".join(line for section in document.sections for line in render_section(section))
+    return restore_line_endings(text, document.line_ending)
 
 
 def render_section(section: Section) -> list[str]:
     lines = []
     if section.level:
-        lines.append("#" * section.level + " " + section.title + section.hints.get("trailing", ""))
+        lines.append("#" * section.level + " " + _heading_text(section) + section.hints.get("trailing", ""))
     lines += [""] * section.blank_lines_after_heading
     columns = None
+    layout = section.hints.get("layout", {})
     for node in section.body:
         if isinstance(node, TableHead):
             columns = node.columns
             lines += node.lines
-        elif isinstance(node, PaperRow):
+        elif is_table_row(node, layout):
             if columns is None:
                 columns = table_columns(DEFAULT_TABLE_HEAD)
                 lines += DEFAULT_TABLE_HEAD
             lines.append(render_paper_row(node, columns))
-        elif isinstance(node, ResourceItem):
+        elif isinstance(node, PaperRow | ResourceItem):
             columns = None
-            lines.append(render_resource_item(node))
+            lines.append(render_list_item(node, layout))
         else:
             if not all(line.startswith("|") for line in node.lines):
                 columns = None

@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 
 from catalog.identity import paper_identity
 
-from .document import parse
+from .document import normalise_line_endings, parse
+from .items import DEFAULT_LAYOUT, is_list_item
 from .rows import split_cells, table_columns
-from .tree import ERROR, WARNING, PaperRow, ResourceItem, TableHead
+from .tree import CRLF, ERROR, WARNING, PaperRow, ResourceItem, TableHead
 
 # Each rule and its severity; the README's "Lint" section says what each finds.
 RULES = {
@@ -26,7 +27,14 @@ RULES = {
     "non-http-link": ERROR,
     "table-cells": ERROR,
     "toc": ERROR,
+    "item-separator": ERROR,
+    "item-description": ERROR,
+    "carriage-return": ERROR,
 }
+# The rules of awesome-lint's list items, applied to lists written in its format only (see `is_awesome_lint_list`).
+AWESOME_LINT_RULES = {"item-separator", "item-description"}
+AWESOME_SEPARATOR = " - "
+_AWESOME_BADGE = "awesome.re/badge"
 
 _LINK_TARGET = re.compile(r"(?<!\\)\]\((?P<target>[^\s)]*)")
 _ALIGNMENT_CELL = re.compile(r" *:?-+:? *")
@@ -52,8 +60,11 @@ def lint(text: str, *, disabled=()) -> list[Finding]:
     unknown = sorted(set(disabled) - set(RULES))
     if unknown:
         raise ValueError(f"unknown lint rule {', '.join(unknown)}; the rules are {', '.join(RULES)}")
-    lines = text.split("\n")
+    normalised, ending = normalise_line_endings(text)
+    lines = normalised.split("\n")
     sections = parse(text).sections
+    if not is_awesome_lint_list(sections):
+        disabled = {*disabled, *AWESOME_LINT_RULES}
     checks = {
         "date-order": lambda: _date_order(sections),
         "duplicate": lambda: _duplicates(sections),
@@ -63,9 +74,62 @@ def lint(text: str, *, disabled=()) -> list[Finding]:
         "non-http-link": lambda: _non_http_links(lines),
         "table-cells": lambda: _table_cells(lines),
         "toc": lambda: _table_of_contents(lines, sections),
+        "item-separator": lambda: _item_separators(sections),
+        "item-description": lambda: _item_descriptions(sections),
+        "carriage-return": lambda: _carriage_returns(lines, ending),
     }
     findings = [finding for rule, check in checks.items() if rule not in disabled for finding in check()]
     return sorted(findings, key=lambda finding: (finding.line, list(RULES).index(finding.rule)))
+
+
+def _carriage_returns(lines, ending):
+    if ending == CRLF:
+        yield Finding(1, "carriage-return", "the lines end with CR LF (Windows line endings); the list uses LF")
+    for number, line in enumerate(lines, start=1):
+        if "\r" in line:
+            yield Finding(
+                number, "carriage-return", "a carriage return (CR) in the line: mixed line endings, or a stray CR"
+            )
+
+
+def is_awesome_lint_list(sections) -> bool:
+    """Whether the list is written in awesome-lint's format: its title carries the Awesome badge, or most of its
+    list items with a description separate it with ` - `."""
+    headings = [section.title for section in sections if section.level]
+    if headings and _AWESOME_BADGE in headings[0]:
+        return True
+    separators = [separator for _, separator, _ in _described_items(sections)]
+    return bool(separators) and separators.count(AWESOME_SEPARATOR) * 2 > len(separators)
+
+
+def _described_items(sections):
+    """(item, separator, description) of each list item with a description."""
+    for section in sections:
+        layout = section.hints.get("layout", {})
+        for node in section.body:
+            if is_list_item(node):
+                description = node.hints.get("description", "") if isinstance(node, PaperRow) else node.description
+                if description:
+                    yield (
+                        node,
+                        node.hints.get("separator", layout.get("separator", DEFAULT_LAYOUT["separator"])),
+                        description,
+                    )
+
+
+def _item_separators(sections):
+    for node, separator, _ in _described_items(sections):
+        if separator != AWESOME_SEPARATOR:
+            yield Finding(node.line, "item-separator", f"the description follows {separator.strip()!r}: write ' - '")
+
+
+def _item_descriptions(sections):
+    for node, _, description in _described_items(sections):
+        plain = _INLINE_MARKUP.sub(lambda match: match[1] or "", description)
+        if plain[:1].isalpha() and not plain[:1].isupper():
+            yield Finding(node.line, "item-description", "the description starts with a lower-case letter")
+        if not plain.rstrip("*_`").endswith((".", "!", "?")):
+            yield Finding(node.line, "item-description", "the description does not end with '.', '!' or '?'")
 
 
 def _entries(sections):

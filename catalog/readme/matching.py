@@ -1,8 +1,9 @@
 """Pairing the sections and entries of two versions of a README, so a sync can tell edits from new lines.
 
-Entries (paper rows with paper rows, resource items with resource items) pair first by identity: the arXiv id,
-the OpenReview id or else the normalised URL; the ones left then by title, compared case-insensitively. When
-several entries share a key, those in sections of the same title pair first, then in the order of the file.
+Entries (paper rows with paper rows, resource items with resource items) pair first by their exact URL, then by
+identity: the arXiv id, the OpenReview id or else the normalised URL (so `…/abs/2401.00001` and `…v2` listed
+side by side each keep their own entry); the ones left then by title, compared case-insensitively. When several
+entries share a key, those in sections of the same title pair first, then in the order of the file.
 
 Sections pair, in this order: by the same title; then by the most entries they have in common (a renamed
 section keeps its entries); then, for a section with no entry in common, with a section left unpaired between
@@ -36,9 +37,10 @@ def entry_title(node: PaperRow | ResourceItem) -> str:
     return node.title if isinstance(node, PaperRow) else node.name
 
 
-def _keys(node) -> tuple[str, str]:
+def _keys(node) -> tuple[str, str, str]:
     kind = type(node).__name__
-    return f"{kind} {paper_identity(node.url)}", f"{kind} title:{' '.join(entry_title(node).casefold().split())}"
+    title = " ".join(entry_title(node).casefold().split())
+    return f"{kind} {node.url}", f"{kind} {paper_identity(node.url)}", f"{kind} title:{title}"
 
 
 def _entries(sections: list[Section]) -> list[tuple[Place, PaperRow | ResourceItem]]:
@@ -58,7 +60,7 @@ def match(old: list[Section], new: list[Section]) -> Matching:
 def _match_entries(old: list[Section], new: list[Section]) -> dict[Place, Place]:
     pairs: dict[Place, Place] = {}
     old_entries, new_entries = _entries(old), _entries(new)
-    for key in (0, 1):
+    for key in range(3):
         taken = set(pairs.values())
         olds: dict[str, list[Place]] = defaultdict(list)
         for place, node in old_entries:

@@ -1,4 +1,4 @@
-"""One README line to one entry and back: paper table rows and resource list items.
+"""One README table row to one paper and back.
 
 A line is read as an entry only if rendering what was read gives the line back
 exactly; anything else stays text, so reading never loses a byte.
@@ -9,38 +9,52 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from typing import NamedTuple
 
 from . import inline
-from .inline import LIST_SPECIALS, TABLE_SPECIALS, RenderError
-from .tree import PaperRow, ResourceItem
+from .inline import TABLE_SPECIALS, RenderError
+from .tree import PaperRow
 
-PAPER_LAYOUTS = {
-    ("title", "venue", "date", "code"),
-    ("title", "venue", "date", "code", "blog"),
+# The roles of the paper-table columns the catalog has fields for, by header name; other columns are kept verbatim.
+COLUMN_ROLES = {
+    "title": "title",
+    "paper": "title",
+    "name": "title",
+    "venue": "venue",
+    "conference": "venue",
+    "published": "venue",
+    "publication": "venue",
+    "date": "date",
+    "year": "year",
+    "code": "code",
+    "github": "code",
+    "repo": "code",
+    "repository": "code",
+    "implementation": "code",
+    "blog": "blog",
+    "blogs": "blog",
 }
+LINK_COLUMNS = {"code": "code_links", "blog": "blog_links"}
 DEFAULT_TABLE_HEAD = [
     "|  Title  |   Venue  |   Date   |   Code   |   Blog   |",
     "|:--------|:--------:|:--------:|:--------:|:--------:|",
 ]
 NO_LINKS = "-"
 NO_VENUE = "-"
-_DEFAULT_PADDING = {
-    4: [[0, 0], [1, 1], [1, 1], [1, 1]],
-    5: [[1, 0], [1, 1], [1, 1], [1, 1], [1, 1]],
+_SEED_FOUR = ("title", "venue", "date", "code")
+_SEED_FIVE = ("title", "venue", "date", "code", "blog")
+_SEED_PADDING = {
+    _SEED_FOUR: [[0, 0], [1, 1], [1, 1], [1, 1]],
+    _SEED_FIVE: [[1, 0], [1, 1], [1, 1], [1, 1], [1, 1]],
 }
-_DEFAULT_TITLE_END = {4: "", 5: " <br>"}
-_DEFAULT_BADGE_SEPARATOR = {"paper": " <br> ", "resource": " "}
+_DEFAULT_BADGE_SEPARATOR = " <br> "
+DATE_FORMATS = {10: None, 7: "month", 4: "year"}
 _ALIGNMENT_CELL = re.compile(r" *:?-+:? *")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TRAILING = re.compile(r"[ \t]*$")
+_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+_YEAR = re.compile(r"[0-9]{4}")
 # A cell runs to the next pipe that is not escaped by a backslash; a backslash ending the line stands for itself.
 _CELL = re.compile(r"([^\\|]*(?:\\(?:.|\Z)[^\\|]*)*)\|", re.DOTALL)
 _TITLE_CELL = re.compile(rf"(?:{inline.STAR_BADGE_RE.pattern}(?P<sep> *(?:<br> *)?))?(?P<link>.+?)(?P<end> *<br>)?")
-_RESOURCE = re.compile(
-    rf"- (?:{inline.STAR_BADGE_RE.pattern}(?P<sep> +))?"
-    rf"(?P<link>{inline.LINK})"
-    rf"(?:: (?P<description>.*?))?(?: \((?P<links>{inline.LINK_LIST_RE.pattern})\))?"
-)
 
 
 class EntryError(ValueError):
@@ -59,24 +73,61 @@ def split_cells(line: str) -> tuple[list[str], str] | None:
         rest = line[index:]
     else:  # every pipe ends a cell
         *cells, rest = line[1:].split("|")
-    if not cells or rest.strip(" \t"):
+    if not cells or rest.strip(" \t\r"):
         return None
     return cells, rest
 
 
+def column_role(name: str) -> str | None:
+    """What the column headed `name` holds: title, venue, date, year, code or blog; None for a column kept as text."""
+    return COLUMN_ROLES.get(name.strip(" *_").lower())
+
+
 def table_columns(lines: list[str]) -> tuple[str, ...] | None:
-    """The paper columns of a header and alignment row pair, or None if they are not one."""
+    """The header names (lower case) of a header and alignment row pair heading a paper table, or None.
+
+    A paper table has a title column and a date or year column; its columns are found by their names, in any
+    order, and columns the catalog has no field for are kept.
+    """
     if len(lines) != 2:
         return None
     header, alignment = split_cells(lines[0]), split_cells(lines[1])
     if not header or not alignment:
         return None
     columns = tuple(cell.strip().lower() for cell in header[0])
-    if columns not in PAPER_LAYOUTS or len(alignment[0]) != len(columns):
+    roles = [role for role in map(column_role, columns) if role]
+    if "title" not in roles or not {"date", "year"} & set(roles) or len(roles) != len(set(roles)):
         return None
-    if not all(_ALIGNMENT_CELL.fullmatch(cell) for cell in alignment[0]):
+    if len(alignment[0]) != len(columns) or not all(_ALIGNMENT_CELL.fullmatch(cell) for cell in alignment[0]):
         return None
     return columns
+
+
+class _Layout(NamedTuple):
+    roles: tuple[str | None, ...]
+    padding: list[list[int]]
+    title_end: str
+    row_format: str
+    # The entry's fields with no column: the link lists, and the venue.
+    absent: tuple[str, ...]
+    # The columns kept as text, by index.
+    kept: tuple[int, ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(columns: tuple[str, ...]) -> _Layout:
+    """The defaults of a table with `columns`: its own for this list's two layouts, one space around cells else."""
+    roles = tuple(map(column_role, columns))
+    padding = _SEED_PADDING.get(roles, [[1, 1]] * len(columns))
+    absent = tuple(group for role, group in LINK_COLUMNS.items() if role not in roles)
+    return _Layout(
+        roles=roles,
+        padding=padding,
+        title_end=" <br>" if roles == _SEED_FIVE else "",
+        row_format=_row_layout(tuple(map(tuple, padding))),
+        absent=absent + (() if "venue" in roles else ("venue",)),
+        kept=tuple(index for index, role in enumerate(roles) if not role),
+    )
 
 
 def _hint(hints: dict, key: str, value, default) -> None:
@@ -85,42 +136,61 @@ def _hint(hints: dict, key: str, value, default) -> None:
 
 
 def read_paper_row(line: str, columns: tuple[str, ...]) -> PaperRow | None:
+    """The paper of a table row, which may have more cells than the header (GitHub ignores them, they are kept)
+    or fewer (GitHub shows them empty) if what is missing is empty."""
     split = split_cells(line)
-    if split is None or len(split[0]) != len(columns):
+    if split is None:
         return None
     cells, trailing = split
-    contents = [cell.strip(" ") for cell in cells]
-    title_cell = _TITLE_CELL.fullmatch(contents[0])
-    if not title_cell or not _DATE.fullmatch(contents[2]):
+    roles, default_padding, default_title_end, _, _, kept = _layout(columns)
+    width = len(columns)
+    overflow = "|".join(cells[width:]) + "|" if len(cells) > width else ""
+    missing = max(width - len(cells), 0)
+    # A missing cell reads as the placeholder of its column: it is left out again only while it still is one.
+    contents = [cell.strip(" ") for cell in cells[:width]] + [NO_LINKS] * missing
+    by_role = dict(zip(roles, contents, strict=True))
+    title_cell = _TITLE_CELL.fullmatch(by_role["title"])
+    date_text = by_role.get("date", by_role.get("year"))
+    if not title_cell or not (_DATE if "date" in by_role else _YEAR).fullmatch(date_text):
         return None
     title_link = inline.split_title_link(title_cell["link"], TABLE_SPECIALS)
-    links = [_read_link_cell(text) for text in contents[3:]]
-    if title_link is None or None in links or not contents[1]:
+    venue = by_role.get("venue", NO_VENUE)
+    links = {group: _read_link_cell(by_role.get(role, NO_LINKS)) for role, group in LINK_COLUMNS.items()}
+    if title_link is None or None in links.values() or not venue:
         return None
-    try:
-        date = datetime.date.fromisoformat(contents[2])
-    except ValueError as error:
-        raise EntryError(f"invalid date {contents[2]}: {error}") from None
-    width = len(columns)
+    date = read_date(date_text)
     hints: dict = {}
-    padding = [[len(cell) - len(cell.lstrip(" ")), len(cell) - len(cell.rstrip(" "))] for cell in cells]
-    _hint(hints, "padding", padding, _DEFAULT_PADDING[width])
+    padding = [[len(cell) - len(cell.lstrip(" ")), len(cell) - len(cell.rstrip(" "))] for cell in cells[:width]]
+    padding += default_padding[len(padding) :]
+    _hint(hints, "padding", padding, default_padding)
     _hint(hints, "bold", title_link[2], True)
-    badge_separator = _DEFAULT_BADGE_SEPARATOR["paper"] if title_cell["repo"] else ""
+    badge_separator = _DEFAULT_BADGE_SEPARATOR if title_cell["repo"] else ""
     _hint(hints, "badge_separator", title_cell["sep"] or "", badge_separator)
-    _hint(hints, "title_end", title_cell["end"] or "", _DEFAULT_TITLE_END[width])
+    _hint(hints, "title_end", title_cell["end"] or "", default_title_end)
+    if "date" in by_role:
+        _hint(hints, "date_format", DATE_FORMATS[len(date_text)], None)
+    _hint(hints, "kept_cells", [contents[index] for index in kept], [])
+    _hint(hints, "missing_cells", missing, 0)
+    _hint(hints, "overflow", overflow, "")
     _hint(hints, "trailing", trailing, "")
     row = PaperRow(
         title=title_link[0],
         url=title_link[1],
-        venue=None if contents[1] == NO_VENUE else inline.unescape(contents[1], TABLE_SPECIALS),
+        venue=None if venue == NO_VENUE else inline.unescape(venue, TABLE_SPECIALS),
         date=date,
         star_repo=title_cell["repo"] or "",
-        code_links=links[0],
-        blog_links=links[1] if width == 5 else [],
         hints=hints,
+        **links,
     )
     return row if _renders_as(line, render_paper_row, row, columns) else None
+
+
+def read_date(text: str) -> datetime.date:
+    """The date of a cell written YYYY-MM-DD, YYYY-MM or YYYY (the first day of the month or year)."""
+    try:
+        return datetime.date.fromisoformat(text + "-01-01"[: 10 - len(text)])
+    except ValueError as error:
+        raise EntryError(f"invalid date {text}: {error}") from None
 
 
 def _read_link_cell(text: str):
@@ -142,29 +212,62 @@ def render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
 
 
 def _render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
-    width = len(columns)
+    roles, default_padding, default_title_end, default_layout, absent, _ = _layout(columns)
     hints = row.hints
-    if width == 4 and row.blog_links:
-        raise RenderError("it has blog links but its table has no Blog column")
+    for name in absent:
+        if getattr(row, name):
+            role = name.removesuffix("_links")
+            raise RenderError(
+                f"it has {'a venue' if role == name else role + ' links'} but its table has no {role.title()} column"
+            )
     title = inline.render_title_link(row.title, row.url, bold=hints.get("bold", True), specials=TABLE_SPECIALS)
     if row.star_repo:
-        separator = hints.get("badge_separator", _DEFAULT_BADGE_SEPARATOR["paper"])
+        separator = hints.get("badge_separator", _DEFAULT_BADGE_SEPARATOR)
         title = inline.render_star_badge(row.star_repo) + separator + title
-    title += hints.get("title_end", _DEFAULT_TITLE_END[width])
-    contents = [title, _venue_cell(row.venue), row.date.isoformat(), _render_link_cell(row.code_links)]
-    if width == 5:
-        contents.append(_render_link_cell(row.blog_links))
+    title += hints.get("title_end", default_title_end)
+    date_format = hints.get("date_format")
+    date = row.date.isoformat() if date_format is None else render_date(row.date, date_format)
+    if roles in _SEED_PADDING:  # this list's own tables, most rows: no cell looked up by its role
+        contents = [title, _venue_cell(row.venue), date, _render_link_cell(row.code_links)]
+        if len(roles) == 5:
+            contents.append(_render_link_cell(row.blog_links))
+    else:
+        kept = iter(hints.get("kept_cells", ()))
+        contents = [_cell(role, row, title, date, kept) for role in roles]
     padding = hints.get("padding")
-    layout = _row_layout(padding) if padding and len(padding) == width else _DEFAULT_ROW_LAYOUT[width]
-    return layout.format(*contents) + hints.get("trailing", "")
+    if not padding or len(padding) != len(columns):
+        padding = default_padding
+    missing = hints.get("missing_cells", 0)
+    if missing and all(text == NO_LINKS for text in contents[-missing:]):
+        contents, padding = contents[:-missing], padding[:-missing]
+    layout = _row_layout(tuple(map(tuple, padding))) if padding is not default_padding else default_layout
+    return layout.format(*contents) + hints.get("overflow", "") + hints.get("trailing", "")
 
 
-def _row_layout(padding) -> str:
-    """The format string of a row whose cells have `padding` ([left, right] spaces) around their contents."""
+def _cell(role: str | None, row: PaperRow, title: str, date: str, kept) -> str:
+    if role == "title":
+        return title
+    if role == "venue":
+        return _venue_cell(row.venue)
+    if role == "date":
+        return date
+    if role == "year":
+        return str(row.date.year)
+    if role in LINK_COLUMNS:
+        return _render_link_cell(getattr(row, LINK_COLUMNS[role]))
+    return next(kept, NO_LINKS)
+
+
+def render_date(date: datetime.date, date_format: str | None) -> str:
+    """The date written YYYY-MM-DD, or as its month (YYYY-MM) or year (YYYY) for those `date_format`s."""
+    text = date.isoformat()
+    return text[:4] if date_format == "year" else text[:7] if date_format == "month" else text
+
+
+@functools.lru_cache(maxsize=256)
+def _row_layout(padding: tuple) -> str:
+    """The format string of a row whose cells have `padding` ((left, right) spaces) around their contents."""
     return "|" + "|".join(" " * left + "{}" + " " * right for left, right in padding) + "|"
-
-
-_DEFAULT_ROW_LAYOUT = {width: _row_layout(padding) for width, padding in _DEFAULT_PADDING.items()}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -179,50 +282,3 @@ def _venue_cell(venue: str | None) -> str:
 
 def _render_link_cell(links) -> str:
     return inline.render_links(links, TABLE_SPECIALS) if links else NO_LINKS
-
-
-def read_resource_item(line: str) -> ResourceItem | None:
-    trailing = _TRAILING.search(line).group()
-    match = _RESOURCE.fullmatch(line[: len(line) - len(trailing)])
-    if not match:
-        return None
-    title_link = inline.split_title_link(match["link"], LIST_SPECIALS)
-    links = inline.parse_links(match["links"], LIST_SPECIALS) if match["links"] else []
-    if title_link is None or links is None:
-        return None
-    hints: dict = {}
-    _hint(hints, "bold", title_link[2], True)
-    badge_separator = _DEFAULT_BADGE_SEPARATOR["resource"] if match["repo"] else ""
-    _hint(hints, "badge_separator", match["sep"] or "", badge_separator)
-    _hint(hints, "trailing", trailing, "")
-    item = ResourceItem(
-        name=title_link[0],
-        url=title_link[1],
-        description=inline.unescape(match["description"] or "", LIST_SPECIALS),
-        star_repo=match["repo"] or "",
-        links=links,
-        hints=hints,
-    )
-    return item if _renders_as(line, render_resource_item, item) else None
-
-
-def render_resource_item(item: ResourceItem) -> str:
-    try:
-        return _render_resource_item(item)
-    except RenderError as error:
-        raise RenderError(f"resource {item.name!r}: {error}") from None
-
-
-def _render_resource_item(item: ResourceItem) -> str:
-    hints = item.hints
-    parts = ["- "]
-    if item.star_repo:
-        parts += [inline.render_star_badge(item.star_repo), hints.get("badge_separator", " ")]
-    parts.append(inline.render_title_link(item.name, item.url, bold=hints.get("bold", True), specials=LIST_SPECIALS))
-    if item.description:
-        inline.check(inline.text_problem(item.description), "description")
-        parts += [": ", inline.escape(item.description, LIST_SPECIALS)]
-    if item.links:
-        parts += [" (", inline.render_links(item.links, LIST_SPECIALS), ")"]
-    parts.append(hints.get("trailing", ""))
-    return "".join(parts)

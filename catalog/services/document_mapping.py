@@ -14,8 +14,8 @@ from django.db.models.functions import Cast
 
 from catalog import readme
 from catalog.entry_kinds import KINDS, EntryKind, kind_of
-from catalog.models import Section, SectionKind, TextBlock
-from catalog.services.collector import cycle_collector_paused
+from catalog.models import ReadmeFormat, Section, SectionKind, TextBlock
+from catalog.services.gc_pause import cycle_collector_paused
 from catalog.services.topic_tags import topic_tags
 
 _TEXT_ORDER = len(KINDS)
@@ -26,15 +26,25 @@ def entry_topic_tags(rules, node, *, section_title: str) -> list[str]:
 
 
 def section_kind(node: readme.Section) -> str:
+    """Papers for a section with a paper table or papers, resources for one with resources or, below the title
+    level, with nothing yet (a list being started), text otherwise."""
     node_types = {type(item) for item in node.body}
     if readme.TableHead in node_types:
         return SectionKind.PAPERS
+    if not node.body and node.level >= 2:
+        return SectionKind.RESOURCES
     return next((kind.section_kind for kind in KINDS if kind.node in node_types), SectionKind.TEXT)
 
 
 def build_document() -> readme.Document:
     """The catalog as a README Document, in a fixed number of queries."""
-    return readme.Document(sections=build_sections(Section.objects.order_by("position", "id")))
+    sections = build_sections(Section.objects.order_by("position", "id"))
+    return readme.Document(sections=sections, line_ending=line_ending())
+
+
+def line_ending() -> str:
+    """The line ending of the README last imported (LF if none was)."""
+    return ReadmeFormat.objects.values_list("line_ending", flat=True).first() or readme.LF
 
 
 def build_sections(sections) -> list[readme.Section]:

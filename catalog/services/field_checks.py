@@ -4,6 +4,8 @@ A README of a hundred thousand papers repeats most of its values (link labels, d
 URLs are on a few hosts: a value already found valid is not validated again, Django's URLValidator, by far
 the slowest validator, checks each host once rather than each URL, and a text within a maximum length is let
 through without building the message it would need if it were not.
+
+Buys (bench/speed_layer.py, 100,000 papers, CPU seconds): an import of 9.6 s instead of 12.6 s with Field.clean().
 """
 
 from __future__ import annotations

@@ -37,8 +37,8 @@ class RefreshReport:
 
 def star_repos() -> list[str]:
     """Every `owner/name` named by a paper's or a resource's star badge, sorted."""
-    names = set(Paper.objects.with_repository().values_list("star_repo", flat=True))
-    names |= set(Resource.objects.with_repository().values_list("star_repo", flat=True))
+    names = set(Paper.objects.with_star_repo().values_list("star_repo", flat=True))
+    names |= set(Resource.objects.with_star_repo().values_list("star_repo", flat=True))
     return sorted(names)
 
 

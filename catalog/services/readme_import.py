@@ -12,12 +12,12 @@ from taggit.models import Tag
 
 from catalog import readme
 from catalog.entry_kinds import ENTRY_NODES, KINDS, PAPER, RESOURCE, EntryKind, kind_of
-from catalog.models import Section, TextBlock, Venue
+from catalog.models import ReadmeFormat, Section, TextBlock, Venue
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
-from catalog.services.collector import cycle_collector_paused
-from catalog.services.document_mapping import entry_topic_tags, section_kind
+from catalog.services.document_mapping import entry_topic_tags, line_ending, section_kind
 from catalog.services.field_checks import FieldCheck
+from catalog.services.gc_pause import cycle_collector_paused
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
 from catalog.services.row_triggers import row_triggers_suspended
 from catalog.services.topic_tags import load_rules
@@ -28,6 +28,39 @@ class CatalogNotEmpty(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class SectionRecognised:
+    """What the import recognised in one section: its entries, and its lines kept as text (of which `unrecognised`
+    stand inside a list or table holding entries)."""
+
+    title: str
+    entries: int
+    text_lines: int
+    unrecognised: int
+
+    def __str__(self):
+        heading = self.title or "(text before the first heading)"
+        inside = f" ({self.unrecognised} inside a list or table)" if self.unrecognised else ""
+        return f"{heading}: {self.entries} entries, {self.text_lines} lines kept as text{inside}"
+
+
+def recognised_per_section(document: readme.Document) -> list[SectionRecognised]:
+    starts = [section.line for section in document.sections[1:]] + [float("inf")]
+    warnings = [problem.line for problem in document.warnings]
+    report = []
+    for section, end in zip(document.sections, starts, strict=True):
+        texts = [node for node in section.body if isinstance(node, readme.Text)]
+        report.append(
+            SectionRecognised(
+                title=section.title,
+                entries=sum(1 for node in section.body if isinstance(node, ENTRY_NODES)),
+                text_lines=sum(len(node.lines) for node in texts),
+                unrecognised=sum(1 for line in warnings if section.line <= line < end),
+            )
+        )
+    return report
+
+
 @dataclass
 class ImportSummary:
     sections: int = 0
@@ -36,6 +69,7 @@ class ImportSummary:
     venues: int = 0
     tagged: int = 0
     warnings: list[readme.Problem] = field(default_factory=list)
+    recognised: list[SectionRecognised] = field(default_factory=list)
 
     def __str__(self):
         return (
@@ -67,7 +101,7 @@ def parse_importable(*, path, strict=False) -> tuple[str, readme.Document]:
     stopping = document.problems if strict else document.errors
     if stopping:
         raise ReadmeProblems(str(path), stopping)
-    require_entries(document, path=str(path))
+    require_content(document, path=str(path))
     return text, document
 
 
@@ -98,10 +132,13 @@ def refresh_planner_statistics() -> None:
         cursor.execute("ANALYZE")
 
 
-def require_entries(document: readme.Document, *, path: str) -> None:
-    """Refuse a document without a single entry: most likely not the list at all."""
-    if not any(isinstance(node, ENTRY_NODES) for s in document.sections for node in s.body):
-        reason = "no paper table rows or resource list items found: nothing to import"
+def require_content(document: readme.Document, *, path: str) -> None:
+    """Refuse a document with neither a heading nor an entry: most likely not a list at all. A list without
+    entries yet imports as its skeleton (sections, text, table headers) for entries to be added to."""
+    if not any(
+        section.level or any(isinstance(node, ENTRY_NODES) for node in section.body) for section in document.sections
+    ):
+        reason = "no headings, paper table rows or list items found: nothing to import"
         raise ReadmeProblems(path, [readme.Problem(1, reason, readme.ERROR)])
 
 
@@ -119,6 +156,7 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
     if writer.problems:
         raise ReadmeProblems(path, writer.problems)
     writer.flush()
+    save_line_ending(document.line_ending)
     return ImportSummary(
         sections=len(document.sections),
         resources=len(writer.entries[RESOURCE]),
@@ -126,7 +164,14 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
         venues=len(writer.venues),
         tagged=writer.tagged,
         warnings=document.warnings,
+        recognised=recognised_per_section(document),
     )
+
+
+def save_line_ending(ending: str) -> None:
+    """Remember the line ending of an imported README, for the export (written only when it changes)."""
+    if line_ending() != ending:
+        ReadmeFormat.objects.update_or_create(pk=1, defaults={"line_ending": ending})
 
 
 def entry_columns(kind: EntryKind) -> list[str]:

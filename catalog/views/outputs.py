@@ -2,8 +2,10 @@
 
 import csv
 import io
+import threading
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection
@@ -179,10 +181,29 @@ def robots_txt(request):
 @never_cache
 @require_GET
 def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
+    if not database_answers(timeout=settings.CATALOG_HEALTHZ_TIMEOUT):
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain; charset=utf-8")
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def database_answers(*, timeout: float) -> bool:
+    """Whether the database answers a query within `timeout` seconds.
+
+    Asked from a thread of its own, on a connection of its own (closed after), so that a database that accepts
+    connections and never answers cannot hold the request: the thread ends by itself at the connect timeout.
+    """
+    answered = threading.Event()
+
+    def ask():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            answered.set()
+        except DatabaseError:
+            pass
+        finally:
+            connection.close()
+
+    threading.Thread(target=ask, name="healthz", daemon=True).start()
+    return answered.wait(timeout)

@@ -1,0 +1,78 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
+
+from catalog.readme import RenderError
+from catalog.repository import config
+from catalog.repository.git import GitError
+from catalog.repository.github import GitHubError
+from catalog.repository.lock import Busy
+from catalog.repository.publish import publish_to_repository
+from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish the catalog's README (and fixture): as one commit on the list's repository when CATALOG_GIT_REMOTE "
+        "is set (pushed, or proposed as a pull request), else to CATALOG_README_PATH and CATALOG_FIXTURE_PATH."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", metavar="USERNAME", help="The maintainer the commit is authored by.")
+        parser.add_argument("--message", metavar="TEXT", help="The commit message (default: a summary of changes).")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would be published; change nothing.")
+
+    def handle(self, *args, user, message, dry_run, verbosity, **options):
+        account = self._user(user)
+        try:
+            if config.connected():
+                self._to_repository(account, message, dry_run)
+            else:
+                self._to_files(dry_run)
+        except RenderError as error:
+            raise CommandError(f"Nothing was published: the catalog cannot be exported: {error}") from None
+
+    def _user(self, username):
+        if not username:
+            return None
+        try:
+            return get_user_model().objects.get_by_natural_key(username)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"--user {username}: no such user.") from None
+
+    def _to_repository(self, user, message, dry_run):
+        try:
+            outcome = publish_to_repository(user=user, message=message, dry_run=dry_run)
+        except (config.RepositoryError, GitError, GitHubError, Busy, OSError) as error:
+            raise CommandError(str(error)) from None
+        if outcome.outcome == "nothing":
+            self.stdout.write(outcome.message)
+            return
+        if dry_run:
+            self.stdout.write(outcome.diff.text if outcome.diff else "", ending="")
+            self.stdout.write(f"Dry run, nothing published. Would commit {', '.join(outcome.files)}:")
+            self.stdout.write(outcome.message, ending="")
+            return
+        where = outcome.url or outcome.commit
+        self.stdout.write(f"Published {outcome.commit[:7]} ({where}): {outcome.message.splitlines()[0]}")
+
+    def _to_files(self, dry_run):
+        try:
+            preview = preview_publish()
+            if dry_run:
+                self.stdout.write(preview.diff.text, ending="")
+                self.stdout.write("Dry run, nothing written." if preview.changed else "Nothing to publish.")
+                return
+            publish(fingerprint=preview.fingerprint)
+        except NothingToPublish:
+            self.stdout.write("Nothing to publish: the README and the fixture on disk are already the export.")
+            return
+        except ReviewOutdated:
+            raise CommandError("The catalog changed while publishing: run the command again.") from None
+        except OSError as error:
+            raise CommandError(f"Publishing failed: {error}") from None
+        diff = preview.diff
+        self.stdout.write(
+            f"Published the README ({diff.added} line{pluralize(diff.added)} added, {diff.removed} removed) and the "
+            "fixture."
+        )
