@@ -11,12 +11,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import QueryDict
 from taggit.models import Tag
 
 from catalog import search
-from catalog.models import Paper, Resource, Section, Venue, VenueKind, repository_value
+from catalog.models import Author, Paper, Resource, Section, Venue, VenueKind, repository_value
 from catalog.validators import validate_no_control_characters
 
 SEARCH_MAX_LENGTH = 200
@@ -29,9 +30,10 @@ SORT_CHOICES = [
     ("-title", "Title Z–A"),
     ("venue", "Venue A–Z"),
     ("-stars", "Most GitHub stars"),
+    ("-citations", "Most cited"),
 ]
 NEWEST_FIRST = ["-date", "position", "id"]
-SORTED_IN_FULL = frozenset({"title", "-title", "venue", "-stars"})
+SORTED_IN_FULL = frozenset({"title", "-title", "venue", "-stars", "-citations"})
 
 
 def paper_ordering(sort):
@@ -44,6 +46,7 @@ def paper_ordering(sort):
         "-title": [Lower("title").desc(), "-id"],
         "venue": [Lower("venue__name").asc(nulls_last=True), "-date", "id"],
         "-stars": [repository_value("stars").desc(nulls_last=True), "-date", "position", "id"],
+        "-citations": [F("citation_count").desc(nulls_last=True), "-date", "position", "id"],
     }[sort]
 
 
@@ -154,6 +157,7 @@ class CatalogFilterSet(django_filters.FilterSet):
             "section": {section.slug: section.title for section in [cleaned.get("section")] if section},
             "venue": {venue.name: venue.name for venue in cleaned.get("venue") or []},
             "tag": {tag.slug: tag.name for tag in cleaned.get("tag") or []},
+            "author": {author.slug: author.name for author in [cleaned.get("author")] if author},
             "venue_kind": dict(VenueKind.choices),
             "has_code": dict(HAS_CODE_CHOICES),
         }
@@ -168,8 +172,8 @@ class PaperFilter(CatalogFilterSet):
 
     `q` is a full-text search (catalog/search.py); `id` is a selection (`id=1,2,3`, at most MAX_SELECTION);
     `venue` is repeatable and matches any of the venues; `tag` is repeatable and matches papers with every tag;
-    `section` includes the papers of its subsections. `.qs` is ordered by `sort`; without one, best match first
-    when searching, otherwise newest first (ties broken by README position, then id).
+    `author` is an author's slug; `section` includes the papers of its subsections. `.qs` is ordered by `sort`;
+    without one, best match first when searching, otherwise newest first (ties broken by README position, then id).
 
     A bad value (unknown venue, tag or section, `year=abc`, an impossible date, a too long `q`) is a form
     error in `.errors`; the machine outputs answer it with 400, the page drops it (`forgiving_query`).
@@ -180,7 +184,7 @@ class PaperFilter(CatalogFilterSet):
         method="search",
         max_length=SEARCH_MAX_LENGTH,
         validators=[validate_no_control_characters],
-        help_text="Words in the title, venue or links.",
+        help_text="Words in the title, authors, venue, abstract or links.",
     )
     section = SlugChoiceFilter(
         label="Section",
@@ -201,6 +205,9 @@ class PaperFilter(CatalogFilterSet):
         label="Kind of venue", field_name="venue__kind", choices=VenueKind.choices, empty_label="Any kind"
     )
     tag = tag_filter("Tag")
+    author = SlugChoiceFilter(
+        label="Author", to_field_name="slug", queryset=Author.objects.all(), method="filter_author"
+    )
     year = IntegerFilter(label="Year", field_name="date__year", min_value=1, max_value=9999)
     date_after = django_filters.DateFilter(
         label="From", field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
@@ -253,6 +260,10 @@ class PaperFilter(CatalogFilterSet):
 
     def filter_section(self, queryset, name, value):
         return queryset.filter(section__in=Section.objects.subtree(value))
+
+    def filter_author(self, queryset, name, value):
+        # A paper names an author once: one joined row per paper, no DISTINCT needed.
+        return queryset.filter(paper_authors__author=value)
 
     def filter_has_code(self, queryset, name, value):
         return queryset.with_code() if value == "true" else queryset.without_code()

@@ -2,7 +2,7 @@
 
 SQLite reads the words of an FTS5 table through an `fts5vocab` table (made per connection, in its temporary
 schema); PostgreSQL reads them with `ts_stat` over the stored documents and finds the close ones by trigram
-similarity (the `pg_trgm` extension, migration 0015). Both then choose among those candidates the same way.
+similarity (the `pg_trgm` extension, migration 0016). Both then choose among those candidates the same way.
 """
 
 import difflib

@@ -12,7 +12,7 @@ from taggit.models import Tag
 
 from catalog import readme
 from catalog.entry_kinds import ENTRY_NODES, KINDS, PAPER, RESOURCE, EntryKind, kind_of
-from catalog.models import ReadmeFormat, Section, TextBlock, Venue
+from catalog.models import Author, ReadmeFormat, Section, TextBlock, Venue
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
 from catalog.services.document_mapping import entry_topic_tags, line_ending, section_kind
@@ -89,6 +89,7 @@ def clear_catalog() -> None:
     Section.objects.all().delete()
     Venue.objects.all().delete()
     Tag.objects.filter(catalog_taggedpaper_items=None, catalog_taggedresource_items=None).delete()
+    Author.objects.filter(paper_authors=None).delete()
 
 
 def parse_importable(*, path, strict=False) -> tuple[str, readme.Document]:

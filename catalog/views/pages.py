@@ -1,10 +1,10 @@
 from django.views.generic import DetailView, ListView, TemplateView
 
-from catalog.bibtex import paper_bibtex
+from catalog.bibtex import catalog_keys, paper_bibtex
 from catalog.charts import monthly_chart
 from catalog.feeds import FEED_SIZE
-from catalog.filters import MAX_SELECTION, SEARCH_MAX_LENGTH, SORT_CHOICES, PaperFilter
-from catalog.models import Paper, Section, VenueKind, repository_value
+from catalog.filters import MAX_SELECTION, NEWEST_FIRST, SEARCH_MAX_LENGTH, SORT_CHOICES, PaperFilter
+from catalog.models import Author, Paper, Section, VenueKind, repository_value
 from catalog.selectors import (
     PaperEntryPages,
     catalog_counts,
@@ -87,19 +87,16 @@ class PaperDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["bibtex"] = paper_bibtex(self.object)
+        context["authors"] = self.object.author_list
+        context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["abstract_line"] = " ".join(self.object.abstract.split())
+        context["bibtex"] = paper_bibtex(self.object, catalog_keys())
         context["related"] = related_papers(self.object, limit=RELATED_ON_DETAIL)
         return context
 
 
-class ResourceDetailView(DetailView):
-    queryset = resource_list_queryset().annotate(repo_pushed_at=repository_value("pushed_at"))
-
-
-class SectionDetailView(DetailView):
-    """A heading of the list: its subsections, its resources and its papers (with those of its subsections)."""
-
-    queryset = Section.objects.select_related("parent")
+class PagedPapersMixin:
+    """A detail page that lists `papers` (a queryset) in pages, and answers 404 for a page that is not there."""
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -107,18 +104,38 @@ class SectionDetailView(DetailView):
             response.status_code = 404
         return response
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        section = self.object
-        papers = PaperEntryPages(
-            Paper.objects.filter(section__in=Section.objects.subtree(section)).order_by(
-                "section__position", "position", "id"
-            )
-        )
-        paginator, page, context["page_error"] = paginate(self.request, papers)
+    def paged(self, context, papers):
+        paginator, page, context["page_error"] = paginate(self.request, PaperEntryPages(papers))
         context["paginator"], context["page_obj"] = paginator, page
         context["page_numbers"] = page_numbers(page)
         context["papers"] = page.object_list if page else []
+        return context
+
+
+class AuthorDetailView(PagedPapersMixin, DetailView):
+    """An author's papers in the catalog, newest first."""
+
+    model = Author
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return self.paged(context, Paper.objects.filter(paper_authors__author=self.object).order_by(*NEWEST_FIRST))
+
+
+class ResourceDetailView(DetailView):
+    queryset = resource_list_queryset().annotate(repo_pushed_at=repository_value("pushed_at"))
+
+
+class SectionDetailView(PagedPapersMixin, DetailView):
+    """A heading of the list: its subsections, its resources and its papers (with those of its subsections)."""
+
+    queryset = Section.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        section = self.object
+        papers = Paper.objects.filter(section__in=Section.objects.subtree(section))
+        self.paged(context, papers.order_by("section__position", "position", "id"))
         context["resources"] = resource_list_queryset().filter(section=section)
         context["subsections"] = [child for child in sections_with_counts() if child.parent_id == section.pk]
         return context

@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0014_paper_created_at_index"),
+        ("catalog", "0015_paper_created_at_index"),
     ]
 
     operations = [TrigramExtension()]
