@@ -12,6 +12,7 @@ def describe_filters(paper_filter) -> str:
         "venue": lambda values: "at " + " or ".join(values),
         "venue_kind": lambda values: f"from a {values[0].lower()}",
         "tag": lambda values: "tagged " + " and ".join(values),
+        "author": lambda values: f"by {values[0]}",
         "year": lambda values: values[0],
         "date_after": lambda values: f"dated {values[0]} or later",
         "date_before": lambda values: f"dated {values[0]} or earlier",

@@ -3,11 +3,13 @@
 import re
 
 from catalog.filters import PaperFilter
+from catalog.models import Author, Paper, PaperAuthor
 from catalog.views.outputs import JSON_MAX_PAGE_SIZE
 from tests.test_site_pages import Page
 
 
 def test_the_api_page_documents_every_output_and_parameter_with_working_examples(seeded, client):
+    PaperAuthor.objects.create(paper=Paper.objects.first(), author=Author.objects.create(name="Chris Olah"))
     response = client.get("/api/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -7,7 +7,7 @@ import pytest
 from taggit.models import Tag
 
 from catalog.feeds import FEED_SIZE, NEWEST_ADDITIONS
-from catalog.models import Paper, Section
+from catalog.models import Author, Paper, PaperAuthor, Section
 from catalog.page_cache import HIT, STATUS_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +161,15 @@ def test_tag_and_section_pages_link_their_feeds(seeded, client):
     html = client.get(section.get_absolute_url()).content.decode()
     assert f'<link rel="alternate" type="application/atom+xml" title="Papers added to {section.title}"' in html
     assert f'href="/papers/feed/?section={section.slug}">Atom feed of papers added here</a>' in html
+
+
+def test_an_author_page_links_the_feed_of_their_papers(seeded, client):
+    author = Author.objects.create(name="Neel Nanda")
+    papers = list(Paper.objects.order_by("date")[:2])
+    for paper in papers:
+        PaperAuthor.objects.create(paper=paper, author=author)
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert f'href="/papers/feed/?author={author.slug}">Atom feed of their papers added to the catalog</a>' in html
+    root = get_feed(client, f"author={author.slug}")
+    assert sorted(entry_ids(root)) == sorted(paper.pk for paper in papers)
+    assert root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: papers added by Neel Nanda"

@@ -24,7 +24,7 @@ def test_the_outputs_give_exactly_the_selected_papers(chosen, client):
     rows = list(csv.DictReader(io.StringIO(client.get(f"/papers.csv?id={ids}").content.decode())))
     assert sorted(int(row["id"]) for row in rows) == chosen
     entries = parse_bibtex(client.get(f"/papers.bib?id={ids}").content.decode())
-    assert sorted(int(entry["key"].rsplit("-", 1)[1]) for entry in entries) == chosen
+    assert sorted(entry["url"] for entry in entries) == sorted(Paper.objects.get(pk=pk).url for pk in chosen)
 
 
 def test_a_selection_combines_with_filters_and_forgets_deleted_papers(chosen, client):

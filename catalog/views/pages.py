@@ -47,6 +47,7 @@ PARAMETER_EXAMPLES = {
     "venue": "ICLR",
     "venue_kind": "workshop",
     "tag": "sae",
+    "author": "neel-nanda",
     "year": "2024",
     "date_after": "2024-06-01",
     "date_before": "2024-12-31",
@@ -64,9 +65,13 @@ class ApiView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filters = PaperFilter.base_filters
+        # An author of the catalog, so that the example answers.
+        examples = {
+            **PARAMETER_EXAMPLES,
+            "author": Author.objects.values_list("slug", flat=True).first() or "neel-nanda",
+        }
         context["parameters"] = [
-            (name, filters[name].label, filters[name].extra.get("help_text", ""), PARAMETER_EXAMPLES[name])
-            for name in PARAMETER_EXAMPLES
+            (name, filters[name].label, filters[name].extra.get("help_text", ""), examples[name]) for name in examples
         ]
         context["sort_choices"] = SORT_CHOICES
         context["venue_kinds"] = VenueKind.choices
