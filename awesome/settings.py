@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "catalog.repository",
     "django_tasks",
     "django_tasks_db",
+    "suggestions",
+    "history",
     "axes",
 ]
 
@@ -106,10 +108,11 @@ MIDDLEWARE = [
     "catalog.middleware.DatabaseUnavailableMiddleware",
 ]
 
-# Browsers run only the site's own scripts and styles (no inline ones), show images from the site and the
-# shields.io star badges, and never frame the site. Django's own headers: nosniff, a referrer policy, DENY.
+# Browsers run only the site's own scripts and styles (no inline ones), show images from the site only (star counts
+# are text from the Repository table), and never frame the site. Django's own headers: nosniff, a referrer policy,
+# DENY.
 CONTENT_SECURITY_POLICY = os.environ.get("DJANGO_CONTENT_SECURITY_POLICY") or (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https://img.shields.io; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
@@ -258,8 +261,16 @@ CATALOG_LIST_REPOSITORY_URL = (
     or "https://github.com/ruizheliUOA/Awesome-Interpretability-in-Large-Language-Models"
 )
 CATALOG_TOPIC_RULES_PATH = BASE_DIR / "catalog" / "topic_tags.toml"
+# The largest README the import and lint read (a larger file, /dev/zero say, is refused before it fills memory).
+CATALOG_README_MAX_BYTES = env_int("CATALOG_README_MAX_BYTES", 10_000_000, "bytes")
 # Rules of lint_readme (and of the checks on the admin's README page) switched off, e.g. ["date-order", "toc"].
 CATALOG_LINT_DISABLED_RULES = env_list("CATALOG_LINT_DISABLED_RULES")
+# The public suggestion form takes at most SUGGESTIONS_RATE_LIMIT suggestions per SUGGESTIONS_RATE_WINDOW seconds
+# from one address (counted in the cache: Redis shares the count between processes).
+SUGGESTIONS_RATE_LIMIT = env_int("SUGGESTIONS_RATE_LIMIT", 5, "suggestions")
+SUGGESTIONS_RATE_WINDOW = env_int("SUGGESTIONS_RATE_WINDOW", 3600)
+# Behind N reverse proxies that append to X-Forwarded-For, the reader's address is the N-th entry from the end.
+SUGGESTIONS_PROXY_COUNT = env_int("SUGGESTIONS_PROXY_COUNT", 0, "proxies")
 
 # check_links: how many requests at once (in all, and per host), the delay between two requests to one host,
 # the timeout and the retries of 429/5xx answers (seconds), and the hosts that refuse scripts.

@@ -25,6 +25,7 @@ urlpatterns = [
     path("venues/", cached_page(pages.VenueListView.as_view()), name="venue-list"),
     path("tags/", cached_page(pages.TagListView.as_view()), name="tag-list"),
     path("about/", cached_page(pages.AboutView.as_view()), name="about"),
+    path("api/", cached_page(pages.ApiView.as_view()), name="api"),
     path(
         "papers.json", cached_page(outputs.papers_json, reads=PAPER_FILTERS + PAGE + ("page_size",)), name="papers-json"
     ),

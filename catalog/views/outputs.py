@@ -11,7 +11,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -20,6 +20,7 @@ from catalog import downloads
 from catalog.bibtex import catalog_keys, paper_bibtex
 from catalog.filters import PaperFilter
 from catalog.models import Paper, PaperAuthor, PaperLink, TaggedPaper
+from catalog.renames import renamed_query
 from catalog.selectors import paper_list_queryset
 
 JSON_VERSION = 1
@@ -73,6 +74,12 @@ def filtered_papers(request, queryset=None):
     return PaperFilter(request.GET, queryset=queryset, request=request)
 
 
+def renamed_redirect(request, paper_filter):
+    """A 301 to the same output with the current names of renamed or merged tags and venues, or None."""
+    renamed = renamed_query(paper_filter)
+    return None if renamed is None else HttpResponsePermanentRedirect(f"{request.path}?{renamed.urlencode()}")
+
+
 def bad_filters(errors) -> HttpResponseBadRequest:
     """A 400 answer listing each bad parameter and what is wrong with it, one per line."""
     text = "".join(f"{field}: {' '.join(messages)}\n" for field, messages in errors.items())
@@ -83,6 +90,8 @@ def bad_filters(errors) -> HttpResponseBadRequest:
 def papers_json(request):
     paper_filter = filtered_papers(request)
     page_form = JSONPageForm(request.GET)
+    if not paper_filter.is_valid() and (redirect := renamed_redirect(request, paper_filter)):
+        return redirect
     if not paper_filter.is_valid() or not page_form.is_valid():
         return json_response({"errors": {**paper_filter.errors, **page_form.errors}}, status=400)
     page_size = page_form.cleaned_data["page_size"] or JSON_PAGE_SIZE
@@ -210,7 +219,7 @@ def download(request, kind: downloads.Download):
     """The papers the filters select, whole (never a truncated download); the full catalog from its file."""
     paper_filter = filtered_papers(request)
     if not paper_filter.is_valid():
-        return bad_filters(paper_filter.errors)
+        return renamed_redirect(request, paper_filter) or bad_filters(paper_filter.errors)
     if not request.GET:
         return downloads.serve(request, kind, paper_filter.qs)
     content = io.StringIO()
