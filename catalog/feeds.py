@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
 from catalog.models import Paper
-from catalog.views.outputs import bad_filters, filtered_papers
+from catalog.request_filters import bad_filters, filtered_papers
 
 FEED_SIZE = 50
 SITE_NAME = "Awesome Interpretability in LLMs"

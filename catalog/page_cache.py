@@ -30,7 +30,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from redis.exceptions import RedisError
 
 from catalog.catalog_version import State, current_state
-from catalog.middleware import database_unavailable
+from catalog.health import database_unavailable
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
+from catalog import health
 from catalog.feeds import PaperFeed
 from catalog.filters import PaperFilter, ResourceFilter
 from catalog.page_cache import cached_page
@@ -32,5 +33,5 @@ urlpatterns = [
     path("papers/feed/", cached_page(PaperFeed(), reads=PAPER_FILTERS), name="paper-feed"),
     path("sitemap.xml", cached_page(sitemap, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", outputs.robots_txt, name="robots"),
-    path("healthz", outputs.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
 ]

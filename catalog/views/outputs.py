@@ -1,23 +1,18 @@
-"""Machine-readable outputs: the papers as JSON, CSV and BibTeX, plus robots.txt and the health check."""
+"""Machine-readable outputs: the papers as JSON, CSV and BibTeX, plus robots.txt."""
 
 import csv
 import io
-import threading
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from catalog.bibtex import paper_bibtex
-from catalog.filters import PaperFilter
 from catalog.models import Paper
-from catalog.selectors import paper_list_queryset
+from catalog.request_filters import bad_filters, filtered_papers
 
 JSON_VERSION = 1
 JSON_PAGE_SIZE = 50
@@ -43,19 +38,6 @@ def json_response(data, status=200) -> JsonResponse:
 class JSONPageForm(forms.Form):
     page = forms.IntegerField(min_value=1, required=False)
     page_size = forms.IntegerField(min_value=1, max_value=JSON_MAX_PAGE_SIZE, required=False)
-
-
-def filtered_papers(request, queryset=None):
-    """The filter for the request's GET parameters over `queryset`, by default papers with all they show."""
-    if queryset is None:
-        queryset = paper_list_queryset()
-    return PaperFilter(request.GET, queryset=queryset, request=request)
-
-
-def bad_filters(errors) -> HttpResponseBadRequest:
-    """A 400 answer listing each bad parameter and what is wrong with it, one per line."""
-    text = "".join(f"{field}: {' '.join(messages)}\n" for field, messages in errors.items())
-    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 
 @require_GET
@@ -167,34 +149,3 @@ def robots_txt(request):
     admin_path = reverse("admin:index")
     lines = ["User-agent: *", f"Disallow: {admin_path}", "Allow: /", "", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    if not database_answers(timeout=settings.CATALOG_HEALTHZ_TIMEOUT):
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain; charset=utf-8")
-    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
-
-
-def database_answers(*, timeout: float) -> bool:
-    """Whether the database answers a query within `timeout` seconds.
-
-    Asked from a thread of its own, on a connection of its own (closed after), so that a database that accepts
-    connections and never answers cannot hold the request: the thread ends by itself at the connect timeout.
-    """
-    answered = threading.Event()
-
-    def ask():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-                cursor.fetchone()
-            answered.set()
-        except DatabaseError:
-            pass
-        finally:
-            connection.close()
-
-    threading.Thread(target=ask, name="healthz", daemon=True).start()
-    return answered.wait(timeout)
