@@ -11,10 +11,11 @@ import unicodedata
 from catalog.identity import arxiv_id
 from catalog.models import Paper, VenueKind
 
+# BibTeX counts braces whatever stands before them, so `\{` would unbalance a field: braces become commands.
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "$": r"\$",
     "&": r"\&",
     "%": r"\%",

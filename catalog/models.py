@@ -467,6 +467,23 @@ class CatalogState(models.Model):
         return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"
 
 
+class LineEnding(models.TextChoices):
+    LF = "\n", "LF"
+    CRLF = "\r\n", "CRLF"
+
+
+class ReadmeFormat(models.Model):
+    """How the lines of the imported README end, so that the export writes them the same way (one row)."""
+
+    line_ending = models.CharField(max_length=2, choices=LineEnding.choices, default=LineEnding.LF)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="catalog_readmeformat_single_row")]
+
+    def __str__(self):
+        return f"README lines end with {self.get_line_ending_display()}"
+
+
 # The full-text index (catalog/search.py): a row per paper and per resource, written only by the database triggers
 # made from catalog/search_index.py, in the table of the backend in use; the other backend's table does not exist.
 

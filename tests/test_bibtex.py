@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+import pybtex.database
 import pytest
 
 from catalog.bibtex import bibtex_key, escape_latex, paper_bibtex
@@ -38,8 +39,9 @@ def only_entry(text: str) -> dict:
 
 
 def braces_balance(text: str) -> bool:
+    """Whether the braces of `text` balance as BibTeX counts them: every brace, backslash or not."""
     depth = 0
-    for character in re.sub(r"\\[{}]", "", text):
+    for character in text:
         depth += {"{": 1, "}": -1}.get(character, 0)
         if depth < 0:
             return False
@@ -113,7 +115,8 @@ def test_latex_special_characters_in_titles_are_escaped_and_braces_balance():
     title = r"50% of {tokens} & $x_i$ #1 ~ ^ \ unbalanced } {"
     entry = only_entry(paper_bibtex(paper(title=title)))
     assert entry["title"] == (
-        r"{50\% of \{tokens\} \& \$x\_i\$ \#1 \textasciitilde{} \textasciicircum{} \textbackslash{} unbalanced \} \{}"
+        r"{50\% of \textbraceleft{}tokens\textbraceright{} \& \$x\_i\$ \#1 \textasciitilde{} \textasciicircum{} "
+        r"\textbackslash{} unbalanced \textbraceright{} \textbraceleft{}}"
     )
     assert braces_balance(entry["title"])
 
@@ -144,3 +147,34 @@ def test_keys_are_a_title_word_the_year_and_the_id(title, key):
 
 def test_keys_differ_for_papers_with_the_same_title_and_year():
     assert bibtex_key(paper(pk=1)) != bibtex_key(paper(pk=2))
+
+
+@pytest.mark.django_db
+def test_unbalanced_braces_in_titles_and_venues_keep_every_entry_whole(seeded, client):
+    """The whole download parses with pybtex, and every paper keeps its year and URL, whatever braces it holds."""
+    section = Paper.objects.first().section
+    hostile = [
+        ("Open { brace only", "Workshop x}"),
+        ("Close } brace only", "{Workshop"),
+        ("}{ Both ways round \\", "x}}}"),
+    ]
+    for number, (title, venue) in enumerate(hostile):
+        Paper.objects.create(
+            section=section,
+            title=title,
+            url=f"https://example.org/{number}",
+            venue=Venue.objects.create(name=venue, kind=VenueKind.CONFERENCE),
+            date=dt.date(2030, 1, 1 + number),
+        )
+    response = client.get("/papers.bib")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    assert len(entries) == Paper.objects.count()
+    papers = {paper.url: paper for paper in Paper.objects.all()}
+    for entry in entries.values():
+        paper = papers[entry.fields["url"]]
+        assert entry.fields["year"] == str(paper.date.year)
+    booktitles = {entry.fields["url"]: entry.fields.get("booktitle") for entry in entries.values()}
+    assert booktitles["https://example.org/0"] == r"Workshop x\textbraceright{}"
+    assert booktitles["https://example.org/1"] == r"\textbraceleft{}Workshop"

@@ -104,6 +104,20 @@ CASES = {
         [(4, "2 cells, the header has 3"), (5, "4 cells, the header has 3"), (6, "2 cells, the header has 3")],
         "# Table\n| a | b | c |\n|---|:-:|---|\n| 1 | 2 | 3 |\n| 1 | 2 | x \\| y |\n| 1 | 2 | 3\n\n| not | a table |",
     ),
+    "item-separator": (
+        "# List\n\n- [A](https://example.org/a) - Fine.\n- [B](https://example.org/b): Colon.\n"
+        "- [C](https://example.org/c) - Fine too.",
+        [(4, "the description follows ':': write ' - '")],
+        "# List\n\n- [A](https://example.org/a) - Fine.\n- [B](https://example.org/b) - Dash.",
+    ),
+    "item-description": (
+        "# List\n\n- [A](https://example.org/a) - lower case.\n- [B](https://example.org/b) - No period",
+        [
+            (3, "the description starts with a lower-case letter"),
+            (4, "the description does not end with '.', '!' or '?'"),
+        ],
+        "# List\n\n- [A](https://example.org/a) - Upper case.\n- [B](https://example.org/b) - A [link](https://x.org)!",
+    ),
     "toc": (
         "# List\n\n- [Papers](#papers)\n- [Tools](#tools)\n- [Gone](#gone)\n\n# Tools\n# Papers\n## Sub\n# Forums",
         [
@@ -114,6 +128,14 @@ CASES = {
         "# List\n- [Back to the top](#nowhere)\n\n"
         "## Contents\n- [Tools & Blogs](#tools--blogs)\n- [Papers](#papers)\n  - [Sub: 1](#sub-1)\n\n"
         "# Tools & Blogs\n# Papers\n## Sub: 1",
+    ),
+    "carriage-return": (
+        "# Title\r\n\r\ntext\r\n- [A](https://example.org)\r\n- [B](https://example.org/b)\r",
+        [
+            (1, "the lines end with CR LF (Windows line endings); the list uses LF"),
+            (5, "a carriage return (CR) in the line: mixed line endings, or a stray CR"),
+        ],
+        "# Title\n\ntext\n- [A](https://example.org)\n",
     ),
 }
 

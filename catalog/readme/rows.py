@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from typing import NamedTuple
 
 from . import inline
 from .inline import TABLE_SPECIALS, RenderError
@@ -47,7 +48,7 @@ _SEED_PADDING = {
     _SEED_FIVE: [[1, 0], [1, 1], [1, 1], [1, 1], [1, 1]],
 }
 _DEFAULT_BADGE_SEPARATOR = " <br> "
-_DATE_FORMATS = {10: None, 7: "month", 4: "year"}
+DATE_FORMATS = {10: None, 7: "month", 4: "year"}
 _ALIGNMENT_CELL = re.compile(r" *:?-+:? *")
 _DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _YEAR = re.compile(r"[0-9]{4}")
@@ -72,7 +73,7 @@ def split_cells(line: str) -> tuple[list[str], str] | None:
         rest = line[index:]
     else:  # every pipe ends a cell
         *cells, rest = line[1:].split("|")
-    if not cells or rest.strip(" \t"):
+    if not cells or rest.strip(" \t\r"):
         return None
     return cells, rest
 
@@ -102,12 +103,31 @@ def table_columns(lines: list[str]) -> tuple[str, ...] | None:
     return columns
 
 
+class _Layout(NamedTuple):
+    roles: tuple[str | None, ...]
+    padding: list[list[int]]
+    title_end: str
+    row_format: str
+    # The entry's fields with no column: the link lists, and the venue.
+    absent: tuple[str, ...]
+    # The columns kept as text, by index.
+    kept: tuple[int, ...]
+
+
 @functools.lru_cache(maxsize=64)
-def _layout(columns: tuple[str, ...]) -> tuple:
-    """(roles, default padding, default title end, default row format) of a table with `columns`."""
+def _layout(columns: tuple[str, ...]) -> _Layout:
+    """The defaults of a table with `columns`: its own for this list's two layouts, one space around cells else."""
     roles = tuple(map(column_role, columns))
     padding = _SEED_PADDING.get(roles, [[1, 1]] * len(columns))
-    return roles, padding, " <br>" if roles == _SEED_FIVE else "", _row_layout(tuple(map(tuple, padding)))
+    absent = tuple(group for role, group in LINK_COLUMNS.items() if role not in roles)
+    return _Layout(
+        roles=roles,
+        padding=padding,
+        title_end=" <br>" if roles == _SEED_FIVE else "",
+        row_format=_row_layout(tuple(map(tuple, padding))),
+        absent=absent + (() if "venue" in roles else ("venue",)),
+        kept=tuple(index for index, role in enumerate(roles) if not role),
+    )
 
 
 def _hint(hints: dict, key: str, value, default) -> None:
@@ -122,9 +142,9 @@ def read_paper_row(line: str, columns: tuple[str, ...]) -> PaperRow | None:
     if split is None:
         return None
     cells, trailing = split
-    roles, default_padding, default_title_end, _ = _layout(columns)
+    roles, default_padding, default_title_end, _, _, kept = _layout(columns)
     width = len(columns)
-    overflow = "".join(cell + "|" for cell in cells[width:])
+    overflow = "|".join(cells[width:]) + "|" if len(cells) > width else ""
     missing = max(width - len(cells), 0)
     # A missing cell reads as the placeholder of its column: it is left out again only while it still is one.
     contents = [cell.strip(" ") for cell in cells[:width]] + [NO_LINKS] * missing
@@ -148,8 +168,8 @@ def read_paper_row(line: str, columns: tuple[str, ...]) -> PaperRow | None:
     _hint(hints, "badge_separator", title_cell["sep"] or "", badge_separator)
     _hint(hints, "title_end", title_cell["end"] or "", default_title_end)
     if "date" in by_role:
-        _hint(hints, "date_format", _DATE_FORMATS[len(date_text)], None)
-    _hint(hints, "kept_cells", [text for role, text in zip(roles, contents, strict=True) if not role], [])
+        _hint(hints, "date_format", DATE_FORMATS[len(date_text)], None)
+    _hint(hints, "kept_cells", [contents[index] for index in kept], [])
     _hint(hints, "missing_cells", missing, 0)
     _hint(hints, "overflow", overflow, "")
     _hint(hints, "trailing", trailing, "")
@@ -192,20 +212,28 @@ def render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
 
 
 def _render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
-    roles, default_padding, default_title_end, default_layout = _layout(columns)
+    roles, default_padding, default_title_end, default_layout, absent, _ = _layout(columns)
     hints = row.hints
-    for role, group in LINK_COLUMNS.items():
-        if getattr(row, group) and role not in roles:
-            raise RenderError(f"it has {role} links but its table has no {role.title()} column")
-    if row.venue is not None and "venue" not in roles:
-        raise RenderError("it has a venue but its table has no Venue column")
+    for name in absent:
+        if getattr(row, name):
+            role = name.removesuffix("_links")
+            raise RenderError(
+                f"it has {'a venue' if role == name else role + ' links'} but its table has no {role.title()} column"
+            )
     title = inline.render_title_link(row.title, row.url, bold=hints.get("bold", True), specials=TABLE_SPECIALS)
     if row.star_repo:
         separator = hints.get("badge_separator", _DEFAULT_BADGE_SEPARATOR)
         title = inline.render_star_badge(row.star_repo) + separator + title
     title += hints.get("title_end", default_title_end)
-    kept = iter(hints.get("kept_cells", ()))
-    contents = [_cell(role, row, title, kept) for role in roles]
+    date_format = hints.get("date_format")
+    date = row.date.isoformat() if date_format is None else render_date(row.date, date_format)
+    if roles in _SEED_PADDING:  # this list's own tables, most rows: no cell looked up by its role
+        contents = [title, _venue_cell(row.venue), date, _render_link_cell(row.code_links)]
+        if len(roles) == 5:
+            contents.append(_render_link_cell(row.blog_links))
+    else:
+        kept = iter(hints.get("kept_cells", ()))
+        contents = [_cell(role, row, title, date, kept) for role in roles]
     padding = hints.get("padding")
     if not padding or len(padding) != len(columns):
         padding = default_padding
@@ -216,13 +244,13 @@ def _render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
     return layout.format(*contents) + hints.get("overflow", "") + hints.get("trailing", "")
 
 
-def _cell(role: str | None, row: PaperRow, title: str, kept) -> str:
+def _cell(role: str | None, row: PaperRow, title: str, date: str, kept) -> str:
     if role == "title":
         return title
     if role == "venue":
         return _venue_cell(row.venue)
     if role == "date":
-        return render_date(row.date, row.hints.get("date_format"))
+        return date
     if role == "year":
         return str(row.date.year)
     if role in LINK_COLUMNS:

@@ -69,7 +69,7 @@ def _repository_state(request) -> dict:
             waiting = untaken_commits(repo, head)
             theirs = (repo.read(head, settings.CATALOG_GIT_README) or b"").decode("utf-8", "replace") if head else ""
             commits = [(commit, _commit_changes(repo, commit.sha)) for commit in waiting or []]
-    except GitError as error:
+    except (GitError, OSError) as error:
         messages.error(request, f"Cannot read the repository: {error}")
         return {"reachable": False}
     try:
@@ -117,7 +117,7 @@ def _take_in(request) -> None:
     except ReadmeProblems as problems:
         messages.error(request, "Nothing was taken in; the README has problems: " + "; ".join(problems.lines()[:5]))
         return
-    except (config.RepositoryError, GitError, Busy) as error:
+    except (config.RepositoryError, GitError, Busy, OSError) as error:
         messages.error(request, f"Nothing was taken in: {error}")
         return
     messages.success(request, " ".join(outcome.lines[:2]) or "Taken in.")
@@ -128,7 +128,7 @@ def _take_in(request) -> None:
 def _publish(request) -> None:
     try:
         outcome = publish_to_repository(user=request.user, fingerprint=request.POST.get("fingerprint") or None)
-    except (config.RepositoryError, GitError, GitHubError, Busy) as error:
+    except (config.RepositoryError, GitError, GitHubError, Busy, OSError) as error:
         messages.error(request, str(error))
         return
     except RenderError as error:

@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from taggit.models import Tag
 
 from catalog.entry_kinds import KINDS
-from catalog.models import Section, TextBlock, Venue
+from catalog.models import LineEnding, ReadmeFormat, Section, TextBlock, Venue
 
 # Filled by refresh_metadata from other fields, so the fixture keeps only what maintainers edit.
 DERIVED_FIELDS = {"catalog.paper": ("arxiv_id", "canonical_url")}
@@ -35,6 +35,8 @@ def _groups():
                 kind.tagged_model.objects.select_related("tag").order_by("pk"),
             )
         ),
+        # The README's line ending, when it is not the usual LF.
+        (ReadmeFormat.objects.exclude(line_ending=LineEnding.LF), False),
     ]
 
 

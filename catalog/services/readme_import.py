@@ -12,10 +12,10 @@ from taggit.models import Tag
 
 from catalog import readme
 from catalog.entry_kinds import ENTRY_NODES, KINDS, PAPER, RESOURCE, EntryKind, kind_of
-from catalog.models import Section, TextBlock, Venue
+from catalog.models import ReadmeFormat, Section, TextBlock, Venue
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
-from catalog.services.document_mapping import entry_topic_tags, section_kind
+from catalog.services.document_mapping import entry_topic_tags, line_ending, section_kind
 from catalog.services.field_checks import FieldCheck
 from catalog.services.gc_pause import cycle_collector_paused
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
@@ -156,6 +156,7 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
     if writer.problems:
         raise ReadmeProblems(path, writer.problems)
     writer.flush()
+    save_line_ending(document.line_ending)
     return ImportSummary(
         sections=len(document.sections),
         resources=len(writer.entries[RESOURCE]),
@@ -165,6 +166,12 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
         warnings=document.warnings,
         recognised=recognised_per_section(document),
     )
+
+
+def save_line_ending(ending: str) -> None:
+    """Remember the line ending of an imported README, for the export (written only when it changes)."""
+    if line_ending() != ending:
+        ReadmeFormat.objects.update_or_create(pk=1, defaults={"line_ending": ending})
 
 
 def entry_columns(kind: EntryKind) -> list[str]:

@@ -24,7 +24,7 @@ from catalog.readme.matching import kept_in_order, match
 from catalog.services.document_mapping import entry_topic_tags, section_bodies, section_kind, section_node
 from catalog.services.readme_export import export_readme
 from catalog.services.readme_files import ReadmeProblems
-from catalog.services.readme_import import DocumentWriter, parse_importable
+from catalog.services.readme_import import DocumentWriter, parse_importable, save_line_ending
 from catalog.services.topic_tags import load_rules
 
 SYNC_USERNAME = "readme-sync"
@@ -92,17 +92,26 @@ class SyncReport:
         return [*lines, f"Entries: {entries}; sections: {sections}."]
 
 
-def sync_readme(*, path, user=None, dry_run=False, strict=False, name=None) -> SyncReport:
+class MassRemoval(Exception):
+    """A sync that would remove more than half of the catalog's entries or sections."""
+
+
+def sync_readme(*, path, user=None, dry_run=False, strict=False, name=None, allow_mass_removal=False) -> SyncReport:
     """Make the catalog export the README at `path`, changing only what differs, in one transaction.
 
-    Raises ReadmeProblems (nothing written) for a file that cannot be read or imported as it is. `name` is what
-    the history and the problems call the file (default: its path).
+    Raises ReadmeProblems (nothing written) for a file that cannot be read or imported as it is, and MassRemoval
+    (nothing written) when it would remove more than half of the entries or of the sections, unless
+    `allow_mass_removal`. `name` is what the history and the problems call the file (default: its path).
     """
     text, document = parse_importable(path=path, strict=strict)
     rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
     name = name or str(path)
     with transaction.atomic():
-        report = _Sync(document, rules, path=name, user=user or sync_user()).run()
+        sync = _Sync(document, rules, path=name, user=user or sync_user())
+        if not allow_mass_removal:
+            sync.refuse_mass_removal()
+        report = sync.run()
+        save_line_ending(document.line_ending)
         _check_export(text, path=name)
         if dry_run:
             transaction.set_rollback(True)
@@ -149,6 +158,24 @@ class _Sync:
         self.old_rows = [[row for _, row in bodies[section.pk]] for section in self.old_sections]
         self.old = [section_node(section, [node for node, _ in bodies[section.pk]]) for section in self.old_sections]
         self.matching = match(self.old, self.new)
+
+    def refuse_mass_removal(self) -> None:
+        """Raise MassRemoval if the sync would remove more than half of the entries or of the sections."""
+        matched = set(self.matching.entries.values())
+        entries = [
+            (number, index)
+            for number, rows in enumerate(self.old_rows)
+            for index, row in enumerate(rows)
+            if isinstance(row, ENTRY_MODELS)
+        ]
+        removed_entries = sum(1 for place in entries if place not in matched)
+        removed_sections = len(self.old_sections) - len(self.matching.sections)
+        if removed_entries * 2 > len(entries) or removed_sections * 2 > len(self.old_sections):
+            raise MassRemoval(
+                f"{self.path}: this sync would remove {removed_entries} of the {len(entries)} entries and "
+                f"{removed_sections} of the {len(self.old_sections)} sections, more than half of the catalog; "
+                "nothing was changed."
+            )
 
     def run(self) -> SyncReport:
         sections, changes = self._sections()
