@@ -1,8 +1,10 @@
-"""The paper filter of a request's parameters, and the 400 answer for bad ones: for the outputs and the feed."""
+"""The paper filter of a request's parameters, the redirect to renamed values and the 400 answer for bad ones:
+for the outputs and the feed."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect
 
 from catalog.filters import PaperFilter
+from catalog.renames import renamed_query
 from catalog.selectors import paper_list_queryset
 
 
@@ -11,6 +13,12 @@ def filtered_papers(request, queryset=None):
     if queryset is None:
         queryset = paper_list_queryset()
     return PaperFilter(request.GET, queryset=queryset, request=request)
+
+
+def renamed_redirect(request, paper_filter):
+    """A 301 to the same output with the current names of renamed or merged tags and venues, or None."""
+    renamed = renamed_query(paper_filter)
+    return None if renamed is None else HttpResponsePermanentRedirect(f"{request.path}?{renamed.urlencode()}")
 
 
 def bad_filters(errors) -> HttpResponseBadRequest:
