@@ -16,6 +16,7 @@ LIST_PAGES = [
     "catalog:venue-list",
     "catalog:tag-list",
     "catalog:about",
+    "catalog:api",
 ]
 
 
