@@ -1,7 +1,8 @@
 """A paper's identity from its URL, so one paper linked in different ways is recognised as the same.
 
 Pure functions, no Django: an arXiv id in any of its URL forms, an OpenReview forum id, a DOI, or else the URL
-in a normal form (lower-case scheme and host, no `www.`, no fragment, no tracking parameters, no trailing slash).
+in a normal form (lower-case scheme and host, no `www.`, no fragment, no tracking parameters, no trailing slash);
+and a title in a normal form (no case, single spaces).
 """
 
 import re
@@ -70,6 +71,11 @@ def paper_identity(url: str) -> str:
     if forum := openreview_id(url):
         return f"openreview:{forum}"
     return f"url:{normalise_url(url)}"
+
+
+def normalise_title(title: str) -> str:
+    """`title` compared without case or spacing: two titles of one paper as the README and readers write them."""
+    return " ".join(title.casefold().split())
 
 
 def normalise_url(url: str) -> str:

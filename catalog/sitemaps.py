@@ -1,10 +1,14 @@
-"""The sitemap: the home and list pages, every paper, resource and section, and every author of a paper."""
+"""The sitemap: an index (/sitemap.xml) of sitemaps of the home and list pages, the sections, the papers and
+resources, and the authors of papers, in pages of ENTRIES_PER_PAGE, each small enough to render fast and to be
+kept by the page cache."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 
 from catalog.models import Author, Paper, PaperAuthor, Resource, Section
+
+ENTRIES_PER_PAGE = 5000
 
 LIST_PAGES = [
     "catalog:home",
@@ -13,6 +17,7 @@ LIST_PAGES = [
     "catalog:venue-list",
     "catalog:tag-list",
     "catalog:about",
+    "catalog:api",
 ]
 
 
@@ -28,6 +33,7 @@ class ListPageSitemap(Sitemap):
 
 class EntrySitemap(Sitemap):
     changefreq = "monthly"
+    limit = ENTRIES_PER_PAGE
     model = None
 
     def items(self):
@@ -35,6 +41,10 @@ class EntrySitemap(Sitemap):
 
     def lastmod(self, entry):
         return entry.updated_at
+
+    def get_latest_lastmod(self):
+        """For the index: one aggregate, not every entry read."""
+        return self.model.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 class PaperSitemap(EntrySitemap):
@@ -54,6 +64,7 @@ class SectionSitemap(Sitemap):
 
 class AuthorSitemap(Sitemap):
     changefreq = "monthly"
+    limit = ENTRIES_PER_PAGE
 
     def items(self):
         with_papers = Exists(PaperAuthor.objects.filter(author=OuterRef("pk")))

@@ -151,6 +151,37 @@ def test_keys_are_the_first_authors_last_name_the_year_and_a_title_word(author, 
     assert base_key(author, 2022, title) == key
 
 
+@pytest.mark.django_db
+def test_unbalanced_braces_in_titles_and_venues_keep_every_entry_whole(seeded, client):
+    """The whole download parses with pybtex, and every paper keeps its year and URL, whatever braces it holds."""
+    section = Paper.objects.first().section
+    hostile = [
+        ("Open { brace only", "Workshop x}"),
+        ("Close } brace only", "{Workshop"),
+        ("}{ Both ways round \\", "x}}}"),
+    ]
+    for number, (title, venue) in enumerate(hostile):
+        Paper.objects.create(
+            section=section,
+            title=title,
+            url=f"https://example.org/{number}",
+            venue=Venue.objects.create(name=venue, kind=VenueKind.CONFERENCE),
+            date=dt.date(2030, 1, 1 + number),
+        )
+    response = client.get("/papers.bib")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    assert len(entries) == Paper.objects.count()
+    papers = {paper.url: paper for paper in Paper.objects.all()}
+    for entry in entries.values():
+        paper = papers[entry.fields["url"]]
+        assert entry.fields["year"] == str(paper.date.year)
+    booktitles = {entry.fields["url"]: entry.fields.get("booktitle") for entry in entries.values()}
+    assert booktitles["https://example.org/0"] == r"Workshop x\textbraceright{}"
+    assert booktitles["https://example.org/1"] == r"\textbraceleft{}Workshop"
+
+
 def test_authors_are_written_last_name_first_joined_by_and():
     names = ["Kevin Wang", "Jan van der Berg", "Olah, Chris", "OpenAI", "Jo_e {Smith}"]
     assert bibtex_authors(names) == (
@@ -183,34 +214,3 @@ def test_a_key_of_the_catalog_map_wins_over_the_base_key():
     unsaved._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none()}
     assert bibtex_key(unsaved, {17: "anon2022interpretabilityb"}) == "anon2022interpretabilityb"
     assert bibtex_key(unsaved, {}) == "anon2022interpretability"
-
-
-@pytest.mark.django_db
-def test_unbalanced_braces_in_titles_and_venues_keep_every_entry_whole(seeded, client):
-    """The whole download parses with pybtex, and every paper keeps its year and URL, whatever braces it holds."""
-    section = Paper.objects.first().section
-    hostile = [
-        ("Open { brace only", "Workshop x}"),
-        ("Close } brace only", "{Workshop"),
-        ("}{ Both ways round \\", "x}}}"),
-    ]
-    for number, (title, venue) in enumerate(hostile):
-        Paper.objects.create(
-            section=section,
-            title=title,
-            url=f"https://example.org/{number}",
-            venue=Venue.objects.create(name=venue, kind=VenueKind.CONFERENCE),
-            date=dt.date(2030, 1, 1 + number),
-        )
-    response = client.get("/papers.bib")
-    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
-
-    entries = pybtex.database.parse_string(text, "bibtex").entries
-    assert len(entries) == Paper.objects.count()
-    papers = {paper.url: paper for paper in Paper.objects.all()}
-    for entry in entries.values():
-        paper = papers[entry.fields["url"]]
-        assert entry.fields["year"] == str(paper.date.year)
-    booktitles = {entry.fields["url"]: entry.fields.get("booktitle") for entry in entries.values()}
-    assert booktitles["https://example.org/0"] == r"Workshop x\textbraceright{}"
-    assert booktitles["https://example.org/1"] == r"\textbraceleft{}Workshop"

@@ -42,6 +42,7 @@ def test_every_named_public_url_answers(seeded, client):
         "resource-detail": {"pk": Resource.objects.first().pk},
         "section-detail": {"slug": Section.objects.filter(level__gte=1).first().slug},
         "author-detail": {"slug": Author.objects.create(name="Site Author").slug},
+        "sitemap-section": {"section": "papers"},
     }
     names = {pattern.name for pattern in urls.urlpatterns}
     assert names >= HTML_PAGES

@@ -11,10 +11,11 @@ from django.utils.text import slugify
 from taggit.forms import TagField
 from taggit.models import Tag
 
-from catalog.identity import openreview_id, paper_identity, reference
+from catalog.admin.tag_input import TagInput, canonical_tag_names
+from catalog.identity import normalise_title, openreview_id, paper_identity, reference
 from catalog.models import Paper, PaperAuthor, Resource, Section, SectionKind
 from catalog.services.authors import authors_named
-from catalog.services.duplicates import duplicate_papers
+from catalog.services.duplicates import duplicate_papers, duplicate_titles
 from catalog.validators import validate_no_control_characters, validate_one_line
 
 WIDE_TEXT_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
@@ -38,7 +39,15 @@ def validate_tag_name(name):
 
 
 class CatalogTagField(TagField):
-    """Taggit's comma-separated tags, each checked with validate_tag_name."""
+    """Taggit's comma-separated tags, each checked with validate_tag_name, offered from the catalog's tags while
+    typed; a new tag is written in the catalog's convention, and `renamed` lists those whose name changed."""
+
+    widget = TagInput
+
+    def __init__(self, **kwargs):
+        kwargs["help_text"] = "Separated by commas. A new tag is written in lower case with hyphens between words."
+        super().__init__(**kwargs)
+        self.renamed = []
 
     def clean(self, value):
         names = super().clean(value)
@@ -50,6 +59,7 @@ class CatalogTagField(TagField):
                 errors.append(error)
         if errors:
             raise forms.ValidationError(errors)
+        names, self.renamed = canonical_tag_names(names)
         return names
 
 
@@ -142,16 +152,25 @@ class PaperAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        url = cleaned.get("url")
-        if url and self._identity_changed(url) and not cleaned.get("save_duplicate"):
-            duplicates = duplicate_papers(url=url, exclude_pk=self.instance.pk)
-            if duplicates:
-                self.add_error("url", forms.ValidationError(self._duplicate_message(duplicates), code="duplicate"))
+        if cleaned.get("save_duplicate"):
+            return cleaned
+        url, title = cleaned.get("url"), cleaned.get("title")
+        checks = [
+            ("url", duplicate_papers, {"url": url}, url and self._identity_changed(url)),
+            ("title", duplicate_titles, {"title": title}, title and self._title_changed(title)),
+        ]
+        for field, find, key, needed in checks:
+            found = find(**key, exclude_pk=self.instance.pk) if needed else []
+            if found:
+                self.add_error(field, forms.ValidationError(self._duplicate_message(found), code="duplicate"))
         return cleaned
 
     def _identity_changed(self, url):
         """New papers are checked; an existing one only when its URL now points to another paper."""
         return self.instance.pk is None or paper_identity(url) != paper_identity(self.instance.url)
+
+    def _title_changed(self, title):
+        return self.instance.pk is None or normalise_title(title) != normalise_title(self.instance.title)
 
     @staticmethod
     def _duplicate_message(duplicates):
@@ -248,6 +267,11 @@ class LinkFormSet(BaseInlineFormSet):
             if last is not None:
                 link.position = last + 1
         return super().save_new(form, commit)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this link"
 
 
 class PaperAuthorForm(forms.ModelForm):

@@ -20,10 +20,14 @@ from catalog.admin.forms import (
     PaperAuthorForm,
     PaperAuthorFormSet,
 )
+from catalog.admin.link_input import LinkForm
 from catalog.admin.lookup import lookup_view
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
+from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Paper, PaperAuthor, PaperLink, has_code_link
+from history.values import FieldHistoryMixin
+from suggestions.accepting import AcceptSuggestionMixin
 
 # Filled from the paper's URL and by the sources refresh_metadata asks, shown read-only.
 SOURCE_FIELDS = [
@@ -51,13 +55,21 @@ class PaperAuthorInline(admin.TabularInline):
 class PaperLinkInline(admin.TabularInline):
     model = PaperLink
     formset = LinkFormSet
+    form = LinkForm
     extra = 0
     fields = ["kind", "position", "label", "url"]
 
 
 @admin.register(Paper)
 class PaperAdmin(
-    CheckedParametersMixin, EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin
+    CheckedParametersMixin,
+    AcceptSuggestionMixin,
+    FieldHistoryMixin,
+    NewTagNamesMixin,
+    EntryMetadataMixin,
+    ExportableChangesMixin,
+    actions.ActionFormErrorsMixin,
+    admin.ModelAdmin,
 ):
     form = PaperAdminForm
     link_model, link_owner = PaperLink, "paper"

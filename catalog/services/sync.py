@@ -26,6 +26,7 @@ from catalog.services.readme_export import export_readme
 from catalog.services.readme_files import ReadmeProblems
 from catalog.services.readme_import import DocumentWriter, parse_importable, save_line_ending
 from catalog.services.topic_tags import load_rules
+from history.values import record_many
 
 SYNC_USERNAME = "readme-sync"
 FIELD_NAMES = {
@@ -131,6 +132,21 @@ def _check_export(text: str, *, path: str) -> None:
         raise ReadmeProblems(path, [problem])
 
 
+def _changed_values(old, new) -> list[tuple[str, str, str]]:
+    """(field, old, new) of each field of an entry that changed, for the history."""
+    return [
+        (FIELD_NAMES.get(f.name, f.name), _shown(getattr(old, f.name)), _shown(getattr(new, f.name)))
+        for f in dataclasses.fields(new)
+        if f.name != "line" and getattr(old, f.name) != getattr(new, f.name)
+    ]
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(f"{link.label} ({link.url})" for link in value)
+    return "" if value is None else str(value)
+
+
 def _changed_fields(old, new) -> list[str]:
     return [
         FIELD_NAMES.get(f.name, f.name)
@@ -152,6 +168,7 @@ class _Sync:
         self.user = user
         self.writer = DocumentWriter(rules)
         self.log: list[LogEntry] = []
+        self.log_values: list[list] = []
         ordered = Section.objects.order_by("position", "id")
         self.old_sections = list(ordered)
         bodies = section_bodies(ordered)
@@ -191,6 +208,7 @@ class _Sync:
         venues_removed = [venue.name for venue in unused]
         unused.delete()
         LogEntry.objects.bulk_create(self.log)
+        record_many(zip(self.log, self.log_values, strict=True))
         return SyncReport([*changes, *removed_sections], venues_removed)
 
     def _sections(self) -> tuple[list[Section], list[SectionChanges]]:
@@ -239,7 +257,7 @@ class _Sync:
             changes.append(report)
         return sections, changes
 
-    def _log(self, instance, flag: int, message: str = "") -> None:
+    def _log(self, instance, flag: int, message: str = "", values=()) -> None:
         """Record a change for the admin history (before a deletion, while the instance still has its id)."""
         if flag != CHANGE:
             message = f"{'Added' if flag == ADDITION else 'Removed'} by the README sync from {self.path}."
@@ -255,6 +273,7 @@ class _Sync:
                 change_message=message,
             )
         )
+        self.log_values.append(list(values))
 
     def _entries(self, number: int, section: Section, report: SectionChanges) -> None:
         node = self.new[number]
@@ -289,13 +308,15 @@ class _Sync:
     def _entry(self, number, index, item, section, position, moved_within, report) -> None:
         old_place = self.matching.entries.get((number, index))
         kind = kind_of(item)
-        notes, fields = [], []
+        notes, fields, values = [], [], []
         if old_place is None:
             instance = kind.model()
             report.added.append(_label(item))
         else:
             instance = self.old_rows[old_place[0]][old_place[1]]
-            fields = _changed_fields(self.old[old_place[0]].body[old_place[1]], item)
+            old_node = self.old[old_place[0]].body[old_place[1]]
+            fields = _changed_fields(old_node, item)
+            values = _changed_values(old_node, item)
             if fields:
                 report.changed.append((_label(item), fields))
                 notes.append(f"changed {', '.join(fields)}")
@@ -332,7 +353,7 @@ class _Sync:
             instance.tags.add(*entry_topic_tags(self.rules, item, section_title=section.title))
             self._log(instance, ADDITION)
         elif notes:
-            self._log(instance, CHANGE, "; ".join(notes))
+            self._log(instance, CHANGE, "; ".join(notes), values)
 
     def _remove(self, changes: list[SectionChanges]) -> list[SectionChanges]:
         paired_old = {old: new for new, old in self.matching.sections.items()}
