@@ -8,7 +8,6 @@ from .items import (
     ITEM,
     LIST_LINE,
     is_list_item,
-    is_table_row,
     read_heading_item,
     read_list_item,
     render_list_item,
@@ -144,11 +143,15 @@ def render_section(section: Section) -> list[str]:
     lines += [""] * section.blank_lines_after_heading
     columns = None
     layout = section.hints.get("layout", {})
+    papers_shape = layout.get("papers")
     for node in section.body:
         if isinstance(node, TableHead):
             columns = node.columns
             lines += node.lines
-        elif is_table_row(node, layout):
+        elif (
+            isinstance(node, PaperRow)
+            and (node.hints.get("shape", papers_shape) if node.hints else papers_shape) is None
+        ):
             if columns is None:
                 columns = table_columns(DEFAULT_TABLE_HEAD)
                 lines += DEFAULT_TABLE_HEAD

@@ -160,11 +160,6 @@ def _renders_as(line: str, node) -> bool:
         return False
 
 
-def is_table_row(node, layout: dict) -> bool:
-    """Whether `node` is a paper written as a table row in a section of layout `layout`."""
-    return isinstance(node, PaperRow) and node.hints.get("shape", layout.get("papers")) is None
-
-
 def is_list_item(node) -> bool:
     """Whether `node` is an entry written as a list item (and takes its section's list layout)."""
     shape = node.hints.get("shape") if isinstance(node, ResourceItem | PaperRow) else None
