@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from catalog.identity import paper_identity
 from catalog.models import Paper, Resource, Section, SectionKind
+from catalog.readme.items import new_entry_hints
 from catalog.services.duplicates import duplicate_papers
 from catalog.validators import validate_no_control_characters
 
@@ -69,6 +70,18 @@ class TagAdminForm(forms.ModelForm):
         return name
 
 
+class NewEntryLayoutMixin:
+    """A new entry is written in its section's prevailing layout (marker, separator, bold, list or table)."""
+
+    is_paper = False
+
+    def save(self, commit=True):
+        entry = self.instance
+        if entry.pk is None and not entry.render_hints and entry.section_id:
+            entry.render_hints = new_entry_hints(entry.section.render_hints, paper=self.is_paper)
+        return super().save(commit)
+
+
 def check_section_kind(section, kind, entries):
     if section is not None and section.kind != kind:
         raise forms.ValidationError(
@@ -84,7 +97,8 @@ PAPER_FIELDS = ["title", "url", "venue", "date", "section", "star_repo", "tags"]
 PAPER_PLACE_FIELDS = ["position", "position_pinned"]
 
 
-class PaperAdminForm(forms.ModelForm):
+class PaperAdminForm(NewEntryLayoutMixin, forms.ModelForm):
+    is_paper = True
     save_duplicate = forms.BooleanField(
         required=False,
         label="Save even if it is already listed",
@@ -129,7 +143,7 @@ class PaperAdminForm(forms.ModelForm):
         )
 
 
-class ResourceAdminForm(forms.ModelForm):
+class ResourceAdminForm(NewEntryLayoutMixin, forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["name", "url", "description", "section", "star_repo", "tags", "position"]

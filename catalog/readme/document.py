@@ -66,8 +66,6 @@ def _set_layout(section: Section) -> None:
     papers = [node for node in section.body if isinstance(node, PaperRow)]
     if papers and all(paper.hints.get("shape") == ITEM for paper in papers):
         layout["papers"] = ITEM
-        for paper in papers:
-            del paper.hints["shape"]
     if layout:
         section.hints["layout"] = layout
 
@@ -142,23 +140,18 @@ def render_section(section: Section) -> list[str]:
         lines.append("#" * section.level + " " + section.title + section.hints.get("trailing", ""))
     lines += [""] * section.blank_lines_after_heading
     columns = None
-    layout = section.hints.get("layout", {})
-    papers_shape = layout.get("papers")
     for node in section.body:
         if isinstance(node, TableHead):
             columns = node.columns
             lines += node.lines
-        elif (
-            isinstance(node, PaperRow)
-            and (node.hints.get("shape", papers_shape) if node.hints else papers_shape) is None
-        ):
+        elif isinstance(node, PaperRow) and not (node.hints and node.hints.get("shape")):
             if columns is None:
                 columns = table_columns(DEFAULT_TABLE_HEAD)
                 lines += DEFAULT_TABLE_HEAD
             lines.append(render_paper_row(node, columns))
         elif isinstance(node, PaperRow | ResourceItem):
             columns = None
-            lines.append(render_list_item(node, layout))
+            lines.append(render_list_item(node))
         else:
             if not all(line.startswith("|") for line in node.lines):
                 columns = None
