@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from catalog.admin.forms import ResourceAdminForm
 from catalog.models import Paper, Resource, Section, SectionKind, TextBlock
 from catalog.readme import (
+    DEFAULT_TABLE_HEAD,
     Link,
     PaperRow,
     RenderError,
@@ -203,6 +204,26 @@ def test_paper_tables_are_read_by_their_header_names_and_keep_other_columns():
     assert induction.blog_links == [Link("Post", "https://example.org/induction-post")]
     copy = entry(document, "Copy Suppression")
     assert (copy.date, copy.hints["date_format"]) == (datetime.date(2023, 10, 1), "month")
+
+
+@pytest.mark.django_db
+def test_a_header_inside_a_table_starts_a_new_table_as_its_text_block_does_when_exported(tmp_path):
+    four = "|  Title  |   Venue  |   Date   |   Code   |\n|:--------|:--------:|:--------:|:--------:|"
+    five = "\n".join(DEFAULT_TABLE_HEAD)
+    row = "| [**A Paper**](https://example.org/a) <br>| arXiv | 2024-01-02 | - | - |"
+    text = f"# Papers\n{four}\n{row}\n{five}\n{row}"
+    document = parse(text)
+    assert [type(node).__name__ for node in document.sections[0].body] == [
+        "TableHead",
+        "PaperRow",
+        "TableHead",
+        "PaperRow",
+    ]
+    assert document.sections[0].body[1].hints["overflow"] == " - |"
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    call_command("import_readme", str(path), stdout=StringIO(), stderr=StringIO())
+    assert export_readme() == text
 
 
 def test_a_venue_in_a_table_without_a_venue_column_cannot_be_written():

@@ -18,6 +18,7 @@ from .tree import ERROR, Document, PaperRow, Problem, ResourceItem, Section, Tab
 
 _HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t]*)")
 NOT_AN_ENTRY = "not recognised as an entry, kept as text"
+_ALIGNMENT_ROW = re.compile(r"\|(?: *:?-+:? *\|)+[ \t]*")
 
 
 def parse(text: str) -> Document:
@@ -84,7 +85,7 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
         elif columns:
             body.append(TableHead(lines[index : index + 2], columns, line=index + 1))
             index += 2
-            while index < end and lines[index].startswith("|"):
+            while index < end and lines[index].startswith("|") and not _starts_table(lines, index, end):
                 _add(body, _read_row(lines[index], index + 1, columns, document), lines[index], index + 1)
                 index += 1
         elif LIST_LINE.match(lines[index]):
@@ -105,6 +106,16 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
             _add(body, None, lines[index], index + 1)
             index += 1
     return body
+
+
+def _starts_table(lines: list[str], index: int, end: int) -> bool:
+    """Whether a paper table's header starts at `lines[index]` (a second header ends the table before it, as a
+    table's text block read back from the catalog does)."""
+    return (
+        index + 1 < end
+        and bool(_ALIGNMENT_ROW.fullmatch(lines[index + 1]))
+        and bool(table_columns(lines[index : index + 2]))
+    )
 
 
 def _read_row(line: str, number: int, columns, document: Document) -> PaperRow | None:
