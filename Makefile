@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench load
+.PHONY: run superuser test lint format bench load
 
 $(STAMP): requirements.txt requirements-test.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -11,21 +11,35 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
 
+# axe-core, which the browser tests inject into pages, at the version package-lock.json pins.
+AXE_STAMP := node_modules/.installed
+
+$(AXE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE_STAMP)
+
 ## run: the site on http://127.0.0.1:8000 with SQLite and the seed catalog
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_catalog
-	@echo "Admin account: $(BIN)/python manage.py createsuperuser  (then sign in at http://127.0.0.1:8000/admin/)"
+	@echo "Admin account: make superuser  (then sign in at http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## superuser: an admin account in the database `make run` uses (same settings); SUPERUSER_ARGS=--noinput reads
+## DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_EMAIL and DJANGO_SUPERUSER_PASSWORD
+superuser: export DJANGO_DEBUG ?= 1
+superuser: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createsuperuser $(SUPERUSER_ARGS)
 
 # The second pass of the suite runs on PostgreSQL; the gunicorn test of both passes uses Redis database 1.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
 ## test: lint, migrations in step, known vulnerabilities of the requirements, and the whole test suite on SQLite, then on PostgreSQL
-test: $(STAMP)
+test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
@@ -48,6 +62,8 @@ BENCH_ARGS ?= --sizes 1000,10000,100000
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-## load: 64 readers for 60 s against gunicorn while a maintainer edits and publishes (figures, no assertions on speed)
+## load: 64 readers for 60 s against gunicorn at 50,000 papers, downloads in the mix, while four editors save in the
+## admin and a maintainer edits (figures, no assertions on speed); LOAD_ARGS="--papers 0" for the seed with publishes
+LOAD_ARGS ?= --papers 50000 --publish-every 0
 load: $(STAMP)
 	$(BIN)/python -m tests.load_site $(LOAD_ARGS)

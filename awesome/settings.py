@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "catalog.repository",
     "django_tasks",
     "django_tasks_db",
+    "suggestions",
+    "history",
     "axes",
 ]
 
@@ -106,10 +108,11 @@ MIDDLEWARE = [
     "catalog.middleware.DatabaseUnavailableMiddleware",
 ]
 
-# Browsers run only the site's own scripts and styles (no inline ones), show images from the site and the
-# shields.io star badges, and never frame the site. Django's own headers: nosniff, a referrer policy, DENY.
+# Browsers run only the site's own scripts and styles (no inline ones), show images from the site only (star counts
+# are text from the Repository table), and never frame the site. Django's own headers: nosniff, a referrer policy,
+# DENY.
 CONTENT_SECURITY_POLICY = os.environ.get("DJANGO_CONTENT_SECURITY_POLICY") or (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https://img.shields.io; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
@@ -193,6 +196,13 @@ CATALOG_PAGE_CACHE = "default"
 # server without any catalog change.
 CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 0 if DEBUG else 3600)
 CATALOG_PAGE_CACHE_MAX_BYTES = env_int("CATALOG_PAGE_CACHE_MAX_BYTES", 4_000_000, "bytes")
+# Where each instance keeps the full-catalog downloads it writes, one file per catalog version (catalog/downloads.py).
+CATALOG_DOWNLOADS_DIR = Path(os.environ.get("CATALOG_DOWNLOADS_DIR") or BASE_DIR / "downloads")
+# The full-catalog downloads are written again at most this often while the catalog keeps changing.
+CATALOG_DOWNLOAD_REFRESH_SECONDS = env_number("CATALOG_DOWNLOAD_REFRESH_SECONDS", 60.0)
+# Downloads (CSV, BibTeX) each client address may ask for in a window of seconds; 0: no limit.
+CATALOG_DOWNLOAD_LIMIT = env_int("CATALOG_DOWNLOAD_LIMIT", 20, "downloads")
+CATALOG_DOWNLOAD_WINDOW = env_int("CATALOG_DOWNLOAD_WINDOW", 60)
 # After a cache error (Redis down or hanging) the page cache serves without Redis for this long before trying again.
 CATALOG_PAGE_CACHE_RETRY_SECONDS = env_number("CATALOG_PAGE_CACHE_RETRY_SECONDS", 30.0)
 # /healthz answers 503 when the database has not answered within this many seconds.
@@ -251,8 +261,16 @@ CATALOG_LIST_REPOSITORY_URL = (
     or "https://github.com/ruizheliUOA/Awesome-Interpretability-in-Large-Language-Models"
 )
 CATALOG_TOPIC_RULES_PATH = BASE_DIR / "catalog" / "topic_tags.toml"
+# The largest README the import and lint read (a larger file, /dev/zero say, is refused before it fills memory).
+CATALOG_README_MAX_BYTES = env_int("CATALOG_README_MAX_BYTES", 10_000_000, "bytes")
 # Rules of lint_readme (and of the checks on the admin's README page) switched off, e.g. ["date-order", "toc"].
 CATALOG_LINT_DISABLED_RULES = env_list("CATALOG_LINT_DISABLED_RULES")
+# The public suggestion form takes at most SUGGESTIONS_RATE_LIMIT suggestions per SUGGESTIONS_RATE_WINDOW seconds
+# from one address (counted in the cache: Redis shares the count between processes).
+SUGGESTIONS_RATE_LIMIT = env_int("SUGGESTIONS_RATE_LIMIT", 5, "suggestions")
+SUGGESTIONS_RATE_WINDOW = env_int("SUGGESTIONS_RATE_WINDOW", 3600)
+# Behind N reverse proxies that append to X-Forwarded-For, the reader's address is the N-th entry from the end.
+SUGGESTIONS_PROXY_COUNT = env_int("SUGGESTIONS_PROXY_COUNT", 0, "proxies")
 
 # check_links: how many requests at once (in all, and per host), the delay between two requests to one host,
 # the timeout and the retries of 429/5xx answers (seconds), and the hosts that refuse scripts.
@@ -277,6 +295,20 @@ CATALOG_GITHUB_API_URL = (os.environ.get("CATALOG_GITHUB_API_URL") or "https://a
 GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
 CATALOG_GITHUB_MAX_WAIT = env_number("CATALOG_GITHUB_MAX_WAIT", 300.0)
 CATALOG_GITHUB_TIMEOUT = 20.0
+
+# refresh_metadata and the admin's add form: where papers' authors, abstracts, identifiers and citation counts
+# come from. arXiv asks for one request at a time, 3 s apart; Semantic Scholar, with a key, one a second.
+# A 429/503 asking to wait longer than CATALOG_METADATA_MAX_WAIT seconds fails the batch instead.
+CATALOG_ARXIV_API_URL = os.environ.get("CATALOG_ARXIV_API_URL") or "http://export.arxiv.org/api/query"
+CATALOG_ARXIV_DELAY = env_number("CATALOG_ARXIV_DELAY", 3.0)
+CATALOG_OPENREVIEW_API_URL = (os.environ.get("CATALOG_OPENREVIEW_API_URL") or "https://api2.openreview.net").rstrip("/")
+CATALOG_SEMANTIC_SCHOLAR_API_URL = (
+    os.environ.get("CATALOG_SEMANTIC_SCHOLAR_API_URL") or "https://api.semanticscholar.org/graph/v1"
+).rstrip("/")
+SEMANTIC_SCHOLAR_API_KEY = os.environ.get("SEMANTIC_SCHOLAR_API_KEY", "")
+CATALOG_SEMANTIC_SCHOLAR_DELAY = env_number("CATALOG_SEMANTIC_SCHOLAR_DELAY", 1.0)
+CATALOG_METADATA_TIMEOUT = env_number("CATALOG_METADATA_TIMEOUT", 20.0)
+CATALOG_METADATA_MAX_WAIT = env_number("CATALOG_METADATA_MAX_WAIT", 120.0)
 
 # The list's repository (catalog/repository/): empty CATALOG_GIT_REMOTE keeps publishing to the files above.
 CATALOG_GIT_REMOTE = os.environ.get("CATALOG_GIT_REMOTE", "").strip()

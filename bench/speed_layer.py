@@ -75,7 +75,7 @@ def without_urls_memo():
 # Variant -> (the piece taken out, what stands in its place, the change that does it).
 VARIANTS = {
     "as-built": ("(none)", "-", lambda: None),
-    "collector": ("catalog/services/collector.py", "the cycle collector left on", without_collector_pause),
+    "collector": ("catalog/services/gc_pause.py", "the cycle collector left on", without_collector_pause),
     "field_checks": ("catalog/services/field_checks.py", "Field.clean() of every value", without_field_checks),
     "bulk": ("catalog/services/bulk.py", "bulk_create() of model instances", without_bulk),
     "urls_memo": ("catalog/urls_memo.py", "reverse() of every URL", without_urls_memo),

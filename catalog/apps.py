@@ -6,20 +6,20 @@ from django.db.models.signals import post_migrate, pre_migrate
 
 def set_derived_data_aside(sender, using, plan=None, **kwargs):
     """Before `migrate` applies anything: no trigger may name a table a migration is about to rebuild."""
-    from catalog import search_index, state
+    from catalog import catalog_version, search_index
 
     if plan:
-        state.remove_triggers(connections[using])
+        catalog_version.remove_triggers(connections[using])
         search_index.drop(connections[using])
 
 
 def rebuild_derived_data(sender, using, **kwargs):
     """After `migrate` (and `flush`): the catalog's version triggers, and its search index as declared."""
-    from catalog import search_index, state
+    from catalog import catalog_version, search_index
 
     connection = connections[using]
-    if state.sync_triggers(connection):
-        state.bump(connection)
+    if catalog_version.sync_triggers(connection):
+        catalog_version.bump(connection)
     if (
         not search_index.installed(connection)
         and search_index.MIGRATION in MigrationRecorder(connection).applied_migrations()
@@ -35,3 +35,6 @@ class CatalogConfig(AppConfig):
     def ready(self):
         pre_migrate.connect(set_derived_data_aside, sender=self)
         post_migrate.connect(rebuild_derived_data, sender=self)
+        from catalog import renames
+
+        renames.connect()

@@ -1,20 +1,28 @@
 """BibTeX entries for papers.
 
-Keys read `<first significant title word><year>-<id>`, e.g. `interpretability2022-17`: the id makes them unique
-and keeps them the same whichever papers are exported together. Papers whose URL is an arXiv address get `eprint`
-and `archivePrefix = {arXiv}`; preprints and papers without a venue are `@misc`.
+Keys read `<first author's last name><year><first significant title word>`, e.g. `cunningham2023sparse` (`anon`
+for a paper without authors). Two papers of the catalog with the same key are told apart by a letter after the
+newer one's (`cunningham2023sparseb`), decided over the whole catalog, so a paper's key is the same whichever
+papers are exported together. Authors are written `Last, First and Last, First`. Papers whose URL is an arXiv
+address get `eprint` and `archivePrefix = {arXiv}`; preprints and papers without a venue are `@misc`.
 """
 
 import re
+import string
 import unicodedata
 
-from catalog.identity import arxiv_id
-from catalog.models import Paper, VenueKind
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
 
+from catalog.catalog_version import current_state
+from catalog.identity import arxiv_id
+from catalog.models import Paper, PaperAuthor, VenueKind
+
+# BibTeX counts braces whatever stands before them, so `\{` would unbalance a field: braces become commands.
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "$": r"\$",
     "&": r"\&",
     "%": r"\%",
@@ -65,27 +73,96 @@ KEY_STOPWORDS = frozenset(
 )
 
 
+# Lower-case words that belong to the last name that follows them: "Jan van der Berg" is "van der Berg, Jan".
+NAME_PARTICLES = frozenset({"da", "de", "del", "della", "der", "di", "du", "la", "le", "ten", "ter", "van", "von"})
+KEYS_CACHE_SECONDS = 7 * 24 * 3600
+
+
 def escape_latex(text: str) -> str:
     return LATEX_SPECIAL.sub(lambda match: LATEX_SPECIALS[match.group()], text)
 
 
-def bibtex_key(paper: Paper) -> str:
-    ascii_title = unicodedata.normalize("NFKD", paper.title).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", ascii_title)
-    word = next((word for word in words if word not in KEY_STOPWORDS), "paper")
-    return f"{word[:30]}{paper.date.year}-{paper.pk}"
+def ascii_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
 
 
-def paper_bibtex(paper: Paper) -> str:
-    """One BibTeX entry; expects `venue` loaded with the paper (select_related) to avoid a query."""
+def name_parts(name: str) -> tuple[str, str]:
+    """(last name, first names) of an author's name, written "First Last" or "Last, First"."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        return last.strip(), first.strip()
+    words = name.split()
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in NAME_PARTICLES:
+        start -= 1
+    return " ".join(words[start:]), " ".join(words[:start])
+
+
+def bibtex_authors(names) -> str:
+    return " and ".join(escape_latex(f"{last}, {first}" if first else last) for last, first in map(name_parts, names))
+
+
+def base_key(first_author: str | None, year: int, title: str) -> str:
+    """`lastnameYEARword`: the first author's last name (its last word), the year, the first significant word."""
+    last = ascii_words(name_parts(first_author)[0]) if first_author else []
+    word = next((word for word in ascii_words(title) if word not in KEY_STOPWORDS), "paper")
+    return f"{(last[-1] if last else 'anon')[:30]}{year}{word[:30]}"
+
+
+def disambiguated_keys(rows) -> dict[int, str]:
+    """Of papers given as (id, first author, year, title), the keys of those whose base key an older paper (lower
+    id) already has: the base key with the first letter from b on, or number, that no other paper's key is."""
+    by_key = {}
+    for pk, first_author, year, title in sorted(rows):
+        by_key.setdefault(base_key(first_author, year, title), []).append(pk)
+    taken = set(by_key)
+    keys = {}
+    for key, pks in by_key.items():
+        suffixes = (*string.ascii_lowercase[1:], *(f"-{number}" for number in range(27, 27 + len(pks))))
+        free = (key + suffix for suffix in suffixes if key + suffix not in taken)
+        for pk in pks[1:]:
+            keys[pk] = next(free)
+            taken.add(keys[pk])
+    return keys
+
+
+def catalog_keys() -> dict[int, str]:
+    """The keys that differ from the base key, for the whole catalog, cached for the catalog's version."""
+    cache_key = f"bibtex-keys:{current_state().version}"
+    keys = cache.get(cache_key)
+    if keys is None:
+        first_author = PaperAuthor.objects.filter(paper=OuterRef("pk")).order_by("position", "id")
+        rows = Paper.objects.annotate(first_author=Subquery(first_author.values("author__name")[:1])).values_list(
+            "pk", "first_author", "date__year", "title"
+        )
+        keys = disambiguated_keys(rows)
+        cache.set(cache_key, keys, KEYS_CACHE_SECONDS)
+    return keys
+
+
+def bibtex_key(paper: Paper, keys: dict[int, str]) -> str:
+    """The paper's key, given `catalog_keys()`; its authors are read in order (prefetch `paper_authors__author`)."""
+    if paper.pk in keys:
+        return keys[paper.pk]
+    authors = paper.author_list
+    return base_key(authors[0].name if authors else None, paper.date.year, paper.title)
+
+
+def paper_bibtex(paper: Paper, keys: dict[int, str]) -> str:
+    """One BibTeX entry, its key from `catalog_keys()`; expects `venue` and the authors loaded with the paper
+    (select_related, prefetch_related) to avoid queries."""
     entry_type, venue_fields = _entry_type_and_venue(paper)
-    fields = [("title", "{" + escape_latex(paper.title) + "}"), *venue_fields]
+    authors = [author.name for author in paper.author_list]
+    fields = [("author", bibtex_authors(authors))] if authors else []
+    fields += [("title", "{" + escape_latex(paper.title) + "}"), *venue_fields]
     fields += [("year", str(paper.date.year)), ("month", MONTHS[paper.date.month - 1])]
+    if paper.doi:
+        fields.append(("doi", escape_latex(paper.doi)))
     eprint = arxiv_id(paper.url)
     if eprint:
         fields += [("eprint", eprint), ("archivePrefix", "arXiv")]
     fields.append(("url", paper.url.replace("{", "%7B").replace("}", "%7D")))
-    lines = [f"@{entry_type}{{{bibtex_key(paper)},"]
+    lines = [f"@{entry_type}{{{bibtex_key(paper, keys)},"]
     lines += [f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}}," for name, value in fields]
     lines.append("}")
     return "\n".join(lines) + "\n"

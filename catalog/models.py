@@ -4,6 +4,8 @@ Entries share one ordering space per section (`position`) with the verbatim text
 of that section, so the README export can interleave them exactly as published.
 """
 
+from urllib.parse import quote
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
@@ -186,6 +188,48 @@ class TaggedResource(TaggedItemBase):
         ]
 
 
+class AuthorManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200, validators=[validate_one_line])
+    slug = models.SlugField(max_length=220, unique=True, blank=True, help_text="Left empty, it is made from the name.")
+
+    objects = AuthorManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="catalog_author_name_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_author_slug(self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return memo_reverse("catalog:author-detail", slug=self.slug)
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+def unique_author_slug(name, *, exclude_pk=None, taken=None):
+    """A slug made from `name` that no other author has (`taken`: slugs known to be in use, else the database's)."""
+    base = slugify(name)[:200] or "author"
+    if taken is None:
+        taken = set(Author.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
 def has_code_link():
     """Whether a paper has a code link, as a condition for filter() or a value for annotate()."""
     return models.Exists(PaperLink.objects.filter(paper=models.OuterRef("pk"), kind=PaperLink.Kind.CODE))
@@ -240,6 +284,19 @@ class Paper(models.Model):
         "canonical URL", max_length=2000, blank=True, editable=False, help_text="https://arxiv.org/abs/<id>"
     )
     tags = TaggableManager(through=TaggedPaper, blank=True)
+    authors = models.ManyToManyField(Author, through="PaperAuthor", related_name="papers", blank=True)
+    abstract = models.TextField(blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_one_line])
+    openreview_id = models.CharField("OpenReview id", max_length=100, blank=True, validators=[validate_one_line])
+    arxiv_primary_category = models.CharField("arXiv primary category", max_length=40, blank=True)
+    citation_count = models.PositiveIntegerField("citations", null=True, blank=True, editable=False)
+    # When each source last answered for the paper (found it or said it does not know it): refresh_metadata
+    # asks again only with --all.
+    arxiv_answered_at = models.DateTimeField("arXiv answered", null=True, blank=True, editable=False)
+    openreview_answered_at = models.DateTimeField("OpenReview answered", null=True, blank=True, editable=False)
+    semantic_scholar_answered_at = models.DateTimeField(
+        "Semantic Scholar answered", null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -256,6 +313,8 @@ class Paper(models.Model):
             # The venues of a set of papers (a tag's papers, counted by venue) read without the papers' rows.
             models.Index(fields=["id", "venue"], name="catalog_paper_id_venue"),
             models.Index(fields=["arxiv_id"], name="catalog_paper_arxiv_id"),
+            # The papers added last (the feeds).
+            models.Index(fields=["created_at"], name="catalog_paper_created_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=HTTP_URL, name="catalog_paper_url_http"),
@@ -267,11 +326,25 @@ class Paper(models.Model):
 
     def save(self, *args, **kwargs):
         if self.position is None:
-            self.position = positions.place_paper(self)
+            self.position = positions.place_paper(self, section_items(self.section_id))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return memo_reverse("catalog:paper-detail", pk=self.pk)
+
+    @property
+    def pdf_url(self):
+        """Where the paper's PDF is, when its identifiers or its URL say: arXiv, OpenReview, or a .pdf URL."""
+        if self.arxiv_id:
+            return f"https://arxiv.org/pdf/{self.arxiv_id}"
+        if self.openreview_id:
+            return f"https://openreview.net/pdf?id={quote(self.openreview_id)}"
+        return self.url if self.url.lower().split("?")[0].endswith(".pdf") else ""
+
+    @property
+    def author_list(self):
+        """The authors in order (prefetch `paper_authors__author` to read them without a query each)."""
+        return [credit.author for credit in self.paper_authors.all()]
 
     @property
     def code_links(self):
@@ -280,6 +353,23 @@ class Paper(models.Model):
     @property
     def blog_links(self):
         return [link for link in self.links.all() if link.kind == PaperLink.Kind.BLOG]
+
+
+class PaperAuthor(models.Model):
+    """An author of a paper, at a place in its list of authors."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_authors")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="paper_authors")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        # An author's papers read from the index alone (author pages, the author filter).
+        indexes = [models.Index(fields=["author", "paper"], name="catalog_paperauthor_author")]
+        constraints = [models.UniqueConstraint(fields=["paper", "author"], name="catalog_paperauthor_unique")]
+
+    def __str__(self):
+        return f"{self.author} ({self.position + 1})"
 
 
 class Link(models.Model):
@@ -338,11 +428,16 @@ class Resource(models.Model):
 
     def save(self, *args, **kwargs):
         if self.position is None:
-            self.position = positions.place_resource(self)
+            self.position = positions.place_resource(self, section_items(self.section_id))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return memo_reverse("catalog:resource-detail", pk=self.pk)
+
+
+def section_items(section_id):
+    """The papers, resources and text blocks of a section: they share one ordering space (catalog/positions.py)."""
+    return [model.objects.filter(section_id=section_id) for model in (Paper, Resource, TextBlock)]
 
 
 class ResourceLink(Link):
@@ -445,10 +540,37 @@ def repository_value(field):
     return models.Subquery(Repository.objects.filter(full_name=models.OuterRef("star_repo")).values(field)[:1])
 
 
+class FormerTagSlug(models.Model):
+    """A slug a tag had before it was renamed or merged into another: old links to it lead to the tag."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.tag.slug}"
+
+
+class FormerVenueName(models.Model):
+    """A name a venue had before it was renamed or merged into another: old links to it lead to the venue."""
+
+    name = models.CharField(max_length=100)
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="former_names")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="catalog_formervenuename_name_unique_ci")]
+
+    def __str__(self):
+        return f"{self.name} → {self.venue.name}"
+
+
 class CatalogState(models.Model):
     """One row whose version goes up with every write to a catalog table, in the writing transaction.
 
-    Database triggers keep it (see `catalog.state`), so bulk operations, `update()` and raw SQL count too.
+    Database triggers keep it (see `catalog.catalog_version`), so bulk operations, `update()` and raw SQL count too.
     Cached pages are keyed by the version, so a change reaches every process at once.
     """
 
@@ -460,6 +582,23 @@ class CatalogState(models.Model):
 
     def __str__(self):
         return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LineEnding(models.TextChoices):
+    LF = "\n", "LF"
+    CRLF = "\r\n", "CRLF"
+
+
+class ReadmeFormat(models.Model):
+    """How the lines of the imported README end, so that the export writes them the same way (one row)."""
+
+    line_ending = models.CharField(max_length=2, choices=LineEnding.choices, default=LineEnding.LF)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="catalog_readmeformat_single_row")]
+
+    def __str__(self):
+        return f"README lines end with {self.get_line_ending_display()}"
 
 
 # The full-text index (catalog/search.py): a row per paper and per resource, written only by the database triggers

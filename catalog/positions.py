@@ -1,24 +1,19 @@
 """Where a new entry or section goes when nobody gave it a position.
 
 Papers, resources and text blocks of one section share one ordering space, spaced by
-GAP so that an insertion rarely has to move its neighbours.
+GAP so that an insertion rarely has to move its neighbours. The caller gives that space as
+`section_items`: one queryset per model of the section's items.
 """
 
-from django.apps import apps
 from django.db.models import F, Max
 
 GAP = 1024
-SECTION_ITEM_MODELS = ("Paper", "Resource", "TextBlock")
 
 
-def _section_items(section_id):
-    return [apps.get_model("catalog", name).objects.filter(section_id=section_id) for name in SECTION_ITEM_MODELS]
-
-
-def _neighbour(section_id, *, below=None, above=None):
+def _neighbour(section_items, *, below=None, above=None):
     """The nearest position in the section below `below` or above `above`, or None."""
     found = []
-    for items in _section_items(section_id):
+    for items in section_items:
         if below is not None:
             found.append(items.filter(position__lt=below).aggregate(p=Max("position"))["p"])
         else:
@@ -39,42 +34,39 @@ def _between(querysets, low, high):
     return (low + high) // 2
 
 
-def position_before(section_id, position):
-    return _between(_section_items(section_id), _neighbour(section_id, below=position) or 0, position)
+def position_before(section_items, position):
+    return _between(section_items, _neighbour(section_items, below=position) or 0, position)
 
 
-def position_after(section_id, position):
-    following = _neighbour(section_id, above=position)
-    return position + GAP if following is None else _between(_section_items(section_id), position, following)
+def position_after(section_items, position):
+    following = _neighbour(section_items, above=position)
+    return position + GAP if following is None else _between(section_items, position, following)
 
 
-def position_at_end(section_id):
-    last = max(
-        (items.aggregate(p=Max("position"))["p"] or 0 for items in _section_items(section_id)),
-        default=0,
-    )
+def position_at_end(section_items):
+    last = max((items.aggregate(p=Max("position"))["p"] or 0 for items in section_items), default=0)
     return last + GAP
 
 
-def place_paper(paper):
+def place_paper(paper, section_items):
     """Newest first: above the first paper of the section dated on or before this one."""
     papers = type(paper).objects.filter(section_id=paper.section_id).exclude(pk=paper.pk).order_by("position", "id")
     following = papers.filter(date__lte=paper.date).values_list("position", flat=True).first()
     if following is not None:
-        return position_before(paper.section_id, following)
+        return position_before(section_items, following)
     last = papers.values_list("position", flat=True).last()
     if last is not None:
-        return position_after(paper.section_id, last)
-    return position_at_end(paper.section_id)
+        return position_after(section_items, last)
+    return position_at_end(section_items)
 
 
-def place_resource(resource):
+def place_resource(resource, section_items):
     """After the last resource of the section, or at its end."""
     resources = type(resource).objects.filter(section_id=resource.section_id).exclude(pk=resource.pk)
     last = resources.aggregate(p=Max("position"))["p"]
     if last is not None:
-        return position_after(resource.section_id, last)
-    return position_at_end(resource.section_id)
+        return position_after(section_items, last)
+    return position_at_end(section_items)
 
 
 def place_section(section):

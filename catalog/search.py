@@ -1,11 +1,12 @@
 """Full-text search of papers and resources over the index the database keeps in step with every change.
 
 SQLite: an FTS5 table per model (unicode61 tokenizer, case and diacritics folded), ranked by bm25 with column
-weights. PostgreSQL: a stored tsvector per entry (weights A, B and C, accents folded by unaccent) under a GIN
+weights. PostgreSQL: a stored tsvector per entry (weights A to D, accents folded by unaccent) under a GIN
 index, ranked by ts_rank.
 Both index the same texts, with the same weights, declared in catalog/search_index.py: for papers the title, the
-venue and the links (the entry's URL, then each link's label and URL), for resources the name, the description
-and the links. The tables and the triggers filling them are made from that declaration.
+authors and the venue, the abstract, and the links (the entry's URL, then each link's label and URL), for
+resources the name, the description and the links. The tables and the triggers filling them are made from that
+declaration.
 
 User text never reaches either query language: it is cut into words (runs of letters and digits), and the
 query is built from those words only. Every term must match (a "quoted phrase" is one term, its words in

@@ -38,24 +38,40 @@ MIGRATION = ("catalog", "0011_search_index_from_declaration")
 @dataclass(frozen=True)
 class Source:
     """Another table whose rows enter a text: a write to one of its rows re-indexes the entries whose
-    `entry_column` equals the row's `key`; `watched` names the columns whose update matters (None: any write)."""
+    `entry_column` equals the row's `key`; `watched` names the columns whose update matters (None: any write).
+    With `through` (a table, its column naming the entry, its column naming this table's row), the entries are
+    those the rows of that table link to the written row."""
 
     table: str
     key: str
     entry_column: str
     watched: tuple[str, ...] | None = None
+    through: tuple[str, str, str] | None = None
+
+    def entry_ids(self, index, keys) -> str:
+        """SQL giving the ids of the entries of `index` that the rows whose `key` is in `keys` (SQL) enter."""
+        if self.through:
+            table, entry, row = self.through
+            return f"SELECT {entry} FROM {table} WHERE {row} IN ({keys})"
+        if self.entry_column == "id":
+            return keys
+        return f"SELECT id FROM {index.table} WHERE {self.entry_column} IN ({keys})"
 
 
 @dataclass(frozen=True)
 class Text:
     """One indexed text of an entry: its name (an FTS5 column), weight, SQL per database over the entry's row
-    `e`, the entry's columns whose change re-indexes it, and the other table it reads, if any."""
+    `e`, the entry's columns whose change re-indexes it, and the other tables it reads."""
 
     name: str
     weight: str
     sql: dict[str, str]
     watched: tuple[str, ...]
-    source: Source | None = None
+    sources: tuple[Source, ...] = ()
+
+    def named_sources(self):
+        """(name, source): the text's name for its first source, numbered after it for the others."""
+        return [(self.name + (f"{number + 1}" if number else ""), source) for number, source in enumerate(self.sources)]
 
 
 def field(column, weight) -> Text:
@@ -68,7 +84,7 @@ def related(name, weight, *, table, column) -> Text:
     """The `column` of the row of `table` the entry's foreign key `<name>_id` points to (empty without one)."""
     sql = f"coalesce((SELECT r.{column} FROM {table} r WHERE r.id = e.{name}_id), '')"
     source = Source(table, key="id", entry_column=f"{name}_id", watched=(column,))
-    return Text(name, weight, {"sqlite": sql, "postgresql": sql}, (f"{name}_id",), source)
+    return Text(name, weight, {"sqlite": sql, "postgresql": sql}, (f"{name}_id",), (source,))
 
 
 def links(weight, *, table, key) -> Text:
@@ -80,7 +96,23 @@ def links(weight, *, table, key) -> Text:
         "sqlite": f"e.url || coalesce(' ' || (SELECT group_concat({label_and_url}, ' ') {of_entry}), '')",
         "postgresql": f"concat_ws(' ', e.url, (SELECT string_agg({label_and_url}, ' ' ORDER BY l.id) {of_entry}))",
     }
-    return Text("links", weight, sql, ("url",), Source(table, key=key, entry_column="id"))
+    return Text("links", weight, sql, ("url",), (Source(table, key=key, entry_column="id"),))
+
+
+def names(name, weight, *, through, entry_key, row_key, table, column="name") -> Text:
+    """The `column` of the rows of `table` linked to the entry by rows of `through` (`entry_key` naming the entry,
+    `row_key` the row), in the order of `through`'s `position`: e.g. a paper's authors."""
+    of_entry = f"FROM {through} t JOIN {table} r ON r.id = t.{row_key} WHERE t.{entry_key} = e.id"
+    sql = {
+        # SQLite reads the rows along the index of `entry_key`, in a fixed order.
+        "sqlite": f"coalesce((SELECT group_concat(r.{column}, ' ') {of_entry}), '')",
+        "postgresql": f"coalesce((SELECT string_agg(r.{column}, ' ' ORDER BY t.position, t.id) {of_entry}), '')",
+    }
+    sources = (
+        Source(through, key=entry_key, entry_column="id"),
+        Source(table, key="id", entry_column="id", watched=(column,), through=(through, entry_key, row_key)),
+    )
+    return Text(name, weight, sql, (), sources)
 
 
 @dataclass(frozen=True)
@@ -115,8 +147,17 @@ PAPERS = Index(
     "catalog_paper",
     (
         field("title", A),
+        names(
+            "authors",
+            B,
+            through="catalog_paperauthor",
+            entry_key="paper_id",
+            row_key="author_id",
+            table="catalog_author",
+        ),
         related("venue", B, table="catalog_venue", column="name"),
-        links(C, table="catalog_paperlink", key="paper_id"),
+        field("abstract", C),
+        links(D, table="catalog_paperlink", key="paper_id"),
     ),
 )
 RESOURCES = Index(
@@ -153,10 +194,7 @@ def _sqlite_sync(index, ids) -> str:
 
 
 def _sqlite_source_ids(index, source, *rows) -> str:
-    keys = ", ".join(f"{row}.{source.key}" for row in rows)
-    if source.entry_column == "id":
-        return keys
-    return f"SELECT id FROM {index.table} WHERE {source.entry_column} IN ({keys})"
+    return source.entry_ids(index, ", ".join(f"{row}.{source.key}" for row in rows))
 
 
 def _sqlite_triggers(index) -> list[str]:
@@ -169,20 +207,19 @@ def _sqlite_triggers(index) -> list[str]:
         f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN DELETE FROM {fts} WHERE rowid = OLD.id; END",
     ]
     for text in index.texts:
-        if (source := text.source) is None:
-            continue
-        name = f"{fts}_{text.name}"
-        if source.watched:
-            triggers.append(
-                f"CREATE TRIGGER {name}_update AFTER UPDATE OF {', '.join(source.watched)} ON {source.table} "
-                f"BEGIN {_sqlite_sync(index, _sqlite_source_ids(index, source, 'OLD', 'NEW'))} END"
-            )
-            continue
-        for event, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",))):
-            triggers.append(
-                f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {source.table} "
-                f"BEGIN {_sqlite_sync(index, _sqlite_source_ids(index, source, *rows))} END"
-            )
+        for text_name, source in text.named_sources():
+            name = f"{fts}_{text_name}"
+            if source.watched:
+                triggers.append(
+                    f"CREATE TRIGGER {name}_update AFTER UPDATE OF {', '.join(source.watched)} ON {source.table} "
+                    f"BEGIN {_sqlite_sync(index, _sqlite_source_ids(index, source, 'OLD', 'NEW'))} END"
+                )
+                continue
+            for event, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",))):
+                triggers.append(
+                    f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {source.table} "
+                    f"BEGIN {_sqlite_sync(index, _sqlite_source_ids(index, source, *rows))} END"
+                )
     return triggers
 
 
@@ -269,35 +306,32 @@ def _postgresql_statements(index) -> list[str]:
         *_postgresql_triggers(search, table, f"{search}_sync", ("insert", "update", "delete", "truncate")),
     ]
     for text in index.texts:
-        if (source := text.source) is None:
-            continue
-        function = f"{search}_{text.name}_sync"
-
-        def ids(rows, source=source):
-            if source.entry_column == "id":
-                return f"SELECT {source.key} FROM {rows}"
-            return f"SELECT e.id FROM {table} e WHERE e.{source.entry_column} IN (SELECT {source.key} FROM {rows})"
-
-        if source.watched:
-            differs = " OR ".join(f"n.{column} IS DISTINCT FROM o.{column}" for column in source.watched)
-            updated = (
-                f"(SELECT n.* FROM new_rows n JOIN old_rows o ON o.{source.key} = n.{source.key} WHERE {differs}) u"
-            )
-            body = f"PERFORM {refresh}(ARRAY({ids(updated)}));"
-            events = ("update",)
-        else:
-            body = (
-                f"IF TG_OP = 'INSERT' THEN PERFORM {refresh}(ARRAY({ids('new_rows')})); "
-                f"ELSIF TG_OP = 'UPDATE' THEN PERFORM {refresh}(ARRAY({ids('new_rows')} UNION {ids('old_rows')})); "
-                f"ELSIF TG_OP = 'DELETE' THEN PERFORM {refresh}(ARRAY({ids('old_rows')})); "
-                f"ELSE PERFORM {refresh}(ARRAY(SELECT id FROM {table})); END IF;"
-            )
-            events = ("insert", "update", "delete", "truncate")
-        statements += [
-            _postgresql_trigger_function(function, body),
-            *_postgresql_triggers(f"{search}_{text.name}", source.table, function, events),
-        ]
+        for text_name, source in text.named_sources():
+            statements += _postgresql_source_statements(index, f"{search}_{text_name}", source)
     return statements
+
+
+def _postgresql_source_statements(index, name, source) -> list[str]:
+    """The function and triggers that re-index the entries a write to `source`'s table changes."""
+    refresh, function = f"{index.search}_refresh", f"{name}_sync"
+
+    def ids(rows):
+        return source.entry_ids(index, f"SELECT {source.key} FROM {rows}")
+
+    if source.watched:
+        differs = " OR ".join(f"n.{column} IS DISTINCT FROM o.{column}" for column in source.watched)
+        updated = f"(SELECT n.* FROM new_rows n JOIN old_rows o ON o.{source.key} = n.{source.key} WHERE {differs}) u"
+        body = f"PERFORM {refresh}(ARRAY({ids(updated)}));"
+        events = ("update",)
+    else:
+        body = (
+            f"IF TG_OP = 'INSERT' THEN PERFORM {refresh}(ARRAY({ids('new_rows')})); "
+            f"ELSIF TG_OP = 'UPDATE' THEN PERFORM {refresh}(ARRAY({ids('new_rows')} UNION {ids('old_rows')})); "
+            f"ELSIF TG_OP = 'DELETE' THEN PERFORM {refresh}(ARRAY({ids('old_rows')})); "
+            f"ELSE PERFORM {refresh}(ARRAY(SELECT id FROM {index.table})); END IF;"
+        )
+        events = ("insert", "update", "delete", "truncate")
+    return [_postgresql_trigger_function(function, body), *_postgresql_triggers(name, source.table, function, events)]
 
 
 def _postgresql_fingerprint(index) -> str:

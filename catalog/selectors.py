@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import quote
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import get_language
 from taggit.models import Tag
@@ -17,6 +17,7 @@ from catalog.dates import Day, Year
 from catalog.filters import HAS_CODE_CHOICES
 from catalog.models import (
     Paper,
+    PaperAuthor,
     PaperLink,
     Resource,
     Section,
@@ -31,7 +32,7 @@ from catalog.templatetags.calendar_dates import calendar_date
 from catalog.urls_memo import memo_reverse
 
 PAPER_LIST_RELATED = ("venue", "section")
-PAPER_LIST_PREFETCH = ("tags", "links")
+AUTHORS_ON_ENTRIES = 3
 # What an entry shows of a paper, its venue, its section and its star repo.
 PAPER_ENTRY_COLUMNS = (
     "pk",
@@ -49,7 +50,9 @@ SUBSECTION_INDENT = "\u00a0" * 3
 
 
 def paper_list_queryset():
-    return Paper.objects.with_repository().select_related(*PAPER_LIST_RELATED).prefetch_related(*PAPER_LIST_PREFETCH)
+    credits = Prefetch("paper_authors", queryset=PaperAuthor.objects.select_related("author"))
+    papers = Paper.objects.with_repository().select_related(*PAPER_LIST_RELATED)
+    return papers.prefetch_related("tags", "links", credits)
 
 
 def paper_entries(papers):
@@ -71,6 +74,7 @@ def paper_entries(papers):
             section = Section(slug=section_slug, title=section_title)
             sections[section_slug] = (str(section), section.get_absolute_url())
         entries[pk] = {
+            "pk": pk,
             "title": title,
             "url": url,
             "page_url": memo_reverse("catalog:paper-detail", pk=pk),
@@ -85,8 +89,17 @@ def paper_entries(papers):
             "repo_archived": archived,
             "links": [],
             "tags": [],
+            "authors": [],
+            "more_authors": False,
         }
     if entries:
+        credits = PaperAuthor.objects.filter(paper__in=list(entries)).order_by("paper", "position", "id")
+        for pk, name, slug in credits.values_list("paper", "author__name", "author__slug"):
+            authors = entries[pk]["authors"]
+            if len(authors) < AUTHORS_ON_ENTRIES:
+                authors.append({"name": name, "url": memo_reverse("catalog:author-detail", slug=slug)})
+            else:
+                entries[pk]["more_authors"] = True
         links = PaperLink.objects.filter(paper__in=list(entries)).order_by("kind", "position", "id")
         for pk, url, label in links.values_list("paper", "url", "label"):
             entries[pk]["links"].append({"url": url, "label": label})

@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from catalog.feeds import PaperFeed
@@ -20,17 +20,25 @@ urlpatterns = [
     path("papers/<int:pk>/", cached_page(pages.PaperDetailView.as_view()), name="paper-detail"),
     path("resources/", cached_page(lists.ResourceListView.as_view(), reads=RESOURCE_FILTERS), name="resource-list"),
     path("resources/<int:pk>/", cached_page(pages.ResourceDetailView.as_view()), name="resource-detail"),
+    path("authors/<slug:slug>/", cached_page(pages.AuthorDetailView.as_view(), reads=PAGE), name="author-detail"),
     path("sections/<slug:slug>/", cached_page(pages.SectionDetailView.as_view(), reads=PAGE), name="section-detail"),
     path("venues/", cached_page(pages.VenueListView.as_view()), name="venue-list"),
     path("tags/", cached_page(pages.TagListView.as_view()), name="tag-list"),
     path("about/", cached_page(pages.AboutView.as_view()), name="about"),
+    path("api/", cached_page(pages.ApiView.as_view()), name="api"),
     path(
         "papers.json", cached_page(outputs.papers_json, reads=PAPER_FILTERS + PAGE + ("page_size",)), name="papers-json"
     ),
-    path("papers.csv", cached_page(outputs.papers_csv, reads=PAPER_FILTERS), name="papers-csv"),
-    path("papers.bib", cached_page(outputs.papers_bib, reads=PAPER_FILTERS), name="papers-bib"),
+    path("papers.csv", cached_page(outputs.papers_csv, reads=PAPER_FILTERS, limited=True), name="papers-csv"),
+    path("papers.bib", cached_page(outputs.papers_bib, reads=PAPER_FILTERS, limited=True), name="papers-bib"),
     path("papers/feed/", cached_page(PaperFeed(), reads=PAPER_FILTERS), name="paper-feed"),
-    path("sitemap.xml", cached_page(sitemap, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_page(index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "catalog:sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", cached_page(sitemap, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", outputs.robots_txt, name="robots"),
     path("healthz", outputs.healthz, name="healthz"),
 ]

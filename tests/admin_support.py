@@ -28,6 +28,7 @@ def inline_management(prefix, total=0, initial=0):
 def paper_form_data(paper, **changes):
     """What the paper change form posts when nothing is edited, with `changes` applied."""
     links = list(paper.links.order_by("kind", "position", "id"))
+    credits = list(paper.paper_authors.select_related("author"))
     data = {
         "title": paper.title,
         "url": paper.url,
@@ -36,9 +37,16 @@ def paper_form_data(paper, **changes):
         "section": paper.section_id,
         "star_repo": paper.star_repo,
         "tags": ", ".join(sorted(paper.tags.names())),
+        "abstract": paper.abstract,
+        "doi": paper.doi,
+        "openreview_id": paper.openreview_id,
+        "arxiv_primary_category": paper.arxiv_primary_category,
         "position": paper.position,
         **inline_management("links", total=len(links), initial=len(links)),
+        **inline_management("paper_authors", total=len(credits), initial=len(credits)),
     }
+    for index, credit in enumerate(credits):
+        data.update({f"paper_authors-{index}-{name}": value for name, value in credit_fields(credit).items()})
     if paper.position_pinned:
         data["position_pinned"] = "on"
     for index, link in enumerate(links):
@@ -47,3 +55,7 @@ def paper_form_data(paper, **changes):
         data[f"links-{index}-paper"] = paper.pk
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def credit_fields(credit):
+    return {"id": credit.pk, "paper": credit.paper_id, "position": credit.position, "name": credit.author.name}

@@ -16,6 +16,7 @@ class Seen:
     host: str
     headers: dict
     started: float
+    body: bytes = b""
 
 
 @dataclass
@@ -76,11 +77,16 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.answer()
 
+    def do_POST(self):
+        self.answer()
+
     def answer(self):
         server = self.server
         host = self.headers.get("Host", "")
+        started = time.monotonic()
+        body = self.body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with server.lock:
-            server.requests.append(Seen(self.command, self.path, host, dict(self.headers), time.monotonic()))
+            server.requests.append(Seen(self.command, self.path, host, dict(self.headers), started, body))
             server.calls[self.path] += 1
             server.in_flight[host] += 1
             server.max_in_flight[host] = max(server.max_in_flight[host], server.in_flight[host])

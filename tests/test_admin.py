@@ -33,6 +33,7 @@ def test_a_paper_added_in_the_admin_lands_at_its_date_place(seeded, maintainer_c
         "star_repo": "openai/sparse_autoencoder",
         "tags": "sae, scaling",
         **inline_management("links", total=1),
+        **inline_management("paper_authors"),
         "links-0-kind": "code",
         "links-0-position": "0",
         "links-0-label": "Github",
@@ -62,6 +63,7 @@ def test_the_admin_refuses_a_url_that_is_not_http(seeded, maintainer_client):
         "date": "2024-06-06",
         "section": section.pk,
         **inline_management("links"),
+        **inline_management("paper_authors"),
     }
     response = maintainer_client.post("/admin/catalog/paper/add/", data)
     assert response.status_code == 200

@@ -41,16 +41,16 @@ def some_papers():
 def test_add_and_remove_a_tag_on_papers(seeded, maintainer, export):
     papers = some_papers()
     before = export()
-    messages = run_action(maintainer, "paper", "add_tag", papers, tag="Reading-Group")
-    assert messages == ["Tag “Reading-Group” added: 3 papers."]
-    assert all("Reading-Group" in paper.tags.names() for paper in papers)
-    assert all(history(paper) == ["Added the tag “Reading-Group”."] for paper in papers)
+    messages = run_action(maintainer, "paper", "add_tag", papers, tag="Reading Group")
+    assert messages == ["Tag “reading-group” (typed “Reading Group”) added: 3 papers."]
+    assert all("reading-group" in paper.tags.names() for paper in papers)
+    assert all(history(paper) == ["Added the tag “reading-group”."] for paper in papers)
     assert export() == before
 
-    messages = run_action(maintainer, "paper", "remove_tag", papers[:2], tag="reading-group")
-    assert messages == ["Tag “Reading-Group” removed: 2 papers."]
-    assert [("Reading-Group" in paper.tags.names()) for paper in papers] == [False, False, True]
-    assert history(papers[0])[-1] == "Removed the tag “Reading-Group”."
+    messages = run_action(maintainer, "paper", "remove_tag", papers[:2], tag="Reading-Group")
+    assert messages == ["Tag “reading-group” removed: 2 papers."]
+    assert [("reading-group" in paper.tags.names()) for paper in papers] == [False, False, True]
+    assert history(papers[0])[-1] == "Removed the tag “reading-group”."
 
 
 def test_adding_a_tag_twice_changes_nothing_the_second_time(seeded, maintainer):

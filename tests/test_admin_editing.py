@@ -32,6 +32,7 @@ def new_paper_data(**changes):
         "tags": "",
         "position": "",
         **inline_management("links"),
+        **inline_management("paper_authors"),
     }
     data.update(changes)
     return data
@@ -328,8 +329,9 @@ def test_tags_with_quotes_commas_and_other_case_reuse_existing_tags(seeded, main
     paper = Paper.objects.filter(section__title="Survey Papers").exclude(tags__name="sae").first()
     tag_count = Tag.objects.count()
     data = paper_form_data(paper, tags='SAE, Sae, "steering, vectors"')
-    assert maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data).status_code == 302
-    assert sorted(paper.tags.names()) == ["sae", "steering, vectors"]
+    response = maintainer.post(f"/admin/catalog/paper/{paper.pk}/change/", data, follow=True)
+    assert sorted(paper.tags.names()) == ["sae", "steering-vectors"]
+    assert "Tag “steering, vectors” saved as “steering-vectors”" in response.content.decode()
     assert Tag.objects.count() == tag_count + 1
 
 
@@ -437,3 +439,24 @@ def test_a_section_with_subsections_keeps_its_parent(seeded, maintainer, export)
     response = maintainer.post(f"/admin/catalog/section/{papers.pk}/change/", data)
     assert field_errors(response, "parent") == ["This section has subsections: move them to another section first."]
     assert export() == before
+
+
+def test_a_paper_whose_title_is_listed_is_refused_with_a_link_and_can_be_saved_anyway(seeded, maintainer):
+    existing = Paper.objects.get(url="https://arxiv.org/pdf/2403.00745")
+    title = f"  {existing.title.upper().replace(' ', '   ')} "
+    data = new_paper_data(title=title, url="https://openreview.net/forum?id=another-copy")
+    errors = field_errors(maintainer.post("/admin/catalog/paper/add/", data), "title")
+    assert len(errors) == 1 and "already listed" in errors[0]
+    assert f'href="/admin/catalog/paper/{existing.pk}/change/"' in errors[0]
+    assert not Paper.objects.filter(url__contains="another-copy").exists()
+    response = maintainer.post("/admin/catalog/paper/add/", {**data, "save_duplicate": "on"})
+    assert response.status_code == 302
+    assert Paper.objects.filter(url__contains="another-copy").exists()
+
+
+def test_renaming_a_paper_to_a_listed_title_is_refused(seeded, maintainer):
+    first, second = Paper.objects.filter(section__title="Survey Papers").order_by("pk")[:2]
+    data = paper_form_data(second, title=first.title.lower())
+    errors = field_errors(maintainer.post(f"/admin/catalog/paper/{second.pk}/change/", data), "title")
+    assert "already listed" in errors[0]
+    assert Paper.objects.get(pk=second.pk).title == second.title

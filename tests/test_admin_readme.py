@@ -213,7 +213,7 @@ def test_a_readme_path_that_cannot_be_read_is_a_message_not_a_500(seeded, files,
     files.CATALOG_README_PATH = tmp_path
     response = login(client, superuser=True).get("/admin/readme/")
     assert response.status_code == 200
-    assert message_texts(response) == [f"Cannot read {tmp_path}: Is a directory"]
+    assert message_texts(response) == [f"Cannot read {tmp_path}: it is a directory, not a regular file"]
     assert "Publish the README" not in response.content.decode()
 
 

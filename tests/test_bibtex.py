@@ -1,13 +1,14 @@
-"""BibTeX entries: entry types, arXiv fields, escaping and keys."""
+"""BibTeX entries: entry types, arXiv fields, authors, escaping and keys unique across the catalog."""
 
 import datetime as dt
 import re
 
+import pybtex.database
 import pytest
 
-from catalog.bibtex import bibtex_key, escape_latex, paper_bibtex
+from catalog.bibtex import base_key, bibtex_authors, bibtex_key, disambiguated_keys, escape_latex, paper_bibtex
 from catalog.identity import arxiv_id
-from catalog.models import Paper, Venue, VenueKind
+from catalog.models import Paper, PaperAuthor, Venue, VenueKind
 
 ENTRY = re.compile(r"^@(?P<type>\w+)\{(?P<key>[^,\s]+),\n(?P<body>.*?)\n\}\n", re.DOTALL | re.MULTILINE)
 FIELD = re.compile(r"^  (?P<name>\w+) = (?P<value>.*),$")
@@ -31,6 +32,11 @@ def paper(title="Interpretability in the Wild", url="https://arxiv.org/pdf/2211.
     return Paper(pk=pk, title=title, url=url, venue=venue, date=dt.date(2022, 11, 1))
 
 
+def bibtex_of(unsaved: Paper) -> str:
+    unsaved._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none()}
+    return paper_bibtex(unsaved, {})
+
+
 def only_entry(text: str) -> dict:
     entries = parse_bibtex(text)
     assert len(entries) == 1 == sum(line.startswith("@") for line in text.splitlines())
@@ -38,8 +44,9 @@ def only_entry(text: str) -> dict:
 
 
 def braces_balance(text: str) -> bool:
+    """Whether the braces of `text` balance as BibTeX counts them: every brace, backslash or not."""
     depth = 0
-    for character in re.sub(r"\\[{}]", "", text):
+    for character in text:
         depth += {"{": 1, "}": -1}.get(character, 0)
         if depth < 0:
             return False
@@ -47,10 +54,10 @@ def braces_balance(text: str) -> bool:
 
 
 def test_an_arxiv_preprint_is_misc_with_eprint_archive_prefix_and_url():
-    entry = only_entry(paper_bibtex(paper(venue=Venue(name="arXiv", kind=VenueKind.PREPRINT))))
+    entry = only_entry(bibtex_of(paper(venue=Venue(name="arXiv", kind=VenueKind.PREPRINT))))
     assert entry == {
         "type": "misc",
-        "key": "interpretability2022-17",
+        "key": "anon2022interpretability",
         "title": "{Interpretability in the Wild}",
         "year": "2022",
         "month": "nov",
@@ -61,18 +68,18 @@ def test_an_arxiv_preprint_is_misc_with_eprint_archive_prefix_and_url():
 
 
 def test_a_conference_paper_is_inproceedings_and_keeps_its_arxiv_eprint():
-    entry = only_entry(paper_bibtex(paper(venue=Venue(name="ICLR", kind=VenueKind.CONFERENCE))))
+    entry = only_entry(bibtex_of(paper(venue=Venue(name="ICLR", kind=VenueKind.CONFERENCE))))
     assert (entry["type"], entry["booktitle"], entry["eprint"]) == ("inproceedings", "ICLR", "2211.00593")
 
 
 def test_a_workshop_paper_is_inproceedings():
-    entry = only_entry(paper_bibtex(paper(venue=Venue(name="MI@ICML", kind=VenueKind.WORKSHOP))))
+    entry = only_entry(bibtex_of(paper(venue=Venue(name="MI@ICML", kind=VenueKind.WORKSHOP))))
     assert (entry["type"], entry["booktitle"]) == ("inproceedings", "MI@ICML")
 
 
 def test_a_journal_paper_is_an_article_without_eprint_when_not_on_arxiv():
     journal = Venue(name="Distill", kind=VenueKind.JOURNAL)
-    entry = only_entry(paper_bibtex(paper(url="https://distill.pub/2020/circuits/zoom-in", venue=journal)))
+    entry = only_entry(bibtex_of(paper(url="https://distill.pub/2020/circuits/zoom-in", venue=journal)))
     assert (entry["type"], entry["journal"]) == ("article", "Distill")
     assert "eprint" not in entry and "archivePrefix" not in entry
     assert entry["url"] == "https://distill.pub/2020/circuits/zoom-in"
@@ -80,12 +87,12 @@ def test_a_journal_paper_is_an_article_without_eprint_when_not_on_arxiv():
 
 def test_a_blog_post_is_misc_published_by_its_venue():
     blog = Venue(name="LessWrong", kind=VenueKind.BLOG)
-    entry = only_entry(paper_bibtex(paper(url="https://www.lesswrong.com/posts/abc/x", venue=blog)))
+    entry = only_entry(bibtex_of(paper(url="https://www.lesswrong.com/posts/abc/x", venue=blog)))
     assert (entry["type"], entry["howpublished"]) == ("misc", "LessWrong")
 
 
 def test_a_paper_without_venue_is_misc_without_venue_fields():
-    entry = only_entry(paper_bibtex(paper(url="https://example.org/paper.pdf")))
+    entry = only_entry(bibtex_of(paper(url="https://example.org/paper.pdf")))
     assert entry["type"] == "misc"
     assert not {"booktitle", "journal", "howpublished", "eprint"} & entry.keys()
 
@@ -111,9 +118,10 @@ def test_arxiv_identifiers_are_read_from_abs_pdf_and_html_urls(url, identifier):
 
 def test_latex_special_characters_in_titles_are_escaped_and_braces_balance():
     title = r"50% of {tokens} & $x_i$ #1 ~ ^ \ unbalanced } {"
-    entry = only_entry(paper_bibtex(paper(title=title)))
+    entry = only_entry(bibtex_of(paper(title=title)))
     assert entry["title"] == (
-        r"{50\% of \{tokens\} \& \$x\_i\$ \#1 \textasciitilde{} \textasciicircum{} \textbackslash{} unbalanced \} \{}"
+        r"{50\% of \textbraceleft{}tokens\textbraceright{} \& \$x\_i\$ \#1 \textasciitilde{} \textasciicircum{} "
+        r"\textbackslash{} unbalanced \textbraceright{} \textbraceleft{}}"
     )
     assert braces_balance(entry["title"])
 
@@ -123,24 +131,86 @@ def test_escape_latex_leaves_plain_and_unicode_text_alone():
 
 
 def test_braces_in_urls_cannot_break_the_entry():
-    text = paper_bibtex(paper(url="https://example.org/a{b}c}"))
+    text = bibtex_of(paper(url="https://example.org/a{b}c}"))
     assert only_entry(text)["url"] == "https://example.org/a%7Bb%7Dc%7D"
 
 
 @pytest.mark.parametrize(
-    "title, key",
+    "author, title, key",
     [
-        ("Interpretability in the Wild", "interpretability2022-17"),
-        ("Towards Monosemanticity: Decomposing Language Models", "monosemanticity2022-17"),
-        ("A Mathematical Framework for Transformer Circuits", "mathematical2022-17"),
-        ("Ésprit de corps", "esprit2022-17"),
-        ("On the", "paper2022-17"),
-        ("“?!”", "paper2022-17"),
+        ("Kevin Wang", "Interpretability in the Wild", "wang2022interpretability"),
+        ("Trenton Bricken", "Towards Monosemanticity: Decomposing Language Models", "bricken2022monosemanticity"),
+        ("Nelson Elhage", "A Mathematical Framework for Transformer Circuits", "elhage2022mathematical"),
+        ("Jan van der Berg", "Ésprit de corps", "berg2022esprit"),
+        ("Łukasz Müller-Lüdenscheidt", "On the", "ludenscheidt2022paper"),
+        ("Olah, Chris", "“?!”", "olah2022paper"),
+        (None, "Interpretability in the Wild", "anon2022interpretability"),
     ],
 )
-def test_keys_are_a_title_word_the_year_and_the_id(title, key):
-    assert bibtex_key(paper(title=title)) == key
+def test_keys_are_the_first_authors_last_name_the_year_and_a_title_word(author, title, key):
+    assert base_key(author, 2022, title) == key
 
 
-def test_keys_differ_for_papers_with_the_same_title_and_year():
-    assert bibtex_key(paper(pk=1)) != bibtex_key(paper(pk=2))
+@pytest.mark.django_db
+def test_unbalanced_braces_in_titles_and_venues_keep_every_entry_whole(seeded, client):
+    """The whole download parses with pybtex, and every paper keeps its year and URL, whatever braces it holds."""
+    section = Paper.objects.first().section
+    hostile = [
+        ("Open { brace only", "Workshop x}"),
+        ("Close } brace only", "{Workshop"),
+        ("}{ Both ways round \\", "x}}}"),
+    ]
+    for number, (title, venue) in enumerate(hostile):
+        Paper.objects.create(
+            section=section,
+            title=title,
+            url=f"https://example.org/{number}",
+            venue=Venue.objects.create(name=venue, kind=VenueKind.CONFERENCE),
+            date=dt.date(2030, 1, 1 + number),
+        )
+    response = client.get("/papers.bib")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    assert len(entries) == Paper.objects.count()
+    papers = {paper.url: paper for paper in Paper.objects.all()}
+    for entry in entries.values():
+        paper = papers[entry.fields["url"]]
+        assert entry.fields["year"] == str(paper.date.year)
+    booktitles = {entry.fields["url"]: entry.fields.get("booktitle") for entry in entries.values()}
+    assert booktitles["https://example.org/0"] == r"Workshop x\textbraceright{}"
+    assert booktitles["https://example.org/1"] == r"\textbraceleft{}Workshop"
+
+
+def test_authors_are_written_last_name_first_joined_by_and():
+    names = ["Kevin Wang", "Jan van der Berg", "Olah, Chris", "OpenAI", "Jo_e {Smith}"]
+    assert bibtex_authors(names) == (
+        r"Wang, Kevin and van der Berg, Jan and Olah, Chris and OpenAI and "
+        r"\textbraceleft{}Smith\textbraceright{}, Jo\_e"
+    )
+
+
+def test_keys_shared_by_papers_of_the_catalog_get_a_letter_in_order_of_the_papers():
+    rows = [
+        (3, "Kevin Wang", 2022, "Interpretability in the wild"),
+        (1, "Kevin Wang", 2022, "Interpretability of circuits"),
+        (7, "Anna Wang", 2022, "Interpretability again"),
+        (5, "Bo Wang", 2022, "Interpretabilityb"),
+        (9, "Kevin Wang", 2023, "Interpretability in the wild"),
+    ]
+    keys = disambiguated_keys(rows)
+    assert keys == {3: "wang2022interpretabilityc", 7: "wang2022interpretabilityd"}, "b is another paper's key"
+    assert {keys.get(pk, base_key(*row)) for pk, *row in rows} == {
+        "wang2022interpretability",
+        "wang2022interpretabilityb",
+        "wang2022interpretabilityc",
+        "wang2022interpretabilityd",
+        "wang2023interpretability",
+    }
+
+
+def test_a_key_of_the_catalog_map_wins_over_the_base_key():
+    unsaved = paper()
+    unsaved._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none()}
+    assert bibtex_key(unsaved, {17: "anon2022interpretabilityb"}) == "anon2022interpretabilityb"
+    assert bibtex_key(unsaved, {}) == "anon2022interpretability"

@@ -31,7 +31,7 @@ def published_readme(seeded, settings, tmp_path):
 
 
 def choose_in_autocomplete(page, field, text):
-    page.click(f"[aria-labelledby=select2-id_{field}-container]")
+    page.click(f".field-{field} .select2-selection")
     page.fill(".select2-container--open .select2-search__field", text)
     page.locator(".select2-results__option", has_text=text).first.click()
 

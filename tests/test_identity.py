@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog.identity import normalise_url, paper_identity
+from catalog.identity import normalise_url, paper_identity, reference
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,27 @@ def test_a_port_out_of_range_is_kept_as_written():
 
 def test_an_arxiv_listing_url_is_not_mistaken_for_a_paper():
     assert paper_identity("https://arxiv.org/list/cs.CL/recent") == "url:https://arxiv.org/list/cs.CL/recent"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2403.00745", ("arxiv", "2403.00745")),
+        (" 2403.00745v2 ", ("arxiv", "2403.00745")),
+        ("arXiv:2403.00745", ("arxiv", "2403.00745")),
+        ("hep-th/9901001v1", ("arxiv", "hep-th/9901001")),
+        ("https://arxiv.org/pdf/2403.00745v2.pdf", ("arxiv", "2403.00745")),
+        ("https://openreview.net/forum?id=F76bwRSLeK", ("openreview", "F76bwRSLeK")),
+        ("https://openreview.net/pdf?id=F76bwRSLeK", ("openreview", "F76bwRSLeK")),
+        ("10.18653/v1/2023.acl-long.1", ("doi", "10.18653/v1/2023.acl-long.1")),
+        ("doi:10.1000/xyz", ("doi", "10.1000/xyz")),
+        ("https://doi.org/10.1038/s41586-024-07487-w", ("doi", "10.1038/s41586-024-07487-w")),
+        ("https://dx.doi.org/10.1000%2Fxyz", ("doi", "10.1000/xyz")),
+        ("https://example.org/post", None),
+        ("https://openreview.net/group?id=ICLR.cc", None),
+        ("sparse autoencoders", None),
+        ("", None),
+    ],
+)
+def test_a_pasted_reference_names_its_source_and_id(text, expected):
+    assert reference(text) == expected

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from catalog import state
+from catalog import catalog_version
 from catalog.models import Paper, PaperLink, Venue
 from catalog.search_index import INDEXES
 from catalog.services.readme_import import DocumentWriter
@@ -37,7 +37,7 @@ def database_state() -> dict:
     return {
         "triggers": triggers(),
         "index": [index_rows(index) for index in INDEXES],
-        "version": state.current_state(),
+        "version": catalog_version.current_state(),
         "papers": list(Paper.objects.order_by("pk").values_list("pk", "title")),
     }
 
@@ -48,12 +48,12 @@ def import_seed(*args):
 
 def test_an_import_leaves_the_triggers_as_migrate_installed_them_and_fills_the_index(prior):
     installed = triggers()
-    before = state.current_state().version
+    before = catalog_version.current_state().version
 
     import_seed(*prior)
 
     assert triggers() == installed
-    assert state.current_state().version > before
+    assert catalog_version.current_state().version > before
     assert_index_in_step()
     assert papers("superposition")
 
@@ -90,9 +90,9 @@ def test_an_import_refused_for_a_bad_value_or_a_dry_run_leaves_everything_as_it_
 
 def test_after_an_import_every_edit_still_reaches_the_index_and_moves_the_version_on(seeded):
     def edited(change) -> bool:
-        before = state.current_state().version
+        before = catalog_version.current_state().version
         change()
-        return state.current_state().version > before
+        return catalog_version.current_state().version > before
 
     paper = Paper.objects.exclude(venue=None).first()
     venue = paper.venue

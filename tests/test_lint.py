@@ -129,6 +129,14 @@ CASES = {
         "## Contents\n- [Tools & Blogs](#tools--blogs)\n- [Papers](#papers)\n  - [Sub: 1](#sub-1)\n\n"
         "# Tools & Blogs\n# Papers\n## Sub: 1",
     ),
+    "carriage-return": (
+        "# Title\r\n\r\ntext\r\n- [A](https://example.org)\r\n- [B](https://example.org/b)\r",
+        [
+            (1, "the lines end with CR LF (Windows line endings); the list uses LF"),
+            (5, "a carriage return (CR) in the line: mixed line endings, or a stray CR"),
+        ],
+        "# Title\n\ntext\n- [A](https://example.org)\n",
+    ),
 }
 
 

@@ -12,8 +12,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.urls import reverse
 
+from catalog import sitemaps
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
 from catalog.page_cache import HIT, STATUS_HEADER
+from catalog.services.authors import set_authors
 from catalog.views.outputs import CSV_HEADER, EXPORT_CHUNK_SIZE, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE
 from tests.pages import PUBLIC_PAGES
 from tests.test_bibtex import parse_bibtex
@@ -76,16 +78,21 @@ def all_json_papers(client, query=""):
     return papers
 
 
+def content(response) -> bytes:
+    """The body of an answer, streamed (a full-catalog download, from its file) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def get_csv_rows(client, query=""):
     response = client.get(f"/papers.csv?{query}")
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(content(response).decode("utf-8"))))
 
 
 def get_bibtex_text(client, query=""):
     response = client.get(f"/papers.bib?{query}")
     assert response.status_code == 200
-    return response.content.decode("utf-8")
+    return content(response).decode("utf-8")
 
 
 def get_bibtex(client, query=""):
@@ -93,7 +100,9 @@ def get_bibtex(client, query=""):
 
 
 def test_every_output_answers(seeded, client):
-    for name in ["papers-json", "papers-csv", "papers-bib", "paper-feed", "sitemap", "robots", "healthz"]:
+    # /healthz asks on a connection of its own, which cannot read the schema this test's open transaction holds
+    # (SQLite's shared in-memory test database): its own tests below run without a transaction of writes.
+    for name in ["papers-json", "papers-csv", "papers-bib", "paper-feed", "sitemap", "robots"]:
         assert client.get(reverse(f"catalog:{name}")).status_code == 200, name
 
 
@@ -111,6 +120,13 @@ def test_json_has_a_versioned_paginated_shape(seeded, client):
 def test_json_describes_each_paper(seeded, client):
     paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
     paper.tags.set(["circuits", "patching"])
+    set_authors({paper: ["Kevin Wang", "Alexandre Variengien"]})
+    Paper.objects.filter(pk=paper.pk).update(
+        abstract="How GPT-2 small identifies indirect objects.",
+        arxiv_id="2211.00593",
+        openreview_id="NpsVSN6o4ul",
+        citation_count=512,
+    )
     (entry,) = get_json(client, "q=Interpretability+in+the+Wild")["papers"]
     assert entry == {
         "id": paper.pk,
@@ -123,6 +139,12 @@ def test_json_describes_each_paper(seeded, client):
         "code": [{"label": link.label, "url": link.url} for link in paper.code_links],
         "blog": [{"label": link.label, "url": link.url} for link in paper.blog_links],
         "tags": ["circuits", "patching"],
+        "authors": ["Kevin Wang", "Alexandre Variengien"],
+        "abstract": "How GPT-2 small identifies indirect objects.",
+        "arxiv_id": "2211.00593",
+        "doi": None,
+        "openreview_id": "NpsVSN6o4ul",
+        "citation_count": 512,
         "detail_url": f"http://testserver{paper.get_absolute_url()}",
     }
 
@@ -134,6 +156,7 @@ def test_json_papers_without_venue_repo_or_links_have_null_and_empty_values(seed
     entry = get_json(client)["papers"][0]
     assert entry["id"] == paper.pk
     assert (entry["venue"], entry["star_repo"], entry["code"], entry["blog"], entry["tags"]) == (None, None, [], [], [])
+    assert (entry["authors"], entry["abstract"], entry["doi"], entry["citation_count"]) == ([], "", None, None)
 
 
 def test_json_pages_walk_every_paper_once_in_order(seeded, client):
@@ -143,10 +166,10 @@ def test_json_pages_walk_every_paper_once_in_order(seeded, client):
     )
 
 
-def test_json_next_and_previous_keep_the_filters(seeded, client):
-    data = get_json(client, "year=2024&page_size=10&page=2")
-    assert data["next"] == "http://testserver/papers.json?year=2024&page_size=10&page=3"
-    assert data["previous"] == "http://testserver/papers.json?year=2024&page_size=10&page=1"
+def test_json_next_and_previous_keep_the_filters_in_their_canonical_order(seeded, client):
+    data = get_json(client, "year=2024&page_size=10&page=2&utm_source=x")
+    assert data["next"] == "http://testserver/papers.json?page=3&page_size=10&year=2024"
+    assert data["previous"] == "http://testserver/papers.json?page=1&page_size=10&year=2024"
     assert len(data["papers"]) == 10
 
 
@@ -200,8 +223,8 @@ def test_json_an_empty_result_is_one_empty_page(seeded, client):
 
 @pytest.mark.parametrize("query", ["", "page_size=10", f"page_size={JSON_MAX_PAGE_SIZE}"])
 def test_json_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries, query):
-    # the catalog's version, count, the page with venue and section, its links, its tags
-    with django_assert_num_queries(5):
+    # the catalog's version, count, the page with venue and section, its links, its tags, its authors
+    with django_assert_num_queries(6):
         client.get(f"/papers.json?{query}")
     with django_assert_num_queries(1):
         assert client.get(f"/papers.json?{query}")[STATUS_HEADER] == HIT
@@ -209,7 +232,7 @@ def test_json_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_q
 
 def test_json_filtered_by_venue_and_tag_still_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
     # the catalog's version, and the venue and tag values are checked against the database first
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(f"/papers.json?venue=arXiv&tag=sae&page_size={JSON_MAX_PAGE_SIZE}")
 
 
@@ -225,6 +248,9 @@ def test_csv_has_a_header_and_one_row_per_paper(seeded, client):
 def test_csv_row_holds_the_paper_with_its_links_in_one_cell(seeded, client):
     paper = Paper.objects.filter(links__kind=PaperLink.Kind.CODE).filter(links__kind=PaperLink.Kind.BLOG).first()
     paper.tags.set(["sae", "circuits"])
+    set_authors({paper: ["Ann Author", "Ben Author"]})
+    Paper.objects.filter(pk=paper.pk).update(abstract="Line one.\n\nLine two.", doi="10.1000/xyz", citation_count=3)
+    paper.refresh_from_db()
     row = next(row for row in get_csv_rows(client) if row["id"] == str(paper.pk))
     assert row == {
         "id": str(paper.pk),
@@ -238,6 +264,12 @@ def test_csv_row_holds_the_paper_with_its_links_in_one_cell(seeded, client):
         "code": "; ".join(f"{link.label}: {link.url}" for link in paper.code_links),
         "blog": "; ".join(f"{link.label}: {link.url}" for link in paper.blog_links),
         "tags": "circuits, sae",
+        "authors": "Ann Author; Ben Author",
+        "abstract": "Line one.\n\nLine two.",
+        "arxiv_id": paper.arxiv_id,
+        "doi": "10.1000/xyz",
+        "openreview_id": "",
+        "citation_count": "3",
     }
 
 
@@ -255,13 +287,17 @@ def test_csv_cells_cannot_start_a_spreadsheet_formula(seeded, client, start):
 def test_csv_and_bibtex_honour_the_filters(seeded, client, query, expected):
     want = set(expected(Paper.objects.all()).values_list("id", flat=True))
     assert {int(row["id"]) for row in get_csv_rows(client, query)} == want
-    assert {int(entry["key"].rsplit("-", 1)[1]) for entry in get_bibtex(client, query)} == want
+    entries = get_bibtex(client, query)
+    assert len(entries) == len(want)
+    assert {entry["url"] for entry in entries} == set(Paper.objects.filter(pk__in=want).values_list("url", flat=True))
 
 
 def test_exports_of_a_few_papers_run_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
-    # the catalog's version, the venue value, then one chunk of papers with its links and tags
-    for url in ["/papers.csv?venue=arXiv", "/papers.bib?venue=arXiv"]:
-        with django_assert_num_queries(5):
+    # the catalog's version, the venue value, then one chunk of papers, for the CSV with its links, tags and
+    # authors; BibTeX reads the papers' authors and the catalog's keys (the version, then every paper's first author
+    # and title, once per version)
+    for url, queries in [("/papers.csv?venue=arXiv", 6), ("/papers.bib?venue=arXiv", 6)]:
+        with django_assert_num_queries(queries):
             rendered = client.get(url).content
         with django_assert_num_queries(1):
             response = client.get(url)
@@ -283,8 +319,8 @@ def test_exports_load_many_papers_chunk_by_chunk(seeded, client, django_assert_n
     Paper.objects.bulk_create(synthetic)
     total = Paper.objects.count()
     chunks = -(-total // EXPORT_CHUNK_SIZE)
-    # the catalog's version, one query read in chunks, and each chunk's links and tags
-    with django_assert_num_queries(2 + 2 * chunks):
+    # the catalog's version, one query read in chunks, and each chunk's links, tags and authors
+    with django_assert_num_queries(2 + 3 * chunks):
         rows = get_csv_rows(client)
     assert len(rows) == total and chunks == 3
 
@@ -306,24 +342,30 @@ def test_bibtex_keys_stay_the_same_under_any_filter(seeded, client):
     monosemanticity = Paper.objects.get(title__startswith="Towards Monosemanticity")
     transcoders = Paper.objects.get(title="Transcoders Find Interpretable LLM Feature Circuits")
     keys = {entry["key"] for entry in filtered}
-    assert {f"monosemanticity2023-{monosemanticity.pk}", f"transcoders2024-{transcoders.pk}"} <= keys
+    assert {"anon2023monosemanticity", "anon2024transcoders"} <= keys
+    set_authors({monosemanticity: ["Trenton Bricken", "Adly Templeton"], transcoders: ["Jacob Dunefsky"]})
+    keys = {entry["key"] for entry in get_bibtex(client, "tag=sae")}
+    assert {"bricken2023monosemanticity", "dunefsky2024transcoders"} <= keys
 
 
 def test_bibtex_export_writes_each_paper_as_a_complete_entry(seeded, client):
     monosemanticity = Paper.objects.get(title__startswith="Towards Monosemanticity")
-    transcoders = Paper.objects.get(title="Transcoders Find Interpretable LLM Feature Circuits")
+    set_authors({monosemanticity: ["Trenton Bricken", "Adly Templeton", "Chris Olah"]})
+    Paper.objects.filter(pk=monosemanticity.pk).update(doi="10.1000/mono_semantic")
     text = get_bibtex_text(client, "tag=sae")
     assert (
-        f"@misc{{monosemanticity2023-{monosemanticity.pk},\n"
+        "@misc{bricken2023monosemanticity,\n"
+        "  author = {Bricken, Trenton and Templeton, Adly and Olah, Chris},\n"
         "  title = {{Towards Monosemanticity: Decomposing Language Models With Dictionary Learning}},\n"
         "  howpublished = {Anthropic},\n"
         "  year = {2023},\n"
         "  month = oct,\n"
+        "  doi = {10.1000/mono\\_semantic},\n"
         "  url = {https://transformer-circuits.pub/2023/monosemantic-features/index.html},\n"
         "}\n"
     ) in text
     assert (
-        f"@misc{{transcoders2024-{transcoders.pk},\n"
+        "@misc{anon2024transcoders,\n"
         "  title = {{Transcoders Find Interpretable LLM Feature Circuits}},\n"
         "  year = {2024},\n"
         "  month = jun,\n"
@@ -356,24 +398,40 @@ def test_robots_allows_all_but_the_admin_and_names_the_sitemap(client):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
+def sitemap_urls(client):
+    """The <url> elements of every sitemap the index lists."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    urls = []
+    for location in ElementTree.fromstring(index.content).findall("sm:sitemap/sm:loc", SITEMAP_NS):
+        response = client.get(location.text.removeprefix("http://testserver"))
+        assert response.status_code == 200, location.text
+        urls += ElementTree.fromstring(response.content).findall("sm:url", SITEMAP_NS)
+    return urls
+
+
 def test_sitemap_lists_the_pages_every_paper_resource_and_section(seeded, client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)
-    locations = [element.text for element in root.findall("sm:url/sm:loc", SITEMAP_NS)]
+    locations = [url.find("sm:loc", SITEMAP_NS).text for url in sitemap_urls(client)]
     assert len(locations) == len(set(locations))
     expected = PUBLIC_PAGES + [entry.get_absolute_url() for entry in [*Paper.objects.all(), *Resource.objects.all()]]
     expected += [section.get_absolute_url() for section in Section.objects.all()]
     assert sorted(locations) == sorted(f"http://testserver{path}" for path in expected)
 
 
+def test_a_large_catalog_is_listed_in_sitemap_pages(seeded, client, monkeypatch):
+    monkeypatch.setattr(sitemaps.PaperSitemap, "limit", 50)
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    pages = [element.text for element in index.findall("sm:sitemap/sm:loc", SITEMAP_NS) if "papers" in element.text]
+    assert len(pages) == -(-Paper.objects.count() // 50) > 1
+    assert pages[1] == "http://testserver/sitemap-papers.xml?p=2"
+    locations = {url.find("sm:loc", SITEMAP_NS).text for url in sitemap_urls(client)}
+    assert {f"http://testserver{paper.get_absolute_url()}" for paper in Paper.objects.all()} <= locations
+
+
 def test_sitemap_entries_carry_their_last_change(seeded, client):
     paper = Paper.objects.first()
-    root = ElementTree.fromstring(client.get("/sitemap.xml").content)
     url = next(
-        url
-        for url in root.findall("sm:url", SITEMAP_NS)
-        if url.find("sm:loc", SITEMAP_NS).text.endswith(paper.get_absolute_url())
+        url for url in sitemap_urls(client) if url.find("sm:loc", SITEMAP_NS).text.endswith(paper.get_absolute_url())
     )
     assert url.find("sm:lastmod", SITEMAP_NS).text == paper.updated_at.date().isoformat()
 

@@ -79,7 +79,7 @@ def refresh(*args):
 
 
 def test_stars_archived_flag_and_last_push_are_stored_with_the_token_sent(github, entries):
-    output = refresh()
+    output = refresh("--source", "github")
 
     tool = Repository.objects.get(full_name="lab/tool")
     assert (tool.stars, tool.archived, tool.etag, tool.last_status) == (1234, False, '"v1"', 200)
@@ -90,7 +90,7 @@ def test_stars_archived_flag_and_last_push_are_stored_with_the_token_sent(github
 
 
 def test_a_renamed_repository_is_followed_and_recorded(github, entries):
-    output = refresh()
+    output = refresh("--source", "github")
 
     old = Repository.objects.get(full_name="lab/old-name")
     assert (old.stars, old.archived, old.renamed_to) == (7, True, "lab/new-name")
@@ -100,7 +100,7 @@ def test_a_renamed_repository_is_followed_and_recorded(github, entries):
 def test_a_missing_repository_is_recorded_and_keeps_what_was_known(github, entries):
     Repository.objects.create(full_name="lab/gone", stars=50, etag='"old"')
 
-    output = refresh()
+    output = refresh("--source", "github")
 
     gone = Repository.objects.get(full_name="lab/gone")
     assert (gone.last_status, gone.stars, gone.etag) == (404, 50, "")
@@ -157,17 +157,6 @@ def test_a_reset_too_far_away_stops_with_the_repositories_left_and_keeps_those_d
 
     assert list(Repository.objects.values_list("full_name", "last_status")) == [("lab/gone", 404)]
     assert github.calls["/repos/lab/tool"] == 0
-
-
-def test_arxiv_ids_and_canonical_urls_are_derived_without_changing_the_url(db, entries):
-    output = refresh("--skip-github")
-
-    paper = Paper.objects.get(pk=entries.pk)
-    assert (paper.arxiv_id, paper.canonical_url) == ("2403.00745", "https://arxiv.org/abs/2403.00745")
-    assert paper.url == "https://arxiv.org/pdf/2403.00745v2.pdf"
-    assert Paper.objects.get(title="A blog post").arxiv_id == ""
-    assert "arXiv: 1 paper with an arXiv id, 1 changed." in output
-    assert not Repository.objects.exists()
 
 
 def test_a_bad_repository_name_is_refused(db):

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from catalog import search_index, state
+from catalog import catalog_version, search_index
 from catalog.models import Paper, PaperLink, Venue
 from tests.test_search import assert_index_in_step, papers, resources
 
@@ -73,12 +73,12 @@ def with_paper_notes_indexed(monkeypatch):
 
 def assert_every_edit_reaches_the_index():
     paper = Paper.objects.exclude(venue=None).first()
-    version = state.current_state().version
+    version = catalog_version.current_state().version
     Paper.objects.filter(pk=paper.pk).update(title="Zymurgy of transformers")
     PaperLink.objects.create(paper=paper, kind="code", label="Code", url="https://x.org/quokka")
     Venue.objects.filter(pk=paper.venue_id).update(name="Wombat Workshop")
     assert papers("zymurgy quokka wombat") == ["Zymurgy of transformers"]
-    assert state.current_state().version > version
+    assert catalog_version.current_state().version > version
     assert_index_in_step()
 
 

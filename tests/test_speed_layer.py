@@ -15,7 +15,7 @@ from django.utils import timezone
 from catalog.models import Paper, PaperLink, Venue
 from catalog.selectors import paper_entries
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
-from catalog.services.collector import cycle_collector_paused
+from catalog.services.gc_pause import cycle_collector_paused
 from catalog.urls_memo import memo_reverse
 from tests.factories import PaperFactory, PaperLinkFactory, SectionFactory, VenueFactory
 

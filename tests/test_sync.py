@@ -513,8 +513,9 @@ def test_duplicate_lines_pair_in_order_and_a_removed_copy_is_the_last(db, tmp_pa
 
 
 def test_an_entry_whose_url_and_title_both_change_is_a_new_entry(db, tmp_path):
-    first = readme(Papers=[titled("Old Name", "https://example.org/old")])
-    second = readme(Papers=[titled("New Name", "https://example.org/new")])
+    kept = titled("Kept", "https://example.org/kept")
+    first = readme(Papers=[kept, titled("Old Name", "https://example.org/old")])
+    second = readme(Papers=[kept, titled("New Name", "https://example.org/new")])
     _, report = import_and_sync(tmp_path, first, second)
     assert report == [
         "Papers:",

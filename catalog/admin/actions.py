@@ -11,31 +11,68 @@ from django.template.defaultfilters import pluralize
 from taggit.models import Tag
 
 from catalog.admin.forms import validate_tag_name
+from catalog.admin.tag_input import normalise_tag
 from catalog.models import Section, SectionKind, Venue
 from catalog.services import ordering
 from catalog.services.merging import merge_tags, merge_venues
 from catalog.services.publish import Unexportable, check_exportable
+from history.values import record
 
 
-class ResourceActionForm(ActionForm):
-    tag = forms.CharField(required=False, label="Tag", validators=[validate_tag_name])
-    section = forms.ModelChoiceField(
-        Section.objects.filter(kind=SectionKind.RESOURCES), required=False, label="Section"
+def for_actions(widget, *actions):
+    """`widget`, shown in the action bar only while one of `actions` is chosen (static/js/admin-actions.js)."""
+    widget.attrs["data-actions"] = " ".join(actions)
+    return widget
+
+
+TAG_ACTIONS = ("add_tag", "remove_tag")
+
+
+def tag_field(*actions):
+    return forms.CharField(
+        required=False, label="Tag", validators=[validate_tag_name], widget=for_actions(forms.TextInput(), *actions)
     )
 
 
-class PaperActionForm(ActionForm):
-    tag = forms.CharField(required=False, label="Tag", validators=[validate_tag_name])
-    section = forms.ModelChoiceField(Section.objects.filter(kind=SectionKind.PAPERS), required=False, label="Section")
-    venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue")
+def section_field(kind):
+    return forms.ModelChoiceField(
+        Section.objects.filter(kind=kind),
+        required=False,
+        label="Section",
+        widget=for_actions(forms.Select(), "move_to_section"),
+    )
 
 
-class TagActionForm(ActionForm):
-    tag = forms.CharField(required=False, label="Tag", validators=[validate_tag_name])
+def venue_field(*actions):
+    return forms.ModelChoiceField(
+        Venue.objects.all(), required=False, label="Venue", widget=for_actions(forms.Select(), *actions)
+    )
 
 
-class VenueActionForm(ActionForm):
-    venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue")
+class CatalogActionForm(ActionForm):
+    """Each field of the bar shows only with the action that reads it."""
+
+    class Media:
+        js = ["js/admin-actions.js"]
+
+
+class ResourceActionForm(CatalogActionForm):
+    tag = tag_field(*TAG_ACTIONS)
+    section = section_field(SectionKind.RESOURCES)
+
+
+class PaperActionForm(CatalogActionForm):
+    tag = tag_field(*TAG_ACTIONS)
+    section = section_field(SectionKind.PAPERS)
+    venue = venue_field("set_venue")
+
+
+class TagActionForm(CatalogActionForm):
+    tag = tag_field("merge_selected_tags")
+
+
+class VenueActionForm(CatalogActionForm):
+    venue = venue_field("merge_selected_venues")
 
 
 class ForbiddenActionsMixin:
@@ -80,11 +117,17 @@ def _chosen(modeladmin, request, name):
 
 
 def _tag_named(name, *, create):
-    """The tag called `name` whatever its case; a new one if `create`, else None when there is none."""
+    """The tag called `name` whatever its case; a new one if `create` (named as the catalog writes tags), else None
+    when there is none."""
     tag = Tag.objects.filter(name__iexact=name).first()
     if tag is None and create:
-        tag = Tag.objects.create(name=name)
+        tag = Tag.objects.create(name=normalise_tag(name))
     return tag
+
+
+def _log(modeladmin, request, obj, message, *changes):
+    """The history entry of an action on `obj`, with the (field, old, new) values it changed."""
+    record(modeladmin.log_change(request, obj, message), changes)
 
 
 def _report(modeladmin, request, count, done):
@@ -99,11 +142,13 @@ def add_tag(modeladmin, request, queryset):
         return
     tag = _tag_named(name, create=True)
     count = 0
-    for obj in queryset.exclude(tags=tag):
+    for obj in queryset.exclude(tags=tag).prefetch_related("tags"):
+        before = [t.name for t in obj.tags.all()]
         obj.tags.add(tag)
-        modeladmin.log_change(request, obj, f"Added the tag “{tag.name}”.")
+        _log(modeladmin, request, obj, f"Added the tag “{tag.name}”.", ("tags", before, [*before, tag.name]))
         count += 1
-    _report(modeladmin, request, count, f"tag “{tag.name}” added")
+    typed = f" (typed “{name}”)" if tag.name.lower() != name.lower() else ""
+    _report(modeladmin, request, count, f"tag “{tag.name}”{typed} added")
 
 
 @admin.action(description="Remove the tag from the selected %(verbose_name_plural)s", permissions=["change"])
@@ -116,9 +161,11 @@ def remove_tag(modeladmin, request, queryset):
         modeladmin.message_user(request, f"There is no tag “{name}”.", messages.ERROR)
         return
     count = 0
-    for obj in queryset.filter(tags=tag):
+    for obj in queryset.filter(tags=tag).prefetch_related("tags"):
+        before = [t.name for t in obj.tags.all()]
         obj.tags.remove(tag)
-        modeladmin.log_change(request, obj, f"Removed the tag “{tag.name}”.")
+        after = [name for name in before if name != tag.name]
+        _log(modeladmin, request, obj, f"Removed the tag “{tag.name}”.", ("tags", before, after))
         count += 1
     _report(modeladmin, request, count, f"tag “{tag.name}” removed")
 
@@ -136,10 +183,11 @@ def move_to_section(modeladmin, request, queryset):
     count = 0
     try:
         with transaction.atomic():
-            for obj in queryset.exclude(section=section):
+            for obj in queryset.exclude(section=section).select_related("section"):
+                before = obj.section
                 obj.section, obj.position = section, None
                 obj.save()
-                modeladmin.log_change(request, obj, f"Moved to the section “{section}”.")
+                _log(modeladmin, request, obj, f"Moved to the section “{section}”.", ("section", before, section))
                 count += 1
             check_exportable(section_ids={section.pk})
     except Unexportable as error:
@@ -156,10 +204,11 @@ def set_venue(modeladmin, request, queryset):
     if venue is None:
         return
     count = 0
-    for paper in queryset.exclude(venue=venue):
+    for paper in queryset.exclude(venue=venue).select_related("venue"):
+        before = paper.venue
         paper.venue = venue
         paper.save(update_fields=["venue", "updated_at"])
-        modeladmin.log_change(request, paper, f"Set the venue to “{venue}”.")
+        _log(modeladmin, request, paper, f"Set the venue to “{venue}”.", ("venue", before, venue))
         count += 1
     _report(modeladmin, request, count, f"venue set to “{venue}”")
 
@@ -191,8 +240,10 @@ def merge_selected_tags(modeladmin, request, queryset):
             return
         names = _quoted(merged)
         entries = merge_tags(merged, into=into)
+        old_names = [tag.name for tag in merged]
         for entry in entries:
-            modeladmin.log_change(request, entry, f"Tags {names} merged into “{into}”.")
+            message = f"Tags {names} merged into “{into}”."
+            _log(modeladmin, request, entry, message, ("tags merged", old_names, into.name))
     retagged = f"{len(entries)} entr{pluralize(len(entries), 'y,ies')} retagged"
     modeladmin.message_user(request, f"Merged {names} into “{into}”: {retagged}.", messages.SUCCESS)
 
@@ -210,7 +261,7 @@ def merge_selected_venues(modeladmin, request, queryset):
         names = _quoted(merged)
         moved = merge_venues(merged, into=into)
         for paper, old_venue in moved:
-            modeladmin.log_change(request, paper, f"Venue “{old_venue}” merged into “{into}”.")
+            _log(modeladmin, request, paper, f"Venue “{old_venue}” merged into “{into}”.", ("venue", old_venue, into))
     moved_papers = f"{len(moved)} paper{pluralize(len(moved))} moved"
     modeladmin.message_user(request, f"Merged {names} into “{into}”: {moved_papers}.", messages.SUCCESS)
 
@@ -219,8 +270,10 @@ def _move(modeladmin, request, queryset, move, direction):
     rows = sorted(queryset, key=lambda row: (row.position, row.pk), reverse=direction == ordering.DOWN)
     count = 0
     for row in rows:
+        before = row.position
         if move(row, direction):
-            modeladmin.log_change(request, row, f"Moved {direction}.")
+            after = type(row).objects.values_list("position", flat=True).get(pk=row.pk)
+            _log(modeladmin, request, row, f"Moved {direction}.", ("position", before, after))
             count += 1
     _report(modeladmin, request, count, f"moved {direction}")
 

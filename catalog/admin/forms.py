@@ -1,5 +1,7 @@
 """Admin forms: the checks a maintainer gets as field errors before anything is saved."""
 
+import re
+
 from django import forms
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
@@ -9,14 +11,17 @@ from django.utils.text import slugify
 from taggit.forms import TagField
 from taggit.models import Tag
 
-from catalog.identity import paper_identity
-from catalog.models import Paper, Resource, Section, SectionKind
+from catalog.admin.tag_input import TagInput, canonical_tag_names
+from catalog.identity import normalise_title, openreview_id, paper_identity, reference
+from catalog.models import Paper, PaperAuthor, Resource, Section, SectionKind
 from catalog.readme.items import new_entry_hints
-from catalog.services.duplicates import duplicate_papers
-from catalog.validators import validate_no_control_characters
+from catalog.services.authors import authors_named
+from catalog.services.duplicates import duplicate_papers, duplicate_titles
+from catalog.validators import validate_no_control_characters, validate_one_line
 
 WIDE_TEXT_INPUT = forms.TextInput(attrs={"class": "vLargeTextField"})
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
+OPENREVIEW_ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def validate_tag_name(name):
@@ -35,7 +40,15 @@ def validate_tag_name(name):
 
 
 class CatalogTagField(TagField):
-    """Taggit's comma-separated tags, each checked with validate_tag_name."""
+    """Taggit's comma-separated tags, each checked with validate_tag_name, offered from the catalog's tags while
+    typed; a new tag is written in the catalog's convention, and `renamed` lists those whose name changed."""
+
+    widget = TagInput
+
+    def __init__(self, **kwargs):
+        kwargs["help_text"] = "Separated by commas. A new tag is written in lower case with hyphens between words."
+        super().__init__(**kwargs)
+        self.renamed = []
 
     def clean(self, value):
         names = super().clean(value)
@@ -47,6 +60,7 @@ class CatalogTagField(TagField):
                 errors.append(error)
         if errors:
             raise forms.ValidationError(errors)
+        names, self.renamed = canonical_tag_names(names)
         return names
 
 
@@ -94,11 +108,19 @@ def check_section_kind(section, kind, entries):
 
 # What the admin edits of a paper, in the order of its form, and where it goes in its section (PaperAdmin's fieldsets).
 PAPER_FIELDS = ["title", "url", "venue", "date", "section", "star_repo", "tags"]
+PAPER_ABOUT_FIELDS = ["abstract", "doi", "openreview_id", "arxiv_primary_category"]
 PAPER_PLACE_FIELDS = ["position", "position_pinned"]
 
 
 class PaperAdminForm(NewEntryLayoutMixin, forms.ModelForm):
     is_paper = True
+    reference = forms.CharField(
+        required=False,
+        label="Fill in from",
+        help_text="Paste an arXiv id or URL, an OpenReview URL or a DOI: the title, URL, date, authors and "
+        "abstract are filled in from the source. Fields you have typed are kept.",
+        widget=forms.TextInput(attrs={"class": "vLargeTextField", "autocomplete": "off"}),
+    )
     save_duplicate = forms.BooleanField(
         required=False,
         label="Save even if it is already listed",
@@ -107,26 +129,62 @@ class PaperAdminForm(NewEntryLayoutMixin, forms.ModelForm):
 
     class Meta:
         model = Paper
-        fields = PAPER_FIELDS + PAPER_PLACE_FIELDS
+        fields = PAPER_FIELDS + PAPER_ABOUT_FIELDS + PAPER_PLACE_FIELDS
         labels = {"url": "URL"}
-        widgets = {"title": WIDE_TEXT_INPUT}
+        widgets = {"title": WIDE_TEXT_INPUT, "abstract": forms.Textarea(attrs={"rows": 6, "cols": 100})}
         field_classes = {"tags": CatalogTagField}
+        help_texts = {
+            "doi": "10.xxxx/..., or its https://doi.org/ URL",
+            "openreview_id": "The forum id, or the forum's URL",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget.attrs["data-lookup-url"] = reverse("admin:catalog_paper_lookup")
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.PAPERS, "papers")
 
+    def clean_doi(self):
+        value = self.cleaned_data["doi"].strip()
+        if not value:
+            return value
+        named = reference(value)
+        if not named or named[0] != "doi":
+            raise forms.ValidationError("Enter a DOI such as 10.18653/v1/2023.acl-long.1, or its doi.org URL.")
+        return named[1]
+
+    def clean_openreview_id(self):
+        value = self.cleaned_data["openreview_id"].strip()
+        if value.startswith(("http://", "https://")):
+            value = openreview_id(value) or ""
+            if not value:
+                raise forms.ValidationError("Enter the forum id, or a URL such as https://openreview.net/forum?id=…")
+        if not OPENREVIEW_ID_RE.fullmatch(value or "x"):
+            raise forms.ValidationError("An OpenReview id has only letters, digits, '-' and '_'.")
+        return value
+
     def clean(self):
         cleaned = super().clean()
-        url = cleaned.get("url")
-        if url and self._identity_changed(url) and not cleaned.get("save_duplicate"):
-            duplicates = duplicate_papers(url=url, exclude_pk=self.instance.pk)
-            if duplicates:
-                self.add_error("url", forms.ValidationError(self._duplicate_message(duplicates), code="duplicate"))
+        if cleaned.get("save_duplicate"):
+            return cleaned
+        url, title = cleaned.get("url"), cleaned.get("title")
+        checks = [
+            ("url", duplicate_papers, {"url": url}, url and self._identity_changed(url)),
+            ("title", duplicate_titles, {"title": title}, title and self._title_changed(title)),
+        ]
+        for field, find, key, needed in checks:
+            found = find(**key, exclude_pk=self.instance.pk) if needed else []
+            if found:
+                self.add_error(field, forms.ValidationError(self._duplicate_message(found), code="duplicate"))
         return cleaned
 
     def _identity_changed(self, url):
         """New papers are checked; an existing one only when its URL now points to another paper."""
         return self.instance.pk is None or paper_identity(url) != paper_identity(self.instance.url)
+
+    def _title_changed(self, title):
+        return self.instance.pk is None or normalise_title(title) != normalise_title(self.instance.title)
 
     @staticmethod
     def _duplicate_message(duplicates):
@@ -223,3 +281,47 @@ class LinkFormSet(BaseInlineFormSet):
             if last is not None:
                 link.position = last + 1
         return super().save_new(form, commit)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this link"
+
+
+class PaperAuthorForm(forms.ModelForm):
+    """An author of the paper by name: a name no author has yet makes a new author when the paper is saved."""
+
+    name = forms.CharField(max_length=200, validators=[validate_one_line], widget=forms.TextInput(attrs={"size": 40}))
+
+    class Meta:
+        model = PaperAuthor
+        fields = ["position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["name"].initial = self.instance.author.name
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def save(self, commit=True):
+        if "name" in self.changed_data or self.instance.author_id is None:
+            name = self.cleaned_data["name"]
+            self.instance.author = authors_named([name])[name]
+        return super().save(commit)
+
+
+class PaperAuthorFormSet(BaseInlineFormSet):
+    """A paper names each author once; rows left without a position keep the order they are listed in."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE") or form in self.deleted_forms:
+                continue
+            name = form.cleaned_data.get("name", "")
+            if name.casefold() in seen:
+                form.add_error("name", f"{name} is already an author of this paper.")
+            seen.add(name.casefold())

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.urls import path
 
 from catalog.admin import actions
 from catalog.admin.exportable import ExportableChangesMixin
@@ -10,22 +11,65 @@ from catalog.admin.filters import (
     VenueKindFilter,
     YearFilter,
 )
-from catalog.admin.forms import PAPER_FIELDS, PAPER_PLACE_FIELDS, LinkFormSet, PaperAdminForm
+from catalog.admin.forms import (
+    PAPER_ABOUT_FIELDS,
+    PAPER_FIELDS,
+    PAPER_PLACE_FIELDS,
+    LinkFormSet,
+    PaperAdminForm,
+    PaperAuthorForm,
+    PaperAuthorFormSet,
+)
+from catalog.admin.link_input import LinkForm
+from catalog.admin.lookup import lookup_view
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
-from catalog.models import Paper, PaperLink, has_code_link
+from catalog.admin.tag_input import NewTagNamesMixin
+from catalog.models import Paper, PaperAuthor, PaperLink, has_code_link
+from history.values import FieldHistoryMixin
+from suggestions.accepting import AcceptSuggestionMixin
+
+# Filled from the paper's URL and by the sources refresh_metadata asks, shown read-only.
+SOURCE_FIELDS = [
+    "arxiv_id",
+    "canonical_url",
+    "citation_count",
+    "arxiv_answered_at",
+    "openreview_answered_at",
+    "semantic_scholar_answered_at",
+]
+
+
+class PaperAuthorInline(admin.TabularInline):
+    model = PaperAuthor
+    form = PaperAuthorForm
+    formset = PaperAuthorFormSet
+    extra = 0
+    fields = ["position", "name"]
+    verbose_name, verbose_name_plural = "author", "authors"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
 
 class PaperLinkInline(admin.TabularInline):
     model = PaperLink
     formset = LinkFormSet
+    form = LinkForm
     extra = 0
     fields = ["kind", "position", "label", "url"]
 
 
 @admin.register(Paper)
 class PaperAdmin(
-    CheckedParametersMixin, EntryMetadataMixin, ExportableChangesMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin
+    CheckedParametersMixin,
+    AcceptSuggestionMixin,
+    FieldHistoryMixin,
+    NewTagNamesMixin,
+    EntryMetadataMixin,
+    ExportableChangesMixin,
+    actions.ActionFormErrorsMixin,
+    admin.ModelAdmin,
 ):
     form = PaperAdminForm
     link_model, link_owner = PaperLink, "paper"
@@ -42,18 +86,34 @@ class PaperAdmin(
     ]
     list_select_related = ["venue", "section"]
     list_per_page = 50
-    search_fields = ["title", "url", "links__url"]
+    search_fields = ["title", "url", "links__url", "authors__name", "doi"]
     date_hierarchy = "date"
     autocomplete_fields = ["venue", "section"]
-    inlines = [PaperLinkInline]
+    inlines = [PaperAuthorInline, PaperLinkInline]
     fieldsets = [
         (None, {"fields": [*PAPER_FIELDS, "save_duplicate"]}),
+        ("Abstract and identifiers", {"fields": PAPER_ABOUT_FIELDS}),
         ("Place in the section", {"fields": PAPER_PLACE_FIELDS}),
-        ("Metadata (refresh_metadata fills it)", {"fields": ["arxiv_id", "canonical_url"]}),
+        ("Metadata (refresh_metadata fills it)", {"fields": SOURCE_FIELDS}),
     ]
-    readonly_fields = ["arxiv_id", "canonical_url"]
+    readonly_fields = SOURCE_FIELDS
     action_form = actions.PaperActionForm
     actions = [actions.add_tag, actions.remove_tag, actions.move_to_section, actions.set_venue]
+
+    class Media:
+        js = ["js/admin-paper-lookup.js"]
+        css = {"all": ["css/admin-paper-lookup.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        """The add form starts with the field that fills in the others from a pasted reference."""
+        if obj is not None:
+            return self.fieldsets
+        (name, options), *rest = self.fieldsets
+        return [(name, {**options, "fields": ["reference", *options["fields"]]}), *rest]
+
+    def get_urls(self):
+        lookup = path("lookup/", self.admin_site.admin_view(lookup_view(self)), name="catalog_paper_lookup")
+        return [lookup, *super().get_urls()]
 
     def lookup_allowed(self, lookup, value, request=None):
         """Besides the filters' own parameters, a link may filter by a venue's name: ?venue__name=ICLR."""

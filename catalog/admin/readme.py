@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from catalog.readme import RenderError
 from catalog.repository.config import connected as repository_connected
-from catalog.services.lint import lint_readme
+from catalog.services.configured_lint import lint_readme
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
+from suggestions.services import suggesters_since
 
 PUBLISH_PERMISSION = "catalog.publish_readme"
 PUBLICATION_LOG = {"content_type": None, "object_repr": "README"}
@@ -89,5 +90,8 @@ def _publish(request):
             summary = f"Published the README: {diff.added} line{pluralize(diff.added)} added, {diff.removed} removed"
         else:
             summary = "Published the fixture; the README was already the export"
+        last = LogEntry.objects.filter(**PUBLICATION_LOG).order_by("-action_time").first()
+        if suggesters := suggesters_since(last.action_time if last else None):
+            summary += f" (suggested by {', '.join(suggesters)})"
         LogEntry.objects.create(user=request.user, action_flag=CHANGE, change_message=f"{summary}.", **PUBLICATION_LOG)
         messages.success(request, f"{summary}; fixture regenerated." if diff.changed else f"{summary}.")

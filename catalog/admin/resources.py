@@ -3,20 +3,31 @@ from django.contrib import admin
 from catalog.admin import actions
 from catalog.admin.filters import ArchivedFilter, LinkStatusFilter, TagFilter
 from catalog.admin.forms import LinkFormSet, ResourceAdminForm
+from catalog.admin.link_input import LinkForm
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
+from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Resource, ResourceLink
+from history.values import FieldHistoryMixin
 
 
 class ResourceLinkInline(admin.TabularInline):
     model = ResourceLink
     formset = LinkFormSet
+    form = LinkForm
     extra = 0
     fields = ["position", "label", "url"]
 
 
 @admin.register(Resource)
-class ResourceAdmin(CheckedParametersMixin, EntryMetadataMixin, actions.ActionFormErrorsMixin, admin.ModelAdmin):
+class ResourceAdmin(
+    CheckedParametersMixin,
+    FieldHistoryMixin,
+    NewTagNamesMixin,
+    EntryMetadataMixin,
+    actions.ActionFormErrorsMixin,
+    admin.ModelAdmin,
+):
     form = ResourceAdminForm
     link_model, link_owner = ResourceLink, "resource"
     list_display = ["name", "section", "position", "star_repo", "stars", "link_status_label", "tag_list"]

@@ -6,6 +6,7 @@ from catalog.admin.exportable import ExportableChangesMixin
 from catalog.admin.forms import SectionAdminForm
 from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Section, SectionKind, TextBlock
+from history.values import FieldHistoryMixin
 
 AUTOCOMPLETE_KINDS = {"paper": SectionKind.PAPERS, "resource": SectionKind.RESOURCES}
 
@@ -16,7 +17,9 @@ class TextBlockInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(CheckedParametersMixin, ExportableChangesMixin, actions.ForbiddenActionsMixin, admin.ModelAdmin):
+class SectionAdmin(
+    CheckedParametersMixin, FieldHistoryMixin, ExportableChangesMixin, actions.ForbiddenActionsMixin, admin.ModelAdmin
+):
     form = SectionAdminForm
     list_display = ["indented_title", "kind", "level", "parent", "paper_count", "resource_count"]
     list_filter = ["kind", "level"]

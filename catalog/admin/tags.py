@@ -5,13 +5,14 @@ from taggit.models import Tag
 from catalog.admin.actions import ActionFormErrorsMixin, TagActionForm, merge_selected_tags
 from catalog.admin.forms import TagAdminForm
 from catalog.admin.parameters import CheckedParametersMixin
+from history.values import FieldHistoryMixin
 
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(CheckedParametersMixin, ActionFormErrorsMixin, admin.ModelAdmin):
+class TagAdmin(CheckedParametersMixin, FieldHistoryMixin, ActionFormErrorsMixin, admin.ModelAdmin):
     form = TagAdminForm
     action_form = TagActionForm
     actions = [merge_selected_tags]

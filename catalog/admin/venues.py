@@ -4,10 +4,11 @@ from django.db.models import Count
 from catalog.admin.actions import ActionFormErrorsMixin, VenueActionForm, merge_selected_venues
 from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import Venue
+from history.values import FieldHistoryMixin
 
 
 @admin.register(Venue)
-class VenueAdmin(CheckedParametersMixin, ActionFormErrorsMixin, admin.ModelAdmin):
+class VenueAdmin(CheckedParametersMixin, FieldHistoryMixin, ActionFormErrorsMixin, admin.ModelAdmin):
     action_form = VenueActionForm
     actions = [merge_selected_venues]
     list_display = ["name", "kind", "paper_count"]

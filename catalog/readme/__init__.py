@@ -1,12 +1,15 @@
 """The README format: pure functions between markdown text and a Document tree (no Django)."""
 
-from .document import NOT_AN_ENTRY, parse, render, render_section
+from .document import NOT_AN_ENTRY, normalise_line_endings, parse, render, render_section
 from .inline import RenderError, text_problem, url_problem
 from .items import render_list_item
 from .rows import DEFAULT_TABLE_HEAD, render_paper_row, table_columns
-from .tree import ERROR, WARNING, Document, Link, PaperRow, Problem, ResourceItem, Section, TableHead, Text
+from .tree import CRLF, ERROR, LF, WARNING, Document, Link, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
 __all__ = [
+    "CRLF",
+    "LF",
+    "normalise_line_endings",
     "DEFAULT_TABLE_HEAD",
     "ERROR",
     "NOT_AN_ENTRY",

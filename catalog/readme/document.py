@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import inline
 from .items import (
     ITEM,
     LIST_LINE,
@@ -14,16 +15,33 @@ from .items import (
     section_layout,
 )
 from .rows import DEFAULT_TABLE_HEAD, EntryError, read_paper_row, render_paper_row, table_columns
-from .tree import ERROR, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
+from .tree import CRLF, ERROR, LF, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
-_HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t]*)")
+_HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t\r]*)")
 NOT_AN_ENTRY = "not recognised as an entry, kept as text"
 _ALIGNMENT_ROW = re.compile(r"\|(?: *:?-+:? *\|)+[ \t]*")
 
 
+def line_ending(text: str) -> str:
+    """CRLF when every line break of `text` is CR LF, else LF (a lone CR then stays part of its line)."""
+    crlf = text.count(CRLF)
+    return CRLF if crlf and crlf == text.count(LF) else LF
+
+
+def normalise_line_endings(text: str) -> tuple[str, str]:
+    """`text` with LF line breaks, and the line ending that gives it back (see `restore_line_endings`)."""
+    ending = line_ending(text)
+    return (text.replace(CRLF, LF) if ending == CRLF else text), ending
+
+
+def restore_line_endings(text: str, ending: str) -> str:
+    return text.replace(LF, CRLF) if ending == CRLF else text
+
+
 def parse(text: str) -> Document:
+    text, ending = normalise_line_endings(text)
     lines = text.split("\n")
-    document = Document(sections=[])
+    document = Document(sections=[], line_ending=ending)
     starts = [
         index
         for index, line in enumerate(lines)
@@ -45,7 +63,20 @@ def _read_heading(line: str) -> Section | None:
     if not match:
         return None
     hints = {"trailing": match["trailing"]} if match["trailing"] else {}
-    return Section(match["title"], len(match["marks"]), hints=hints)
+    source = match["title"]
+    title = inline.unescape_heading(source)
+    if inline.escape_heading(title) != source:
+        # Markup written by hand (`# **Bold** heading`): written back as it was while the title stays the same.
+        hints["source"] = source
+    return Section(title, len(match["marks"]), hints=hints)
+
+
+def _heading_text(section: Section) -> str:
+    source = section.hints.get("source")
+    if source is not None and inline.unescape_heading(source) == section.title:
+        return source
+    inline.check(inline.text_problem(section.title), "section title", section.title)
+    return inline.escape_heading(section.title)
 
 
 def _parse_section(section: Section, lines: list[str], start: int, end: int, document: Document) -> Section:
@@ -142,13 +173,14 @@ def _add(body: list, entry, line: str, number: int) -> None:
 
 
 def render(document: Document) -> str:
-    return "\n".join(line for section in document.sections for line in render_section(section))
+    text = "\n".join(line for section in document.sections for line in render_section(section))
+    return restore_line_endings(text, document.line_ending)
 
 
 def render_section(section: Section) -> list[str]:
     lines = []
     if section.level:
-        lines.append("#" * section.level + " " + section.title + section.hints.get("trailing", ""))
+        lines.append("#" * section.level + " " + _heading_text(section) + section.hints.get("trailing", ""))
     lines += [""] * section.blank_lines_after_heading
     columns = None
     for node in section.body:

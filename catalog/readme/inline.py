@@ -9,11 +9,26 @@ from .tree import Link
 
 TABLE_SPECIALS = "\\*[]|"
 LIST_SPECIALS = "\\*[]"
-# A backtick would open a code span and `<` raw HTML (`<script>`), wherever they stand.
-CODE_OR_HTML = "`<"
+HEADING_SPECIALS = "\\*[]"
+# Escaped wherever they stand: a backtick opens a code span, `<` raw HTML (`<script>`) or an autolink,
+# `~` strikethrough and `$` GitHub's math.
+ALWAYS_ESCAPED = "`<~$"
+# An empty HTML comment: it shows nothing, but splits the text around it in two. GitHub finds e-mail addresses and
+# `:emoji:` codes in the text after backslash escapes are resolved, so only a split keeps them as written.
+BREAK = "<!-- -->"
 # Unicode's control characters (category Cc): C0, DEL and C1.
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
-_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# Unicode's noncharacters (U+FDD0 to U+FDEF, and the last two code points of every plane: U+FFFE, U+FFFF, ...) and
+# lone surrogates: never text, and U+FFFE, U+FFFF and surrogates cannot be written in XML at all.
+NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef\ud800-\udfff"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
+_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+# The run of `#` that would close a heading, and its escape: a space (or nothing) before, nothing after.
+_CLOSING_HASHES = re.compile(r"(?<![^ ])#+$")
+_ESCAPED_CLOSING_HASHES = re.compile(r"(?<![^ ])\\(?=#+$)")
 
 _LABEL = r"(?:\\.|[^\\\[\]])+"
 _URL = r"https?://(?:\\.|\((?:\\.|[^\s()\\])*\)|[^\s()\\])+"
@@ -37,38 +52,59 @@ class RenderError(ValueError):
 
 
 def escape(text: str, specials: str) -> str:
-    """`text` with a backslash before each character markdown would otherwise read as markup.
+    """`text` written so that a GitHub-flavoured markdown renderer shows it as it is, as text; `unescape` reverses it.
 
-    `specials` and the characters of CODE_OR_HTML are always escaped; `_` only where it could start or end
-    emphasis (not inside a word, so `sae_vis` stays as written) and `&` only where it starts an entity.
+    A backslash goes before `specials` and ALWAYS_ESCAPED, before `_` where it could start or end emphasis (not
+    inside a word, so `sae_vis` stays as written), before `&` where it starts an entity, and where a renderer
+    would make a link of plain text: before the second `/` of `//` (`https://`), the `.` of `www.` and a `.`
+    before two letters, which could end a domain name (`x.ai`). An empty comment (BREAK) goes before the `@` of
+    an e-mail address and after the first `:` of an `:emoji:` code.
     """
-    if not _candidates(specials).search(text):
-        return text
-    return "".join("\\" + char if _needs_escape(text, index, specials) else char for index, char in enumerate(text))
+    return _escapes(specials).sub(_escaped_match, text)
 
 
-def _needs_escape(text: str, index: int, specials: str) -> bool:
-    char = text[index]
-    if char in specials or char in CODE_OR_HTML:
-        return True
-    if char == "_":
-        return not (0 < index < len(text) - 1 and text[index - 1].isalnum() and text[index + 1].isalnum())
-    return char == "&" and _ENTITY.match(text, index) is not None
+def _escaped_match(match: re.Match) -> str:
+    if match.lastgroup == "break_before":
+        return BREAK + match.group()
+    if match.lastgroup == "break_after":
+        return match.group() + BREAK
+    return "\\" + match.group()
+
+
+@functools.cache
+def _escapes(specials: str) -> re.Pattern:
+    return re.compile(
+        rf"(?P<backslash>[{re.escape(specials + ALWAYS_ESCAPED)}]"
+        r"|(?<![^\W_])_|_(?![^\W_])"
+        rf"|{_ENTITY.pattern}"
+        r"|(?<=/)/"
+        r"|(?<=[wW]{3})\.|\.(?=[^\W\d_]{2}))"
+        r"|(?P<break_before>(?<=[\w.+-])@(?=[\w-]+\.\w))"
+        r"|(?P<break_after>:(?=[\w+-]+:))"
+    )
 
 
 def unescape(text: str, specials: str) -> str:
-    return _escaped(specials).sub(r"\1", text) if "\\" in text else text
+    if "\\" not in text and BREAK not in text:
+        return text
+    return _unescapes(specials).sub(lambda match: match.group(1) or "", text)
 
 
 @functools.cache
-def _candidates(specials: str) -> re.Pattern:
-    """Any character `escape` may have to escape."""
-    return re.compile(f"[{re.escape(specials + CODE_OR_HTML)}_&]")
+def _unescapes(specials: str) -> re.Pattern:
+    return re.compile(rf"\\([{re.escape(specials + ALWAYS_ESCAPED)}_&/.])|{re.escape(BREAK)}")
 
 
-@functools.cache
-def _escaped(specials: str) -> re.Pattern:
-    return re.compile(rf"\\([{re.escape(specials + CODE_OR_HTML)}_&])")
+def escape_heading(title: str) -> str:
+    """A heading's text: escaped as `escape` does, and a final run of `#` after a space (which markdown would drop
+    as the heading's closing sequence) behind a backslash."""
+    text = escape(title, HEADING_SPECIALS)
+    closing = _CLOSING_HASHES.search(text)
+    return text[: closing.start()] + "\\" + text[closing.start() :] if closing else text
+
+
+def unescape_heading(text: str) -> str:
+    return unescape(_ESCAPED_CLOSING_HASHES.sub("", text), HEADING_SPECIALS)
 
 
 def escape_url(url: str, specials: str) -> str:
@@ -100,6 +136,8 @@ def text_problem(text: str, *, required: bool = True) -> str | None:
         return "must not be empty" if required else None
     if CONTROL_CHARACTERS.search(text):
         return "must be on one line" if "\n" in text or "\r" in text else "must not contain control characters"
+    if noncharacter := NONCHARACTERS.search(text):
+        return f"must not contain the Unicode noncharacter U+{ord(noncharacter.group()):04X}"
     if text[0].isspace() or text[-1].isspace():
         return "must not start or end with whitespace"
     return None

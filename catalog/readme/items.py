@@ -46,7 +46,8 @@ _LINK_GROUP = re.compile(rf" \((?P<links>{inline.LINK_LIST_RE.pattern})\)$")
 _VENUE_DATE = re.compile(
     r" \((?:(?P<venue>(?:\\.|[^\\()])+?)(?P<venue_separator>,? ))?(?P<date>[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)\)$"
 )
-_TRAILING = re.compile(r"[ \t]*$")
+# Spaces, tabs and carriage returns (a stray CR, or the last line of a CR LF file) after an item, kept as a hint.
+_TRAILING = re.compile(r"[ \t\r]*$")
 CODE_LABEL = re.compile(r"code|github|gitlab|repo|implementation", re.IGNORECASE)
 
 
@@ -253,22 +254,35 @@ def _paper_links(row: PaperRow) -> list[Link]:
 
 
 def _escape_rich(text: str) -> str:
-    """`text` escaped for a list line, but for the markdown links in it, which stay links."""
-    return _map_outside_links(text, lambda part: inline.escape(part, LIST_SPECIALS))
+    """`text` escaped for a list line, but for the markdown links in it, which stay links: their labels are escaped
+    too, and a `!` just before one (which would make it an image) is escaped."""
+
+    def escape(part: str, before_link: bool) -> str:
+        escaped = inline.escape(part, LIST_SPECIALS)
+        return escaped[:-1] + "\\!" if before_link and escaped.endswith("!") else escaped
+
+    return _map_outside_links(text, escape, lambda label: inline.escape(label, LIST_SPECIALS))
 
 
 def _unescape_rich(text: str) -> str:
-    return _map_outside_links(text, lambda part: inline.unescape(part, LIST_SPECIALS))
+    def unescape(part: str, before_link: bool) -> str:
+        if before_link and part.endswith("\\!"):
+            part = part[:-2] + "!"
+        return inline.unescape(part, LIST_SPECIALS)
+
+    return _map_outside_links(text, unescape, lambda label: inline.unescape(label, LIST_SPECIALS))
 
 
-def _map_outside_links(text: str, change) -> str:
+def _map_outside_links(text: str, change, change_label) -> str:
+    """`text` with `change(part, before_link)` applied to the parts outside its links and `change_label` to the
+    labels of its links."""
     if "](" not in text:
-        return change(text)
+        return change(text, False)
     parts, last = [], 0
     for match in inline.LINK_RE.finditer(text):
-        parts += [change(text[last : match.start()]), match.group()]
+        parts += [change(text[last : match.start()], True), f"[{change_label(match['label'])}]({match['url']})"]
         last = match.end()
-    parts.append(change(text[last:]))
+    parts.append(change(text[last:], False))
     return "".join(parts)
 
 

@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 
 from catalog.identity import paper_identity
 
-from .document import parse
+from .document import normalise_line_endings, parse
 from .items import DEFAULT_LAYOUT, is_list_item
 from .rows import split_cells, table_columns
-from .tree import ERROR, WARNING, PaperRow, ResourceItem, TableHead
+from .tree import CRLF, ERROR, WARNING, PaperRow, ResourceItem, TableHead
 
 # Each rule and its severity; the README's "Lint" section says what each finds.
 RULES = {
@@ -29,6 +29,7 @@ RULES = {
     "toc": ERROR,
     "item-separator": ERROR,
     "item-description": ERROR,
+    "carriage-return": ERROR,
 }
 # The rules of awesome-lint's list items, applied to lists written in its format only (see `is_awesome_lint_list`).
 AWESOME_LINT_RULES = {"item-separator", "item-description"}
@@ -59,7 +60,8 @@ def lint(text: str, *, disabled=()) -> list[Finding]:
     unknown = sorted(set(disabled) - set(RULES))
     if unknown:
         raise ValueError(f"unknown lint rule {', '.join(unknown)}; the rules are {', '.join(RULES)}")
-    lines = text.split("\n")
+    normalised, ending = normalise_line_endings(text)
+    lines = normalised.split("\n")
     sections = parse(text).sections
     if not is_awesome_lint_list(sections):
         disabled = {*disabled, *AWESOME_LINT_RULES}
@@ -74,9 +76,20 @@ def lint(text: str, *, disabled=()) -> list[Finding]:
         "toc": lambda: _table_of_contents(lines, sections),
         "item-separator": lambda: _item_separators(sections),
         "item-description": lambda: _item_descriptions(sections),
+        "carriage-return": lambda: _carriage_returns(lines, ending),
     }
     findings = [finding for rule, check in checks.items() if rule not in disabled for finding in check()]
     return sorted(findings, key=lambda finding: (finding.line, list(RULES).index(finding.rule)))
+
+
+def _carriage_returns(lines, ending):
+    if ending == CRLF:
+        yield Finding(1, "carriage-return", "the lines end with CR LF (Windows line endings); the list uses LF")
+    for number, line in enumerate(lines, start=1):
+        if "\r" in line:
+            yield Finding(
+                number, "carriage-return", "a carriage return (CR) in the line: mixed line endings, or a stray CR"
+            )
 
 
 def is_awesome_lint_list(sections) -> bool:

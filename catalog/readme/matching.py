@@ -17,7 +17,7 @@ import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from catalog.identity import paper_identity
+from catalog.identity import normalise_title, paper_identity
 
 from .tree import PaperRow, ResourceItem, Section
 
@@ -39,7 +39,7 @@ def entry_title(node: PaperRow | ResourceItem) -> str:
 
 def _keys(node) -> tuple[str, str, str]:
     kind = type(node).__name__
-    title = " ".join(entry_title(node).casefold().split())
+    title = normalise_title(entry_title(node))
     return f"{kind} {node.url}", f"{kind} {paper_identity(node.url)}", f"{kind} title:{title}"
 
 

@@ -73,7 +73,7 @@ def split_cells(line: str) -> tuple[list[str], str] | None:
         rest = line[index:]
     else:  # every pipe ends a cell
         *cells, rest = line[1:].split("|")
-    if not cells or rest.strip(" \t"):
+    if not cells or rest.strip(" \t\r"):
         return None
     return cells, rest
 

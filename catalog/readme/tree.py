@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+LF = "\n"
+CRLF = "\r\n"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Problem:
 class Document:
     sections: list[Section]
     problems: list[Problem] = field(default_factory=list)
+    line_ending: str = LF
 
     @property
     def errors(self) -> list[Problem]:

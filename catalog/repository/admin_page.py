@@ -22,7 +22,7 @@ from catalog.repository.lock import Busy
 from catalog.repository.models import RepositoryEvent
 from catalog.repository.publish import catalog_snapshot, publish_to_repository, reviewed, untaken_commits
 from catalog.repository.sync import sync_repository
-from catalog.services.lint import lint_readme
+from catalog.services.configured_lint import lint_readme
 from catalog.services.readme_export import readme_diff
 from catalog.services.readme_files import ReadmeProblems
 
@@ -69,7 +69,7 @@ def _repository_state(request) -> dict:
             waiting = untaken_commits(repo, head)
             theirs = (repo.read(head, settings.CATALOG_GIT_README) or b"").decode("utf-8", "replace") if head else ""
             commits = [(commit, _commit_changes(repo, commit.sha)) for commit in waiting or []]
-    except GitError as error:
+    except (GitError, OSError) as error:
         messages.error(request, f"Cannot read the repository: {error}")
         return {"reachable": False}
     try:
@@ -117,7 +117,7 @@ def _take_in(request) -> None:
     except ReadmeProblems as problems:
         messages.error(request, "Nothing was taken in; the README has problems: " + "; ".join(problems.lines()[:5]))
         return
-    except (config.RepositoryError, GitError, Busy) as error:
+    except (config.RepositoryError, GitError, Busy, OSError) as error:
         messages.error(request, f"Nothing was taken in: {error}")
         return
     messages.success(request, " ".join(outcome.lines[:2]) or "Taken in.")
@@ -128,7 +128,7 @@ def _take_in(request) -> None:
 def _publish(request) -> None:
     try:
         outcome = publish_to_repository(user=request.user, fingerprint=request.POST.get("fingerprint") or None)
-    except (config.RepositoryError, GitError, GitHubError, Busy) as error:
+    except (config.RepositoryError, GitError, GitHubError, Busy, OSError) as error:
         messages.error(request, str(error))
         return
     except RenderError as error:

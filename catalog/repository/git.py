@@ -115,7 +115,10 @@ class Clone:
     def ensure(self) -> None:
         if not (self.path / "HEAD").exists():
             self.path.mkdir(parents=True, exist_ok=True)
-            subprocess.run(["git", "init", "--quiet", "--bare", str(self.path)], check=True, env=self._env())
+            done = subprocess.run(["git", "init", "--quiet", "--bare", str(self.path)], capture_output=True,
+                                  env=self._env(), check=False)  # fmt: skip
+            if done.returncode:
+                raise GitError(f"git init {self.path} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
 
     def fetch(self) -> str | None:
         """Fetch the branch; its head commit, or None when the remote has no such branch (an empty repository)."""

@@ -32,11 +32,20 @@ from catalog.repository.models import RepositoryEvent
 from catalog.services.readme_export import export_readme
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
 from catalog.services.readme_import import catalog_is_empty, import_readme, parse_importable
-from catalog.services.sync import sync_readme, sync_user
+from catalog.services.sync import MassRemoval, sync_readme, sync_user
 
 
 class TwoWayRefused(config.RepositoryError):
     """The catalog has entries but no known commit, and this sync may not replace its differences."""
+
+
+class TooManyRemovals(config.RepositoryError):
+    """The sync would remove much of the catalog; it is taken in only when removals are allowed."""
+
+
+# A sync that would remove more entries than this share of the catalog (and more than REMOVALS_FLOOR) is refused.
+REMOVALS_SHARE = 0.25
+REMOVALS_FLOOR = 10
 
 
 @dataclass
@@ -47,6 +56,7 @@ class SyncOutcome:
     conflicts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     changed: bool = False
+    removed: int = 0
 
 
 def _name(head: str) -> str:
@@ -65,14 +75,16 @@ def _author(commits: list[Commit], user):
     return accounts.order_by("pk").first()
 
 
-def sync_repository(*, user=None, dry_run=False, allow_two_way=True) -> SyncOutcome:
+def sync_repository(*, user=None, dry_run=False, allow_two_way=True, allow_removals=False) -> SyncOutcome:
     """Fetch the branch and take its README in. Raises ReadmeProblems, RepositoryError or lock.Busy, having
     changed nothing; a failure (not a dry run) is recorded for the admin's README page."""
     try:
         with database_lock(config.LOCK_NAME, wait=settings.CATALOG_GIT_LOCK_WAIT):
             repo = config.clone()
             with repo.lock():
-                outcome = _sync(repo, user=user, dry_run=dry_run, allow_two_way=allow_two_way)
+                outcome = _sync(
+                    repo, user=user, dry_run=dry_run, allow_two_way=allow_two_way, allow_removals=allow_removals
+                )
     except ReadmeProblems as problems:
         if not dry_run:
             _record(
@@ -101,7 +113,7 @@ def _record(outcome, summary, details="", *, user=None, commit=""):
     )
 
 
-def _sync(repo, *, user, dry_run, allow_two_way) -> SyncOutcome:
+def _sync(repo, *, user, dry_run, allow_two_way, allow_removals) -> SyncOutcome:
     head = repo.fetch()
     branch, path = settings.CATALOG_GIT_BRANCH, settings.CATALOG_GIT_README
     if head is None:
@@ -128,6 +140,7 @@ def _sync(repo, *, user, dry_run, allow_two_way) -> SyncOutcome:
         commits = repo.log(base, head, path)
         who = _author(commits, user)
         with transaction.atomic():
+            entries = Paper.objects.count() + Resource.objects.count()
             if catalog_is_empty():
                 outcome = _import(theirs_file, head)
             else:
@@ -142,6 +155,11 @@ def _sync(repo, *, user, dry_run, allow_two_way) -> SyncOutcome:
                     base_text = repo.read(base, path).decode("utf-8", "replace")
                     outcome = _three_way(base_text, theirs, Path(folder), head, base, who)
             outcome.lines.insert(0, _commits_line(commits, head))
+            if outcome.removed > max(REMOVALS_FLOOR, REMOVALS_SHARE * entries) and not allow_removals and not dry_run:
+                raise TooManyRemovals(
+                    f"Not taken in: {path} at {head[:7]} would remove {outcome.removed} of the catalog's {entries} "
+                    "entries. Check the repository's README; if this is meant, run sync_repository --allow-removals."
+                )
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -164,6 +182,13 @@ def _commits_line(commits: list[Commit], head: str) -> str:
     return f"{settings.CATALOG_GIT_README} at {head[:7]}: {count} commit{'s' if count != 1 else ''} taken in{made}."
 
 
+def _mass_removal(error: MassRemoval) -> config.RepositoryError:
+    return config.RepositoryError(
+        f"{error} Check the repository's README (a truncated copy?); to take it in all the same, run "
+        "`manage.py import_readme README.md --sync --allow-mass-removal` on it."
+    )
+
+
 def _import(theirs_file: Path, head: str) -> SyncOutcome:
     try:
         summary = import_readme(path=theirs_file)
@@ -179,8 +204,10 @@ def _two_way(theirs_file: Path, head: str, who) -> SyncOutcome:
         report = sync_readme(path=theirs_file, user=who, name=_name(head))
     except ReadmeProblems as problems:
         raise _renamed(problems, settings.CATALOG_GIT_README) from None
+    except MassRemoval as error:
+        raise _mass_removal(error) from None
     note = "No commit known as the catalog's base: synced two-way, the catalog now exports the repository's README."
-    outcome = SyncOutcome(head, "two-way", [note, *report.lines()], changed=True)
+    outcome = SyncOutcome(head, "two-way", [note, *report.lines()], changed=True, removed=report.count("removed"))
     lost = [(what, node) for what in ("updated", "added") for node in getattr(replaced, what)]
     if lost:
         outcome.conflicts.append("The catalog's versions replaced by the repository's:")
@@ -207,8 +234,10 @@ def _three_way(base: str, theirs: str, folder: Path, head: str, base_commit: str
     except ReadmeProblems as problems:
         label = f"{settings.CATALOG_GIT_README} merged with the catalog's edits"
         raise ReadmeProblems(label, problems.problems) from None
+    except MassRemoval as error:
+        raise _mass_removal(error) from None
     note = f"Three-way from {base_commit[:7]}: the repository's changes applied on top of the catalog's edits."
-    outcome = SyncOutcome(head, "three-way", [note, *report.lines()], changed=True)
+    outcome = SyncOutcome(head, "three-way", [note, *report.lines()], changed=True, removed=report.count("removed"))
     for conflict in merged.conflicts:
         outcome.conflicts.append(
             f"Conflict at {settings.CATALOG_GIT_README}:{conflict.base_line} (line of the base): changed in the "

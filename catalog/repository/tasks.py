@@ -7,7 +7,7 @@ from django_tasks import task
 from catalog.repository.github import github_api
 from catalog.repository.models import PullRequestCheck, RepositoryEvent
 from catalog.repository.sync import sync_repository
-from catalog.services.lint import lint_readme
+from catalog.services.configured_lint import lint_readme
 
 
 @task()

@@ -1,4 +1,4 @@
-"""The catalog as a Django fixture: sorted, indented, natural keys for venues, sections and tags."""
+"""The catalog as a Django fixture: sorted, indented, natural keys for venues, sections, tags and authors."""
 
 import datetime
 import json
@@ -9,10 +9,20 @@ from django.core.serializers.json import DjangoJSONEncoder
 from taggit.models import Tag
 
 from catalog.entry_kinds import KINDS
-from catalog.models import Section, TextBlock, Venue
+from catalog.models import Author, LineEnding, PaperAuthor, ReadmeFormat, Section, TextBlock, Venue
 
-# Filled by refresh_metadata from other fields, so the fixture keeps only what maintainers edit.
-DERIVED_FIELDS = {"catalog.paper": ("arxiv_id", "canonical_url")}
+# Filled by refresh_metadata from other fields or from the sources it asks (and when they answered), so the
+# fixture keeps only what maintainers edit.
+DERIVED_FIELDS = {
+    "catalog.paper": (
+        "arxiv_id",
+        "canonical_url",
+        "citation_count",
+        "arxiv_answered_at",
+        "openreview_answered_at",
+        "semantic_scholar_answered_at",
+    )
+}
 
 
 def _groups():
@@ -25,6 +35,7 @@ def _groups():
         (sorted(Venue.objects.all(), key=by_name), True),
         (Section.objects.select_related("parent").order_by("position", "id"), True),
         (sorted(Tag.objects.all(), key=by_name), True),
+        (sorted(Author.objects.all(), key=attrgetter("slug")), True),
         (TextBlock.objects.select_related("section").order_by("pk"), False),
         *(
             (rows, False)
@@ -35,6 +46,9 @@ def _groups():
                 kind.tagged_model.objects.select_related("tag").order_by("pk"),
             )
         ),
+        (PaperAuthor.objects.select_related("author").order_by("pk"), False),
+        # The README's line ending, when it is not the usual LF.
+        (ReadmeFormat.objects.exclude(line_ending=LineEnding.LF), False),
     ]
 
 

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from catalog import readme
 from catalog.models import Section
 from catalog.services.document_mapping import build_sections
-from catalog.services.files import file_lock, write_atomically
+from catalog.services.files import file_lock, regular_file_target, write_atomically
 from catalog.services.fixtures import catalog_fixture
 from catalog.services.readme_export import ReadmeDiff, export_readme, readme_diff
 
@@ -58,10 +58,12 @@ class PublishPreview:
 
 
 def _read_text(path) -> str:
-    """The text of the file at `path`, or an empty text when there is none yet."""
-    if not path.exists():
+    """The text of the file at `path`, or an empty text when there is none yet; NotARegularFile (an OSError) for a
+    FIFO, device or directory, which a read could block on or a publish would replace."""
+    target = regular_file_target(path)
+    if not target.exists():
         return ""
-    return path.read_bytes().decode("utf-8", errors="replace")
+    return target.read_bytes().decode("utf-8", errors="replace")
 
 
 def read_published_readme() -> str:

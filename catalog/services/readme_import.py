@@ -12,12 +12,12 @@ from taggit.models import Tag
 
 from catalog import readme
 from catalog.entry_kinds import ENTRY_NODES, KINDS, PAPER, RESOURCE, EntryKind, kind_of
-from catalog.models import Section, TextBlock, Venue
+from catalog.models import Author, ReadmeFormat, Section, TextBlock, Venue
 from catalog.positions import GAP
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
-from catalog.services.collector import cycle_collector_paused
-from catalog.services.document_mapping import entry_topic_tags, section_kind
+from catalog.services.document_mapping import entry_topic_tags, line_ending, section_kind
 from catalog.services.field_checks import FieldCheck
+from catalog.services.gc_pause import cycle_collector_paused
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
 from catalog.services.row_triggers import row_triggers_suspended
 from catalog.services.topic_tags import load_rules
@@ -89,6 +89,7 @@ def clear_catalog() -> None:
     Section.objects.all().delete()
     Venue.objects.all().delete()
     Tag.objects.filter(catalog_taggedpaper_items=None, catalog_taggedresource_items=None).delete()
+    Author.objects.filter(paper_authors=None).delete()
 
 
 def parse_importable(*, path, strict=False) -> tuple[str, readme.Document]:
@@ -156,6 +157,7 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
     if writer.problems:
         raise ReadmeProblems(path, writer.problems)
     writer.flush()
+    save_line_ending(document.line_ending)
     return ImportSummary(
         sections=len(document.sections),
         resources=len(writer.entries[RESOURCE]),
@@ -165,6 +167,12 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
         warnings=document.warnings,
         recognised=recognised_per_section(document),
     )
+
+
+def save_line_ending(ending: str) -> None:
+    """Remember the line ending of an imported README, for the export (written only when it changes)."""
+    if line_ending() != ending:
+        ReadmeFormat.objects.update_or_create(pk=1, defaults={"line_ending": ending})
 
 
 def entry_columns(kind: EntryKind) -> list[str]:
@@ -183,6 +191,7 @@ class DocumentWriter:
         self.rules = rules
         self.problems: list[readme.Problem] = []
         self.venues: dict[str, tuple[Venue, int]] = {}
+        self._stored_venues: dict[str, Venue] | None = None
         # For each kind, its entries' (values of entry_columns, link rows, topic tags).
         self.entries: dict[EntryKind, list[tuple[tuple, list[tuple], list[str]]]] = {kind: [] for kind in KINDS}
         self.blocks: list[TextBlock] = []
@@ -240,12 +249,19 @@ class DocumentWriter:
                 )
                 self.problems.append(readme.Problem(line, reason, readme.ERROR))
             return venue
-        venue = Venue.objects.filter(name__iexact=name).first() or Venue(kind=guess_venue_kind(name))
+        venue = self.stored_venues().get(key) or Venue(kind=guess_venue_kind(name))
         venue.name = name
         if self.validate(venue, line, field_prefix="venue "):
             venue.save()
         self.venues[key] = (venue, line)
         return venue
+
+    def stored_venues(self) -> dict[str, Venue]:
+        """The venues already in the catalog by lower-case name, read once: looking each new name up in the table
+        would make an import of many venues quadratic (a case-insensitive match scans the table)."""
+        if self._stored_venues is None:
+            self._stored_venues = {venue.name.lower(): venue for venue in Venue.objects.all()}
+        return self._stored_venues
 
     def validate(self, instance, line: int, exclude=(), field_prefix="") -> bool:
         """Whether `instance` has valid fields; if not, its problems are added at `line`."""

@@ -1,11 +1,12 @@
 """Many rows written at once on SQLite without the catalog's row triggers, inside the caller's transaction.
 
-On SQLite the triggers of the catalog's version (catalog/state.py) and of its search index (catalog/search_index.py) run
-once for each row written, and a paper's index row is made again for each of its links: for a README of a
-hundred thousand papers, most of the time of the import. `row_triggers_suspended()` drops them for a block of
-writes, then fills the search index anew with one statement per model, puts the triggers back as they were and
-moves the version on once. SQLite's DDL is transactional: a block that fails rolls the triggers back with the
-rest of the transaction. PostgreSQL's triggers run once per statement already; there the block runs with them.
+On SQLite the triggers of the catalog's version (catalog/catalog_version.py) and of its search index
+(catalog/search_index.py) run once for each row written, and a paper's index row is made again for each of its
+links: for a README of a hundred thousand papers, most of the time of the import. `row_triggers_suspended()`
+drops them for a block of writes, then fills the search index anew with one statement per model, puts the
+triggers back as they were and moves the version on once. SQLite's DDL is transactional: a block that fails
+rolls the triggers back with the rest of the transaction. PostgreSQL's triggers run once per statement already;
+there the block runs with them.
 """
 
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.db.transaction import TransactionManagementError
 
-from catalog import search_index, state
+from catalog import catalog_version, search_index
 
 
 @contextmanager
@@ -33,12 +34,12 @@ def row_triggers_suspended():
             cursor.execute(statement)
         for _, sql in triggers:
             cursor.execute(sql)
-    state.bump(connection)
+    catalog_version.bump(connection)
 
 
 def _row_triggers() -> list[tuple[str, str]]:
     """(name, CREATE statement) of the triggers of the catalog's version and of its search index."""
-    prefixes = (state.SQLITE_TRIGGER_PREFIX, *search_index.trigger_prefixes())
+    prefixes = (catalog_version.SQLITE_TRIGGER_PREFIX, *search_index.trigger_prefixes())
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
         return [(name, sql) for name, sql in cursor.fetchall() if name.startswith(prefixes)]

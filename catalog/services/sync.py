@@ -24,8 +24,9 @@ from catalog.readme.matching import kept_in_order, match
 from catalog.services.document_mapping import entry_topic_tags, section_bodies, section_kind, section_node
 from catalog.services.readme_export import export_readme
 from catalog.services.readme_files import ReadmeProblems
-from catalog.services.readme_import import DocumentWriter, parse_importable
+from catalog.services.readme_import import DocumentWriter, parse_importable, save_line_ending
 from catalog.services.topic_tags import load_rules
+from history.values import record_many
 
 SYNC_USERNAME = "readme-sync"
 FIELD_NAMES = {
@@ -92,17 +93,26 @@ class SyncReport:
         return [*lines, f"Entries: {entries}; sections: {sections}."]
 
 
-def sync_readme(*, path, user=None, dry_run=False, strict=False, name=None) -> SyncReport:
+class MassRemoval(Exception):
+    """A sync that would remove more than half of the catalog's entries or sections."""
+
+
+def sync_readme(*, path, user=None, dry_run=False, strict=False, name=None, allow_mass_removal=False) -> SyncReport:
     """Make the catalog export the README at `path`, changing only what differs, in one transaction.
 
-    Raises ReadmeProblems (nothing written) for a file that cannot be read or imported as it is. `name` is what
-    the history and the problems call the file (default: its path).
+    Raises ReadmeProblems (nothing written) for a file that cannot be read or imported as it is, and MassRemoval
+    (nothing written) when it would remove more than half of the entries or of the sections, unless
+    `allow_mass_removal`. `name` is what the history and the problems call the file (default: its path).
     """
     text, document = parse_importable(path=path, strict=strict)
     rules = load_rules(settings.CATALOG_TOPIC_RULES_PATH)
     name = name or str(path)
     with transaction.atomic():
-        report = _Sync(document, rules, path=name, user=user or sync_user()).run()
+        sync = _Sync(document, rules, path=name, user=user or sync_user())
+        if not allow_mass_removal:
+            sync.refuse_mass_removal()
+        report = sync.run()
+        save_line_ending(document.line_ending)
         _check_export(text, path=name)
         if dry_run:
             transaction.set_rollback(True)
@@ -120,6 +130,21 @@ def _check_export(text: str, *, path: str) -> None:
         )
         problem = readme.Problem(number, "the catalog cannot export this line as it is written", readme.ERROR)
         raise ReadmeProblems(path, [problem])
+
+
+def _changed_values(old, new) -> list[tuple[str, str, str]]:
+    """(field, old, new) of each field of an entry that changed, for the history."""
+    return [
+        (FIELD_NAMES.get(f.name, f.name), _shown(getattr(old, f.name)), _shown(getattr(new, f.name)))
+        for f in dataclasses.fields(new)
+        if f.name != "line" and getattr(old, f.name) != getattr(new, f.name)
+    ]
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(f"{link.label} ({link.url})" for link in value)
+    return "" if value is None else str(value)
 
 
 def _changed_fields(old, new) -> list[str]:
@@ -143,12 +168,31 @@ class _Sync:
         self.user = user
         self.writer = DocumentWriter(rules)
         self.log: list[LogEntry] = []
+        self.log_values: list[list] = []
         ordered = Section.objects.order_by("position", "id")
         self.old_sections = list(ordered)
         bodies = section_bodies(ordered)
         self.old_rows = [[row for _, row in bodies[section.pk]] for section in self.old_sections]
         self.old = [section_node(section, [node for node, _ in bodies[section.pk]]) for section in self.old_sections]
         self.matching = match(self.old, self.new)
+
+    def refuse_mass_removal(self) -> None:
+        """Raise MassRemoval if the sync would remove more than half of the entries or of the sections."""
+        matched = set(self.matching.entries.values())
+        entries = [
+            (number, index)
+            for number, rows in enumerate(self.old_rows)
+            for index, row in enumerate(rows)
+            if isinstance(row, ENTRY_MODELS)
+        ]
+        removed_entries = sum(1 for place in entries if place not in matched)
+        removed_sections = len(self.old_sections) - len(self.matching.sections)
+        if removed_entries * 2 > len(entries) or removed_sections * 2 > len(self.old_sections):
+            raise MassRemoval(
+                f"{self.path}: this sync would remove {removed_entries} of the {len(entries)} entries and "
+                f"{removed_sections} of the {len(self.old_sections)} sections, more than half of the catalog; "
+                "nothing was changed."
+            )
 
     def run(self) -> SyncReport:
         sections, changes = self._sections()
@@ -164,6 +208,7 @@ class _Sync:
         venues_removed = [venue.name for venue in unused]
         unused.delete()
         LogEntry.objects.bulk_create(self.log)
+        record_many(zip(self.log, self.log_values, strict=True))
         return SyncReport([*changes, *removed_sections], venues_removed)
 
     def _sections(self) -> tuple[list[Section], list[SectionChanges]]:
@@ -212,7 +257,7 @@ class _Sync:
             changes.append(report)
         return sections, changes
 
-    def _log(self, instance, flag: int, message: str = "") -> None:
+    def _log(self, instance, flag: int, message: str = "", values=()) -> None:
         """Record a change for the admin history (before a deletion, while the instance still has its id)."""
         if flag != CHANGE:
             message = f"{'Added' if flag == ADDITION else 'Removed'} by the README sync from {self.path}."
@@ -228,6 +273,7 @@ class _Sync:
                 change_message=message,
             )
         )
+        self.log_values.append(list(values))
 
     def _entries(self, number: int, section: Section, report: SectionChanges) -> None:
         node = self.new[number]
@@ -262,13 +308,15 @@ class _Sync:
     def _entry(self, number, index, item, section, position, moved_within, report) -> None:
         old_place = self.matching.entries.get((number, index))
         kind = kind_of(item)
-        notes, fields = [], []
+        notes, fields, values = [], [], []
         if old_place is None:
             instance = kind.model()
             report.added.append(_label(item))
         else:
             instance = self.old_rows[old_place[0]][old_place[1]]
-            fields = _changed_fields(self.old[old_place[0]].body[old_place[1]], item)
+            old_node = self.old[old_place[0]].body[old_place[1]]
+            fields = _changed_fields(old_node, item)
+            values = _changed_values(old_node, item)
             if fields:
                 report.changed.append((_label(item), fields))
                 notes.append(f"changed {', '.join(fields)}")
@@ -305,7 +353,7 @@ class _Sync:
             instance.tags.add(*entry_topic_tags(self.rules, item, section_title=section.title))
             self._log(instance, ADDITION)
         elif notes:
-            self._log(instance, CHANGE, "; ".join(notes))
+            self._log(instance, CHANGE, "; ".join(notes), values)
 
     def _remove(self, changes: list[SectionChanges]) -> list[SectionChanges]:
         paired_old = {old: new for new, old in self.matching.sections.items()}

@@ -1,8 +1,10 @@
 from django.views.generic import DetailView, ListView, TemplateView
 
-from catalog.bibtex import paper_bibtex
+from catalog.bibtex import catalog_keys, paper_bibtex
 from catalog.charts import monthly_chart
-from catalog.models import Paper, Section, VenueKind
+from catalog.feeds import FEED_SIZE
+from catalog.filters import MAX_SELECTION, NEWEST_FIRST, SEARCH_MAX_LENGTH, SORT_CHOICES, PaperFilter
+from catalog.models import Author, Paper, Section, VenueKind, repository_value
 from catalog.selectors import (
     PaperEntryPages,
     catalog_counts,
@@ -15,6 +17,7 @@ from catalog.selectors import (
     tags_with_counts,
     venues_with_counts,
 )
+from catalog.views.outputs import CSV_HEADER, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE, JSON_VERSION
 from catalog.views.pagination import page_numbers, paginate
 
 NEWEST_ON_HOME = 8
@@ -38,24 +41,67 @@ class AboutView(TemplateView):
     template_name = "catalog/about.html"
 
 
-class PaperDetailView(DetailView):
-    queryset = paper_list_queryset()
+PARAMETER_EXAMPLES = {
+    "q": "sparse autoencoders",
+    "section": "interpretable-analysis-of-llms",
+    "venue": "ICLR",
+    "venue_kind": "workshop",
+    "tag": "sae",
+    "author": "neel-nanda",
+    "year": "2024",
+    "date_after": "2024-06-01",
+    "date_before": "2024-12-31",
+    "has_code": "true",
+    "id": "1,2,3",
+    "sort": "-stars",
+}
+
+
+class ApiView(TemplateView):
+    """The machine-readable outputs, their parameters and limits, from the filters and the outputs' own settings."""
+
+    template_name = "catalog/api.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["bibtex"] = paper_bibtex(self.object)
+        filters = PaperFilter.base_filters
+        # An author of the catalog, so that the example answers.
+        examples = {
+            **PARAMETER_EXAMPLES,
+            "author": Author.objects.values_list("slug", flat=True).first() or "neel-nanda",
+        }
+        context["parameters"] = [
+            (name, filters[name].label, filters[name].extra.get("help_text", ""), examples[name]) for name in examples
+        ]
+        context["sort_choices"] = SORT_CHOICES
+        context["venue_kinds"] = VenueKind.choices
+        context.update(
+            json_page_size=JSON_PAGE_SIZE,
+            json_max_page_size=JSON_MAX_PAGE_SIZE,
+            json_version=JSON_VERSION,
+            csv_header=",".join(CSV_HEADER),
+            feed_size=FEED_SIZE,
+            search_max_length=SEARCH_MAX_LENGTH,
+            max_selection=MAX_SELECTION,
+        )
+        return context
+
+
+class PaperDetailView(DetailView):
+    queryset = paper_list_queryset().annotate(repo_pushed_at=repository_value("pushed_at"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["authors"] = self.object.author_list
+        context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["abstract_line"] = " ".join(self.object.abstract.split())
+        context["bibtex"] = paper_bibtex(self.object, catalog_keys())
         context["related"] = related_papers(self.object, limit=RELATED_ON_DETAIL)
         return context
 
 
-class ResourceDetailView(DetailView):
-    queryset = resource_list_queryset()
-
-
-class SectionDetailView(DetailView):
-    """A heading of the list: its subsections, its resources and its papers (with those of its subsections)."""
-
-    queryset = Section.objects.select_related("parent")
+class PagedPapersMixin:
+    """A detail page that lists `papers` (a queryset) in pages, and answers 404 for a page that is not there."""
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -63,18 +109,38 @@ class SectionDetailView(DetailView):
             response.status_code = 404
         return response
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        section = self.object
-        papers = PaperEntryPages(
-            Paper.objects.filter(section__in=Section.objects.subtree(section)).order_by(
-                "section__position", "position", "id"
-            )
-        )
-        paginator, page, context["page_error"] = paginate(self.request, papers)
+    def paged(self, context, papers):
+        paginator, page, context["page_error"] = paginate(self.request, PaperEntryPages(papers))
         context["paginator"], context["page_obj"] = paginator, page
         context["page_numbers"] = page_numbers(page)
         context["papers"] = page.object_list if page else []
+        return context
+
+
+class AuthorDetailView(PagedPapersMixin, DetailView):
+    """An author's papers in the catalog, newest first."""
+
+    model = Author
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return self.paged(context, Paper.objects.filter(paper_authors__author=self.object).order_by(*NEWEST_FIRST))
+
+
+class ResourceDetailView(DetailView):
+    queryset = resource_list_queryset().annotate(repo_pushed_at=repository_value("pushed_at"))
+
+
+class SectionDetailView(PagedPapersMixin, DetailView):
+    """A heading of the list: its subsections, its resources and its papers (with those of its subsections)."""
+
+    queryset = Section.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        section = self.object
+        papers = Paper.objects.filter(section__in=Section.objects.subtree(section))
+        self.paged(context, papers.order_by("section__position", "position", "id"))
         context["resources"] = resource_list_queryset().filter(section=section)
         context["subsections"] = [child for child in sections_with_counts() if child.parent_id == section.pk]
         return context

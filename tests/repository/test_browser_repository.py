@@ -65,3 +65,25 @@ def test_connect_take_in_and_publish(upstream, browser_page):
     screenshot(page, "repository-4-published")
     assert failed == []
     assert [error for error in page.console_errors if "Failed to load resource" not in error] == []
+
+
+def test_the_page_a_pull_request_status_links_to_lists_the_findings(browser_page):
+    from catalog.repository.models import PullRequestCheck
+    from tests.browser import low_contrast_texts
+
+    check = PullRequestCheck.objects.create(
+        repository="owner/list",
+        number=12,
+        sha="a" * 40,
+        state="failure",
+        findings=[
+            {"line": 70, "rule": "duplicate", "severity": "error", "message": "the same arXiv id 2406.04093 as line 9"},
+            {"line": 188, "rule": "date-order", "severity": "warning", "message": "dated 2024-02-19, newer than above"},
+        ],
+    )
+    page = browser_page
+    page.goto(f"/repository/checks/{check.pk}/")
+    text = page.inner_text("main")
+    assert "1 error and 1 warning" in text and "README.md:70" in text and "the same arXiv id" in text
+    assert low_contrast_texts(page) == []
+    screenshot(page, "repository-check")

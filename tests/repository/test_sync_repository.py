@@ -194,3 +194,16 @@ def test_readme_problems_name_the_repository_path(upstream):
     with pytest.raises(ReadmeProblems) as raised:
         sync_repository()
     assert raised.value.lines()[0].startswith("README.md:1:")
+
+
+def test_a_readme_that_would_remove_much_of_the_catalog_is_refused_unless_allowed(upstream):
+    sync()
+    count = Paper.objects.count()
+    upstream.commit(lambda text: "\n".join(line for line in text.split("\n") if not line.startswith("| [**")), "Trim")
+    with pytest.raises(CommandError, match=r"would remove \d+ of the catalog's \d+ entries.*--allow-removals"):
+        sync()
+    assert Paper.objects.count() == count
+    assert RepositoryEvent.objects.filter(kind="sync").first().outcome == "failed"
+    sync("--allow-removals")
+    assert Paper.objects.count() < count * 0.75
+    assert export_readme() == upstream.show("main:README.md")

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.management.progress import ProgressBar
 from catalog.models import LinkResult
-from catalog.services.links import check_links, check_settings
+from catalog.services.catalog_link_checks import check_links, check_settings
 
 
 def positive(kind):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.management.output import write_output
 from catalog.readme import RenderError
+from catalog.services.files import regular_file_target
 from catalog.services.readme_export import export_readme, readme_diff
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
 
     def _check(self, path: Path, text: str) -> None:
         try:
-            current = path.read_bytes().decode("utf-8")
+            current = regular_file_target(path).read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"{path}: cannot read as UTF-8 text: {error}") from error
         diff = readme_diff(current, text, current_name=str(path), exported_name="database export")

@@ -4,7 +4,7 @@ from django.template.defaultfilters import pluralize
 
 from catalog.services.readme_files import ReadmeProblems
 from catalog.services.readme_import import CatalogNotEmpty, import_readme
-from catalog.services.sync import SYNC_USERNAME, sync_readme
+from catalog.services.sync import SYNC_USERNAME, MassRemoval, sync_readme
 from catalog.services.topic_tags import TopicRulesError
 
 
@@ -32,17 +32,31 @@ class Command(BaseCommand):
             help="Refuse the file if a line inside a table or list of entries is not recognised as an entry.",
         )
         parser.add_argument(
+            "--allow-mass-removal",
+            action="store_true",
+            help="With --sync: remove entries and sections even when more than half of the catalog would go.",
+        )
+        parser.add_argument(
             "--user",
             metavar="USERNAME",
             help=f"With --sync: who the admin history names for the changes (default: the inactive {SYNC_USERNAME}).",
         )
 
-    def handle(self, *args, path, replace, sync, dry_run, strict, user, verbosity, **options):
+    def handle(self, *args, path, replace, sync, dry_run, strict, user, allow_mass_removal, verbosity, **options):
         if user and not sync:
             raise CommandError("--user goes with --sync.")
+        if allow_mass_removal and not sync:
+            raise CommandError("--allow-mass-removal goes with --sync.")
         try:
             if sync:
-                self._sync(path, user=self._user(user), dry_run=dry_run, strict=strict, verbosity=verbosity)
+                self._sync(
+                    path,
+                    user=self._user(user),
+                    dry_run=dry_run,
+                    strict=strict,
+                    allow_mass_removal=allow_mass_removal,
+                    verbosity=verbosity,
+                )
             else:
                 self._import(path, replace=replace, dry_run=dry_run, strict=strict, verbosity=verbosity)
         except ReadmeProblems as problems:
@@ -53,6 +67,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path}: not {verb} ({count} problem{pluralize(count)}); the catalog is unchanged."
             ) from None
+        except MassRemoval as error:
+            raise CommandError(
+                f"{error} Check the file (a truncated copy, lines not recognised as entries), "
+                "or give --allow-mass-removal to sync it all the same."
+            ) from error
         except (CatalogNotEmpty, TopicRulesError) as error:
             raise CommandError(str(error)) from error
 
@@ -74,8 +93,10 @@ class Command(BaseCommand):
             for section in summary.recognised:
                 self.stdout.write(f"  {section}")
 
-    def _sync(self, path, *, user, dry_run, strict, verbosity):
-        report = sync_readme(path=path, user=user, dry_run=dry_run, strict=strict)
+    def _sync(self, path, *, user, dry_run, strict, allow_mass_removal, verbosity):
+        report = sync_readme(
+            path=path, user=user, dry_run=dry_run, strict=strict, allow_mass_removal=allow_mass_removal
+        )
         self._warn(path, report.warnings)
         if verbosity:
             verb = "Dry run, nothing written: syncing would change" if dry_run else "Synced"

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
 from catalog.readme import ERROR, RenderError
-from catalog.services.lint import lint_readme
+from catalog.services.configured_lint import lint_readme
 from catalog.services.readme_export import export_readme
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
 

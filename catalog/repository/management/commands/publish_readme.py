@@ -43,7 +43,7 @@ class Command(BaseCommand):
     def _to_repository(self, user, message, dry_run):
         try:
             outcome = publish_to_repository(user=user, message=message, dry_run=dry_run)
-        except (config.RepositoryError, GitError, GitHubError, Busy) as error:
+        except (config.RepositoryError, GitError, GitHubError, Busy, OSError) as error:
             raise CommandError(str(error)) from None
         if outcome.outcome == "nothing":
             self.stdout.write(outcome.message)

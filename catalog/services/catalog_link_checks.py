@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from catalog.entry_kinds import KINDS
 from catalog.models import LinkCheck, LinkResult
-from catalog.services.link_checker import CheckSettings, Outcome, check_urls
+from catalog.services.url_checks import CheckSettings, Outcome, check_urls
 
 
 @dataclass

@@ -1,0 +1,185 @@
+"""Maintainers review readers' suggestions: the queue, accepting one as a paper, rejecting with a reason."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.utils import timezone
+
+from catalog.models import Paper, PaperLink, Section
+from suggestions.models import Suggestion
+from tests.admin_support import inline_management, make_user
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/admin/suggestions/suggestion/"
+SAE = "SAE, Dictionary Learning and Superposition"
+
+
+@pytest.fixture
+def maintainer(client):
+    client.force_login(make_user("maintainer", superuser=True))
+    return client
+
+
+def suggest(title="Scaling and Evaluating Sparse Autoencoders", url="https://arxiv.org/abs/2406.04093", **fields):
+    values = {
+        "reference": url,
+        "url": url,
+        "title": title,
+        "date": datetime.date(2024, 6, 6),
+        "venue": "arXiv",
+        "section": Section.objects.get(title=SAE),
+        "code_url": "https://github.com/openai/sparse_autoencoder",
+        "credit": "@reader",
+        **fields,
+    }
+    return Suggestion.objects.create(**values)
+
+
+def history(obj):
+    return list(
+        LogEntry.objects.filter(object_id=str(obj.pk), content_type__model=obj._meta.model_name)
+        .order_by("action_time", "id")
+        .values_list("change_message", flat=True)
+    )
+
+
+def test_the_queue_lists_pending_newest_first_with_the_duplicate_check(seeded, maintainer):
+    listed = Paper.objects.get(url="https://arxiv.org/pdf/2403.00745")
+    old = suggest(title="An Older Suggestion", url="https://example.org/older")
+    Suggestion.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=1))
+    twin = suggest(title=listed.title.lower(), url="https://openreview.net/forum?id=xyz")
+    suggest(title="Rejected One", url="https://example.org/rejected", status=Suggestion.Status.REJECTED)
+    content = maintainer.get(QUEUE).content.decode()
+    assert content.index(twin.title) < content.index("An Older Suggestion")
+    assert "Rejected One" not in content
+    assert f'Listed: <a href="/admin/catalog/paper/{listed.pk}/change/">' in content
+    assert "Rejected One" in maintainer.get(QUEUE + "?status=rejected").content.decode()
+
+
+def test_the_admin_index_shows_the_queue_count(seeded, maintainer):
+    suggest()
+    suggest(title="Another", url="https://example.org/another")
+    suggest(title="Done", url="https://example.org/done", status=Suggestion.Status.ACCEPTED)
+    content = maintainer.get("/admin/").content.decode()
+    assert "2 pending suggestions from readers." in content
+
+
+def test_accepting_opens_the_paper_form_filled_from_the_suggestion(seeded, maintainer):
+    suggestion = suggest()
+    review = maintainer.get(f"{QUEUE}{suggestion.pk}/change/").content.decode()
+    assert f'href="/admin/catalog/paper/add/?suggestion={suggestion.pk}"' in review
+    form = maintainer.get(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}")
+    initial = form.context["adminform"].form.initial
+    assert initial["title"] == suggestion.title and initial["url"] == suggestion.url
+    assert initial["section"] == Section.objects.get(title=SAE).pk
+    assert initial["venue"] == Paper.objects.filter(venue__name="arXiv").first().venue_id
+    assert "sae" in initial["tags"]
+    links = form.context["inline_admin_formsets"][0].formset
+    assert links.forms[0].initial["url"] == "https://github.com/openai/sparse_autoencoder"
+    assert "From the suggestion of @reader" in form.content.decode()
+
+
+def accept_data(suggestion, **changes):
+    data = {
+        "title": suggestion.title,
+        "url": suggestion.url,
+        "venue": Paper.objects.filter(venue__name="arXiv").first().venue_id,
+        "date": "2024-06-06",
+        "section": Section.objects.get(title=SAE).pk,
+        "star_repo": "openai/sparse_autoencoder",
+        "tags": "sae, Scaling Laws",
+        "position": "",
+        **inline_management("links", total=1),
+        "links-0-kind": "code",
+        "links-0-position": "0",
+        "links-0-label": "Github",
+        "links-0-url": suggestion.code_url,
+    }
+    data.update(changes)
+    return data
+
+
+def test_accepting_adds_the_paper_credits_the_reader_and_reaches_the_readme(seeded, maintainer, export):
+    suggestion = suggest()
+    data = accept_data(suggestion, title="Scaling and evaluating sparse autoencoders")
+    response = maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", data)
+    assert response.status_code == 302 and response["Location"] == QUEUE
+    paper = Paper.objects.get(title="Scaling and evaluating sparse autoencoders")
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.ACCEPTED and suggestion.paper == paper
+    assert suggestion.reviewed_by.username == "maintainer"
+    assert history(paper) == ["Added from the suggestion of @reader."]
+    assert history(suggestion) == [f"Accepted as the paper “{paper}” (id {paper.pk})."]
+    assert [link.url for link in paper.links.all()] == ["https://github.com/openai/sparse_autoencoder"]
+    assert paper.links.get().kind == PaperLink.Kind.CODE
+    line = (
+        "| ![GitHub Repo stars](https://img.shields.io/github/stars/openai/sparse_autoencoder) <br> "
+        "[**Scaling and evaluating sparse autoencoders**](https://arxiv.org/abs/2406.04093) <br>| arXiv | 2024-06-06 "
+        "| [Github](https://github.com/openai/sparse_autoencoder) | - |"
+    )
+    assert line in export().splitlines()
+    assert "0 pending suggestions" in maintainer.get("/admin/").content.decode()
+
+
+def test_an_accepted_suggestion_cannot_be_accepted_again(seeded, maintainer):
+    suggestion = suggest(status=Suggestion.Status.ACCEPTED)
+    count = Paper.objects.count()
+    response = maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", accept_data(suggestion))
+    assert response.status_code == 302 and response["Location"] == QUEUE
+    assert Paper.objects.count() == count
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("not pending any more" in m for m in messages)
+
+
+def test_a_duplicate_found_when_accepting_is_refused_like_any_paper(seeded, maintainer):
+    suggestion = suggest(url="https://arxiv.org/abs/2403.00745")
+    response = maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", accept_data(suggestion))
+    assert response.status_code == 200
+    assert "already listed" in str(response.context["adminform"].form.errors["url"])
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.PENDING
+
+
+def test_rejecting_needs_a_reason_and_keeps_it(seeded, maintainer):
+    suggestion = suggest()
+    refused = maintainer.post(f"{QUEUE}{suggestion.pk}/reject/", {"reason": ""})
+    assert refused.status_code == 400 and "This field is required." in refused.content.decode()
+    response = maintainer.post(f"{QUEUE}{suggestion.pk}/reject/", {"reason": "Not about language models."})
+    assert response.status_code == 302
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.reason) == (Suggestion.Status.REJECTED, "Not about language models.")
+    assert history(suggestion) == ["Rejected: Not about language models."]
+    assert not Paper.objects.filter(title=suggestion.title).exists()
+
+
+def test_a_spam_burst_is_rejected_in_bulk(seeded, maintainer):
+    spam = [suggest(title=f"Buy now {n}", url=f"https://spam.example/{n}") for n in range(5)]
+    keep = suggest()
+    data = {"action": "reject_selected", "reason": "spam", "_selected_action": [s.pk for s in spam], "index": 0}
+    assert maintainer.post(QUEUE, data).status_code == 302
+    assert Suggestion.objects.filter(status=Suggestion.Status.REJECTED, reason="spam").count() == 5
+    keep.refresh_from_db()
+    assert keep.status == Suggestion.Status.PENDING
+    missing = maintainer.post(QUEUE, {**data, "_selected_action": [keep.pk], "reason": ""}, follow=True)
+    assert "Give a reason next to the action" in missing.content.decode()
+
+
+def test_a_reviewer_without_permission_cannot_reject(seeded, client):
+    suggestion = suggest()
+    client.force_login(make_user("reader", permissions=["view_paper"]))
+    assert client.post(f"{QUEUE}{suggestion.pk}/reject/", {"reason": "no"}).status_code == 403
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.PENDING
+
+
+def test_the_publish_summary_names_who_suggested_the_new_papers(seeded, maintainer, settings, tmp_path):
+    settings.CATALOG_README_PATH = tmp_path / "README.md"
+    settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
+    suggestion = suggest()
+    maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", accept_data(suggestion))
+    fingerprint = maintainer.get("/admin/readme/").context["preview"].fingerprint
+    maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
+    entry = LogEntry.objects.filter(object_repr="README").get()
+    assert entry.change_message.endswith("(suggested by @reader).")
