@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from catalog.filter_words import canonical_query, describe_filters
 from catalog.models import Paper
-from catalog.views.outputs import bad_filters, filtered_papers, renamed_redirect
+from catalog.request_filters import bad_filters, filtered_papers, renamed_redirect
 
 FEED_SIZE = 50
 # What XML 1.0 cannot hold: control characters but tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF.
