@@ -58,6 +58,7 @@ def public_urls():
     paper, resource = Paper.objects.first(), Resource.objects.first()
     section = Section.objects.exclude(slug="").first()
     arguments = {"paper-detail": [paper.pk], "resource-detail": [resource.pk], "section-detail": [section.slug]}
+    arguments["sitemap-section"] = ["papers"]
     names = [pattern.name for pattern in catalog_urls.urlpatterns if isinstance(pattern, URLPattern)]
     return [reverse(f"catalog:{name}", args=arguments.get(name, [])) for name in names]
 
