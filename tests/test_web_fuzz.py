@@ -63,6 +63,7 @@ def public_urls():
         "resource-detail": [resource.pk],
         "section-detail": [section.slug],
         "author-detail": [author.slug],
+        "sitemap-section": ["papers"],
     }
     names = [pattern.name for pattern in catalog_urls.urlpatterns if isinstance(pattern, URLPattern)]
     return [reverse(f"catalog:{name}", args=arguments.get(name, [])) for name in names]
