@@ -101,6 +101,7 @@ def test_paper_entries_hold_what_the_models_give():
 
     def expected(paper):
         return {
+            "pk": paper.pk,
             "title": paper.title,
             "url": paper.url,
             "page_url": reverse("catalog:paper-detail", kwargs={"pk": paper.pk}),
