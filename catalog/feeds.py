@@ -1,5 +1,7 @@
 """The Atom feed of the papers added last, narrowed by the same filters as the paper list."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -7,9 +9,11 @@ from django.utils.html import format_html
 
 from catalog.filter_words import canonical_query, describe_filters
 from catalog.models import Paper
-from catalog.views.outputs import bad_filters, filtered_papers, renamed_redirect
+from catalog.request_filters import bad_filters, filtered_papers, renamed_redirect
 
 FEED_SIZE = 50
+# What XML 1.0 cannot hold: control characters but tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # When they entered the catalog; the papers of one import, newest publication first.
 NEWEST_ADDITIONS = ("-created_at", "-date", "position", "-id")
 SITE_NAME = "Awesome Interpretability in LLMs"
@@ -21,8 +25,28 @@ class InvalidFilters(Exception):
         self.paper_filter = paper_filter
 
 
+class XMLSafeAtom1Feed(Atom1Feed):
+    """An Atom feed that leaves out the characters XML cannot hold (a stored value that predates the validators
+    must not make the whole feed unreadable)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{name: xml_safe(value) for name, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **{name: xml_safe(value) for name, value in kwargs.items()})
+
+
+def xml_safe(value):
+    """`value` without what XML cannot hold, in a text or in each text of a list or tuple."""
+    if isinstance(value, str):
+        return NOT_IN_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
 class PaperFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XMLSafeAtom1Feed
     author_name = SITE_NAME
 
     def __call__(self, request, *args, **kwargs):

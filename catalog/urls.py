@@ -1,6 +1,7 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
+from catalog import health
 from catalog.feeds import PaperFeed
 from catalog.filters import PaperFilter, ResourceFilter
 from catalog.page_cache import cached_page
@@ -40,5 +41,5 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", cached_page(sitemap, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", outputs.robots_txt, name="robots"),
-    path("healthz", outputs.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
 ]

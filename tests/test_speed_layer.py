@@ -119,6 +119,8 @@ def test_paper_entries_hold_what_the_models_give():
                 {"url": f"{reverse('catalog:paper-list')}?tag={tag.slug}", "name": tag.name}
                 for tag in paper.tags.order_by("pk")
             ],
+            "authors": [],
+            "more_authors": False,
         }
 
     assert paper_entries(papers) == [expected(paper), expected(bare)]
