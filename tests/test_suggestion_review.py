@@ -32,6 +32,7 @@ def suggest(title="Scaling and Evaluating Sparse Autoencoders", url="https://arx
         "section": Section.objects.get(title=SAE),
         "code_url": "https://github.com/openai/sparse_autoencoder",
         "credit": "@reader",
+        "authors": "Leo Gao, Tom Dupré la Tour",
         **fields,
     }
     return Suggestion.objects.create(**values)
@@ -76,8 +77,9 @@ def test_accepting_opens_the_paper_form_filled_from_the_suggestion(seeded, maint
     assert initial["section"] == Section.objects.get(title=SAE).pk
     assert initial["venue"] == Paper.objects.filter(venue__name="arXiv").first().venue_id
     assert "sae" in initial["tags"]
-    links = form.context["inline_admin_formsets"][0].formset
-    assert links.forms[0].initial["url"] == "https://github.com/openai/sparse_autoencoder"
+    formsets = {inline.formset.prefix: inline.formset for inline in form.context["inline_admin_formsets"]}
+    assert formsets["links"].forms[0].initial["url"] == "https://github.com/openai/sparse_autoencoder"
+    assert [f.initial["name"] for f in formsets["paper_authors"].forms] == ["Leo Gao", "Tom Dupré la Tour"]
     assert "From the suggestion of @reader" in form.content.decode()
 
 
@@ -91,6 +93,11 @@ def accept_data(suggestion, **changes):
         "star_repo": "openai/sparse_autoencoder",
         "tags": "sae, Scaling Laws",
         "position": "",
+        **inline_management("paper_authors", total=2),
+        "paper_authors-0-position": "0",
+        "paper_authors-0-name": "Leo Gao",
+        "paper_authors-1-position": "1",
+        "paper_authors-1-name": "Tom Dupré la Tour",
         **inline_management("links", total=1),
         "links-0-kind": "code",
         "links-0-position": "0",
@@ -114,6 +121,7 @@ def test_accepting_adds_the_paper_credits_the_reader_and_reaches_the_readme(seed
     assert history(suggestion) == [f"Accepted as the paper “{paper}” (id {paper.pk})."]
     assert [link.url for link in paper.links.all()] == ["https://github.com/openai/sparse_autoencoder"]
     assert paper.links.get().kind == PaperLink.Kind.CODE
+    assert [a.author.name for a in paper.paper_authors.select_related("author")] == ["Leo Gao", "Tom Dupré la Tour"]
     line = (
         "| ![GitHub Repo stars](https://img.shields.io/github/stars/openai/sparse_autoencoder) <br> "
         "[**Scaling and evaluating sparse autoencoders**](https://arxiv.org/abs/2406.04093) <br>| arXiv | 2024-06-06 "
