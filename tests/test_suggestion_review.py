@@ -191,3 +191,18 @@ def test_the_publish_summary_names_who_suggested_the_new_papers(seeded, maintain
     maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
     entry = LogEntry.objects.filter(object_repr="README").get()
     assert entry.change_message.endswith("(suggested by @reader).")
+
+
+def test_the_admin_index_counts_the_changes_since_the_last_publish(seeded, maintainer, settings, tmp_path):
+    settings.CATALOG_README_PATH = tmp_path / "README.md"
+    settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
+    assert "0 unpublished changes" in maintainer.get("/admin/").content.decode()
+    suggestion = suggest()
+    maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", accept_data(suggestion))
+    paper = Paper.objects.get(url=suggestion.url)
+    data = {"action": "add_tag", "tag": "favourite", "_selected_action": [paper.pk], "index": 0}
+    maintainer.post("/admin/catalog/paper/", data)
+    assert "2 unpublished changes" in maintainer.get("/admin/").content.decode()
+    fingerprint = maintainer.get("/admin/readme/").context["preview"].fingerprint
+    maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
+    assert "0 unpublished changes" in maintainer.get("/admin/").content.decode()

@@ -273,6 +273,7 @@ class LinkFormSet(BaseInlineFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this link"
 
+
 class PaperAuthorForm(forms.ModelForm):
     """An author of the paper by name: a name no author has yet makes a new author when the paper is saved."""
 
