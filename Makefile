@@ -55,6 +55,8 @@ BENCH_ARGS ?= --sizes 1000,10000,100000
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-## load: 64 readers for 60 s against gunicorn while a maintainer edits and publishes (figures, no assertions on speed)
+## load: 64 readers for 60 s against gunicorn at 50,000 papers, downloads in the mix, while four editors save in the
+## admin and a maintainer edits (figures, no assertions on speed); LOAD_ARGS="--papers 0" for the seed with publishes
+LOAD_ARGS ?= --papers 50000 --publish-every 0
 load: $(STAMP)
 	$(BIN)/python -m tests.load_site $(LOAD_ARGS)

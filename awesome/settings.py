@@ -195,6 +195,13 @@ CATALOG_PAGE_CACHE = "default"
 # server without any catalog change.
 CATALOG_PAGE_CACHE_SECONDS = env_int("CATALOG_PAGE_CACHE_SECONDS", 0 if DEBUG else 3600)
 CATALOG_PAGE_CACHE_MAX_BYTES = env_int("CATALOG_PAGE_CACHE_MAX_BYTES", 4_000_000, "bytes")
+# Where each instance keeps the full-catalog downloads it writes, one file per catalog version (catalog/downloads.py).
+CATALOG_DOWNLOADS_DIR = Path(os.environ.get("CATALOG_DOWNLOADS_DIR") or BASE_DIR / "downloads")
+# The full-catalog downloads are written again at most this often while the catalog keeps changing.
+CATALOG_DOWNLOAD_REFRESH_SECONDS = env_number("CATALOG_DOWNLOAD_REFRESH_SECONDS", 60.0)
+# Downloads (CSV, BibTeX) each client address may ask for in a window of seconds; 0: no limit.
+CATALOG_DOWNLOAD_LIMIT = env_int("CATALOG_DOWNLOAD_LIMIT", 20, "downloads")
+CATALOG_DOWNLOAD_WINDOW = env_int("CATALOG_DOWNLOAD_WINDOW", 60)
 # After a cache error (Redis down or hanging) the page cache serves without Redis for this long before trying again.
 CATALOG_PAGE_CACHE_RETRY_SECONDS = env_number("CATALOG_PAGE_CACHE_RETRY_SECONDS", 30.0)
 # /healthz answers 503 when the database has not answered within this many seconds.

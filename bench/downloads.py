@@ -7,6 +7,7 @@ run at once. Figures only; it asserts nothing.
 """
 
 import argparse
+import contextlib
 import http.client
 import statistics
 import subprocess
@@ -20,7 +21,7 @@ from bench.catalog import synthetic_readme
 from bench.load import gunicorn
 from bench.measure import ROOT, bench_environment
 
-DOWNLOADS = ["/papers.csv", "/papers.bib", "/sitemap.xml"]
+DOWNLOADS = ["/papers.csv", "/papers.bib", "/sitemap.xml", "/sitemap-papers.xml"]
 TIMEOUT = 300
 
 
@@ -43,6 +44,8 @@ def prepare(work: Path, papers: int) -> dict:
     database = work / f"downloads-{papers}.sqlite3"
     environment = bench_environment(database)
     environment["DJANGO_STATIC_ROOT"] = str(work / "static")
+    environment["CATALOG_DOWNLOADS_DIR"] = str(work / "downloads")
+    environment["CATALOG_DOWNLOAD_LIMIT"] = "0"
     if not database.exists():
         readme = work / f"README-{papers}.md"
         readme.write_text(synthetic_readme(papers=papers), encoding="utf-8")
@@ -66,7 +69,8 @@ def home_while_downloading(port, downloads: int) -> list[float]:
 
     def download(path):
         while not stop.is_set():
-            get(port, path)
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                get(port, path)
 
     threads = [threading.Thread(target=download, args=(DOWNLOADS[n % 2],)) for n in range(downloads)]
     for thread in threads:

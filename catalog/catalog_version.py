@@ -41,6 +41,12 @@ class State:
     version: int
     changed_at: datetime | None
 
+    @property
+    def token(self) -> str:
+        """The version and the microsecond of the change: names this state in ETags, cache keys and file names."""
+        stamp = int(self.changed_at.timestamp() * 1_000_000) if self.changed_at else 0
+        return f"{self.version}.{stamp}"
+
 
 def current_state() -> State:
     """The version and time of the last committed catalog change (version 0 before any).

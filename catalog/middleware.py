@@ -1,20 +1,14 @@
 """Middleware of the site: the client's address behind proxies, health checks before the host check, the
 Content-Security-Policy header, and a 503 page when the database is away."""
 
-import logging
-
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
 
 from catalog.client import client_address
+from catalog.unavailable import database_unavailable
 from catalog.views.outputs import healthz
 
 HEALTH_CHECK_PATH = "/healthz"
-RETRY_AFTER_SECONDS = 30
-
-logger = logging.getLogger(__name__)
 
 
 class ClientAddressMiddleware:
@@ -79,12 +73,3 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         return database_unavailable(request, exception)
-
-
-def database_unavailable(request, error):
-    """The site's 503 page, not to be cached, with a Retry-After."""
-    logger.warning("Database unavailable, answered 503 for %s: %s", request.path, error)
-    response = render(request, "503.html", status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    add_never_cache_headers(response)
-    return response

@@ -29,8 +29,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_http_date_safe
 from redis.exceptions import RedisError
 
+from catalog import download_limit
 from catalog.catalog_version import State, current_state
-from catalog.middleware import database_unavailable
+from catalog.unavailable import database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +45,12 @@ CONDITIONAL_HEADERS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_
 LAST_MODIFIED_SETTLING = timedelta(seconds=1)
 
 
-def cached_page(view, *, reads=()):
+def cached_page(view, *, reads=(), limited=False):
     """Mark `view` as a page that `PageCacheMiddleware` serves from the cache to anonymous visitors.
 
     `reads` names the query parameters the page reads: the view sees only those (the others are dropped, as are
     empty values), and the cache key holds only those, so `?utm_source=…` or a reordered query is the same page.
+    A `limited` page is a download: each client address may ask for a few a minute (`catalog.download_limit`).
     """
 
     @wraps(view)
@@ -57,6 +59,7 @@ def cached_page(view, *, reads=()):
 
     page.cached_page = True
     page.reads = frozenset(reads)
+    page.limited = limited
     return page
 
 
@@ -80,8 +83,7 @@ def read_parameters(query: QueryDict, names) -> QueryDict:
 
 
 def etag(state: State) -> str:
-    stamp = int(state.changed_at.timestamp() * 1_000_000) if state.changed_at else 0
-    return f'"{state.version}.{stamp}"'
+    return f'"{state.token}"'
 
 
 def last_modified(state: State) -> int | None:
@@ -117,7 +119,7 @@ def cache_key(request, state: State) -> str:
     address = request.build_absolute_uri(request.path)
     if request.GET:
         address += "?" + request.GET.urlencode()
-    return f"page:{etag(state).strip(chr(34))}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"page:{state.token}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def is_storable(request, response) -> bool:
@@ -187,7 +189,7 @@ def revalidated(response, state: State):
     """Browsers and proxies may keep the page, but ask each time whether it is still current."""
     patch_cache_control(response, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
-    if response.status_code in (200, 304):
+    if response.status_code in (200, 304) and not response.has_header("ETag"):  # a file knows its own version
         with_validators(response, state)
     return response
 
@@ -226,6 +228,8 @@ class PageCacheMiddleware:
         if view is None:
             return self.get_response(request)
         request.GET = read_parameters(request.GET, view.reads)
+        if view.limited and (refused := download_limit.refusal(request, breaker)):
+            return refused
         if not is_anonymous_read(request):
             return private(self.get_response(request))
         try:
@@ -233,6 +237,7 @@ class PageCacheMiddleware:
         except (OperationalError, InterfaceError) as error:
             # Every cached page reads the catalog: answered at once, rather than after a second wait for it.
             return database_unavailable(request, error)
+        request.catalog_state = state  # for a view that needs the version too, without reading it again
         key = cache_key(request, state)
         entry = _cache_get(key)
         if entry is not None:
@@ -242,7 +247,7 @@ class PageCacheMiddleware:
             response = revalidated(self.get_response(request), state)
             if is_storable(request, response):
                 _cache_set(key, stored_entry(response))
-            response[STATUS_HEADER] = MISS
+            response.headers.setdefault(STATUS_HEADER, MISS)
         return conditional(request, response, state)
 
 
@@ -255,12 +260,13 @@ def conditional(request, response, state: State):
     """
     if response.status_code != 200 or not any(header in request.META for header in CONDITIONAL_HEADERS):
         return response
-    changed = last_modified(state)
+    changed = parse_http_date_safe(response.get("Last-Modified", ""))
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     if since is not None and since > time.time():
         changed = None
-    answer = get_conditional_response(request, etag=etag(state), last_modified=changed, response=response)
+    answer = get_conditional_response(request, etag=response.get("ETag"), last_modified=changed, response=response)
     if answer is response:
         return response
+    response.close()
     answer[STATUS_HEADER] = response[STATUS_HEADER]
     return revalidated(answer, state)

@@ -1,9 +1,13 @@
-"""The sitemap: the home and list pages, every paper, resource and section."""
+"""The sitemap: an index (/sitemap.xml) of sitemaps of the home and list pages, the sections, and the papers and
+resources in pages of ENTRIES_PER_PAGE, each small enough to render fast and to be kept by the page cache."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from catalog.models import Paper, Resource, Section
+
+ENTRIES_PER_PAGE = 5000
 
 LIST_PAGES = [
     "catalog:home",
@@ -27,6 +31,7 @@ class ListPageSitemap(Sitemap):
 
 class EntrySitemap(Sitemap):
     changefreq = "monthly"
+    limit = ENTRIES_PER_PAGE
     model = None
 
     def items(self):
@@ -34,6 +39,10 @@ class EntrySitemap(Sitemap):
 
     def lastmod(self, entry):
         return entry.updated_at
+
+    def get_latest_lastmod(self):
+        """For the index: one aggregate, not every entry read."""
+        return self.model.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 class PaperSitemap(EntrySitemap):

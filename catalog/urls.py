@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from catalog.feeds import PaperFeed
@@ -28,10 +28,16 @@ urlpatterns = [
     path(
         "papers.json", cached_page(outputs.papers_json, reads=PAPER_FILTERS + PAGE + ("page_size",)), name="papers-json"
     ),
-    path("papers.csv", cached_page(outputs.papers_csv, reads=PAPER_FILTERS), name="papers-csv"),
-    path("papers.bib", cached_page(outputs.papers_bib, reads=PAPER_FILTERS), name="papers-bib"),
+    path("papers.csv", cached_page(outputs.papers_csv, reads=PAPER_FILTERS, limited=True), name="papers-csv"),
+    path("papers.bib", cached_page(outputs.papers_bib, reads=PAPER_FILTERS, limited=True), name="papers-bib"),
     path("papers/feed/", cached_page(PaperFeed(), reads=PAPER_FILTERS), name="paper-feed"),
-    path("sitemap.xml", cached_page(sitemap, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_page(index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "catalog:sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", cached_page(sitemap, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", outputs.robots_txt, name="robots"),
     path("healthz", outputs.healthz, name="healthz"),
 ]

@@ -3,6 +3,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -48,6 +49,12 @@ def export():
 
 
 @pytest.fixture(autouse=True)
+def downloads_folder(settings, tmp_path):
+    """The full-catalog downloads of each test are written to a folder of its own."""
+    settings.CATALOG_DOWNLOADS_DIR = tmp_path / "downloads"
+
+
+@pytest.fixture(autouse=True)
 def empty_page_cache():
     """Each test starts with an empty cache that is in use: its database starts again, and so does the catalog's
     version."""
@@ -62,3 +69,21 @@ def prior(request):
         request.getfixturevalue("seeded")
         return ["--replace"]
     return []
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache in a real, emptied Redis database (SERVING_TEST_REDIS_URL): skipped without one, except in CI."""
+    url = os.environ.get("SERVING_TEST_REDIS_URL") or "redis://127.0.0.1:6379/1"
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        client.flushdb()
+    except redis.ConnectionError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {url}: {error}")
+        pytest.skip(f"Redis is not reachable at {url}: {error}")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "t"}
+    }
+    yield client
+    client.flushdb()

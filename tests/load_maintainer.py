@@ -67,7 +67,7 @@ def main(seconds, edit_every, publish_every, folder):
                 next_edit = now + edit_every
                 edit(edits)
                 edits += 1
-            if now >= next_publish:
+            if publish_every and now >= next_publish:
                 next_publish = now + publish_every
                 if publish(folder, len(published) + 1):
                     published.append(len(published) + 1)

@@ -53,13 +53,16 @@ def make_editors(count: int) -> str:
 class Results:
     latencies: dict = field(default_factory=lambda: defaultdict(list))
     errors: Counter = field(default_factory=Counter)
+    home_latencies: list = field(default_factory=list)
     save_latencies: list = field(default_factory=list)
     failed_saves: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, kind, milliseconds, error=None):
+    def record(self, kind, milliseconds, error=None, path=""):
         with self.lock:
             self.latencies[kind].append(milliseconds)
+            if path == "/":
+                self.home_latencies.append(milliseconds)
             if error:
                 self.errors[error] += 1
 
@@ -83,14 +86,24 @@ def serving_env(folder: Path) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'load.sqlite3'}",
         "CATALOG_README_PATH": str(folder / "README.md"),
         "CATALOG_FIXTURE_PATH": str(folder / "catalog.json"),
+        "CATALOG_DOWNLOADS_DIR": str(folder / "downloads"),
+        # The readers come through one proxy, each from an address of its own (downloads are limited per address).
+        "DJANGO_TRUSTED_PROXY_COUNT": "1",
     }
 
 
-def prepare(env, editors):
+def prepare(env, editors, papers):
+    """The catalog served: the seed, or a synthetic one of `papers` papers (bench/catalog.py)."""
+    readme = SEED
+    if papers:
+        from bench.catalog import synthetic_readme
+
+        readme = Path(env["CATALOG_README_PATH"]).with_name("synthetic-README.md")
+        readme.write_text(synthetic_readme(papers=papers), encoding="utf-8")
     manage("migrate", "--noinput", env=env)
-    manage("import_readme", "--replace", str(SEED), env=env)
+    manage("import_readme", "--replace", str(readme), env=env)
     manage("shell", "-c", make_editors(editors), env=env)
-    shutil.copyfile(SEED, env["CATALOG_README_PATH"])
+    shutil.copyfile(readme, env["CATALOG_README_PATH"])
     manage("export_fixtures", "-o", env["CATALOG_FIXTURE_PATH"], env=env)
     manage("collectstatic", "--noinput", "-v0", env=env)
 
@@ -100,9 +113,10 @@ def fetch(base, path) -> str:
         return response.read().decode()
 
 
-def served_papers(base) -> list[dict]:
+def served_papers(base, pages=10) -> list[dict]:
+    """The papers of the first `pages` pages of the JSON list (200 each)."""
     papers, page = [], 1
-    while page:
+    while page and page <= pages:
         data = json.loads(fetch(base, f"/papers.json?page_size=200&page={page}"))
         papers += data["papers"]
         page = page + 1 if data["next"] else None
@@ -135,11 +149,15 @@ def request_mix(base, papers):
         "json": lambda: random.choice(
             ["/papers.json", "/papers.json?page=3", f"/papers.json?tag={random.choice(tags)}&page_size=100"]
         ),
+        "download": lambda: random.choice(
+            ["/papers.csv", "/papers.bib", f"/papers.csv?tag={random.choice(tags)}", "/papers.bib?venue=ICLR"]
+        ),
     }
     return mix
 
 
-def reader(host, port, mix, deadline, results):
+def reader(host, port, mix, deadline, results, address):
+    """Requests from the mix, one after another, from `address` (given to the site as through a proxy)."""
     kinds = list(mix)
     while time.monotonic() < deadline:
         kind = random.choice(kinds)
@@ -148,7 +166,7 @@ def reader(host, port, mix, deadline, results):
         error = None
         try:
             connection = http.client.HTTPConnection(host, port, timeout=60)
-            connection.request("GET", path)
+            connection.request("GET", path, headers={"X-Forwarded-For": address})
             response = connection.getresponse()
             response.read()
             connection.close()
@@ -156,7 +174,7 @@ def reader(host, port, mix, deadline, results):
                 error = f"{response.status} {path}"
         except OSError as exception:
             error = f"{type(exception).__name__}: {exception} ({path})"
-        results.record(kind, (time.perf_counter() - start) * 1000, error)
+        results.record(kind, (time.perf_counter() - start) * 1000, error, path)
 
 
 def editor(base, number, papers, every, deadline, results):
@@ -231,7 +249,8 @@ def percentile(values, share):
 def report(args, results, maintenance, elapsed, problems, database, server_errors):
     everything = [value for values in results.latencies.values() for value in values]
     errors = sum(results.errors.values())
-    print(f"gunicorn {args.workers} workers, {database}, {args.clients} clients for {elapsed:.0f} s")
+    catalog = f"{args.papers} papers" if args.papers else "the seed catalog"
+    print(f"gunicorn {args.workers} workers, {database}, {catalog}, {args.clients} clients for {elapsed:.0f} s")
     print(
         f"requests {len(everything)} | {len(everything) / elapsed:.1f} req/s | errors {errors} | "
         f"p50 {percentile(everything, 50):.0f} ms | p99 {percentile(everything, 99):.0f} ms | "
@@ -239,7 +258,9 @@ def report(args, results, maintenance, elapsed, problems, database, server_error
     )
     for kind, values in sorted(results.latencies.items()):
         p50, p99 = percentile(values, 50), percentile(values, 99)
-        print(f"  {kind:<7} {len(values):>6} | p50 {p50:>5.0f} ms | p99 {p99:>5.0f} ms")
+        print(f"  {kind:<8} {len(values):>6} | p50 {p50:>5.0f} ms | p99 {p99:>5.0f} ms")
+    if home := results.home_latencies:
+        print(f"  /        {len(home):>6} | p50 {percentile(home, 50):>5.0f} ms | p99 {percentile(home, 99):>5.0f} ms")
     for error, count in results.errors.most_common(10):
         print(f"  error x{count}: {error}")
     if results.save_latencies:
@@ -266,7 +287,8 @@ def report(args, results, maintenance, elapsed, problems, database, server_error
         errors == 0
         and not results.failed_saves
         and not maintenance["failures"]
-        and round_trips == published > 0
+        and round_trips == published
+        and (published > 0 or not args.publish_every)
         and not server_errors
     )
 
@@ -277,7 +299,12 @@ def main():
     parser.add_argument("--seconds", type=float, default=60, help="how long the readers run (default 60)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--edit-every", type=float, default=3, help="seconds between catalog edits (default 3)")
-    parser.add_argument("--publish-every", type=float, default=6, help="seconds between publishes (default 6)")
+    parser.add_argument(
+        "--publish-every", type=float, default=6, help="seconds between publishes (default 6; 0: no publishing)"
+    )
+    parser.add_argument(
+        "--papers", type=int, default=0, help="serve a synthetic catalog of this many papers (default: the seed)"
+    )
     parser.add_argument("--editors", type=int, default=4, help="maintainers saving in the admin (default 4)")
     parser.add_argument("--save-every", type=float, default=1, help="seconds between an editor's saves (default 1)")
     args = parser.parse_args()
@@ -285,7 +312,7 @@ def main():
     try:
         env = serving_env(folder)
         print("preparing the database and static files...", flush=True)
-        prepare(env, args.editors)
+        prepare(env, args.editors, args.papers)
         database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
         with gunicorn(env=env, workers=args.workers, log_path=folder / "gunicorn.log") as base:
             papers = served_papers(base)
@@ -297,7 +324,8 @@ def main():
             start = time.monotonic()
             deadline = start + args.seconds
             threads = [
-                threading.Thread(target=reader, args=(host, port, mix, deadline, results)) for _ in range(args.clients)
+                threading.Thread(target=reader, args=(host, port, mix, deadline, results, f"10.1.{n // 250}.{n % 250}"))
+                for n in range(args.clients)
             ]
             threads += [
                 threading.Thread(target=editor, args=(base, number, paper_ids, args.save_every, deadline, results))
@@ -313,7 +341,8 @@ def main():
         log = (folder / "gunicorn.log").read_text()
         server_errors = log.count("Traceback") + log.count("Database unavailable")
         if server_errors:
-            print(f"gunicorn's log holds errors:\n{log[-4000:]}")
+            first = min(at for at in (log.find("Traceback"), log.find("Database unavailable")) if at >= 0)
+            print(f"gunicorn's log holds errors, the first:\n{log[max(0, first - 500) : first + 3000]}")
         print(f"checking {len(maintenance['publishes'])} published READMEs...", flush=True)
         problems = verify_round_trips(folder, maintenance["publishes"])
         ok = report(args, results, maintenance, elapsed, problems, database, server_errors)

@@ -41,6 +41,7 @@ def test_every_named_public_url_answers(seeded, client):
         "paper-detail": {"pk": Paper.objects.first().pk},
         "resource-detail": {"pk": Resource.objects.first().pk},
         "section-detail": {"slug": Section.objects.filter(level__gte=1).first().slug},
+        "sitemap-section": {"section": "papers"},
     }
     names = {pattern.name for pattern in urls.urlpatterns}
     assert names >= HTML_PAGES

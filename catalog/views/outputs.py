@@ -3,20 +3,23 @@
 import csv
 import io
 import threading
+from itertools import islice
 
 from django import forms
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from catalog import downloads
 from catalog.bibtex import catalog_keys, paper_bibtex
 from catalog.filters import PaperFilter
-from catalog.models import Paper
+from catalog.models import Paper, PaperAuthor, PaperLink, TaggedPaper
 from catalog.selectors import paper_list_queryset
 
 JSON_VERSION = 1
@@ -136,61 +139,95 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def links_cell(links) -> str:
-    return "; ".join(f"{link.label}: {link.url}" for link in links)
+    return "; ".join(f"{label}: {url}" for label, url in links)
 
 
-def paper_csv_row(paper: Paper) -> list[str]:
-    row = [
-        str(paper.pk),
-        paper.title,
-        paper.url,
-        paper.venue.name if paper.venue else "",
-        paper.venue.kind if paper.venue else "",
-        paper.date.isoformat(),
-        paper.section.title,
-        paper.star_repo,
-        links_cell(paper.code_links),
-        links_cell(paper.blog_links),
-        ", ".join(sorted(tag.slug for tag in paper.tags.all())),
-        "; ".join(author.name for author in paper.author_list),
-        paper.abstract,
-        paper.arxiv_id,
-        paper.doi,
-        paper.openreview_id,
-        "" if paper.citation_count is None else str(paper.citation_count),
-    ]
-    return [spreadsheet_safe(cell) for cell in row]
+CSV_COLUMNS = (
+    "pk",
+    "title",
+    "url",
+    "venue__name",
+    "venue__kind",
+    "date",
+    "section__title",
+    "star_repo",
+    "abstract",
+    "arxiv_id",
+    "doi",
+    "openreview_id",
+    "citation_count",
+)
+
+
+def csv_rows(papers):
+    """The CSV rows of the queryset `papers`, in its order: plain rows, read a chunk at a time with the chunk's
+    links, tags and authors (links and authors in their order, tags by slug)."""
+    rows = papers.prefetch_related(None).values_list(*CSV_COLUMNS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    while chunk := list(islice(rows, EXPORT_CHUNK_SIZE)):
+        ids = [row[0] for row in chunk]
+        links = {pk: {PaperLink.Kind.CODE: [], PaperLink.Kind.BLOG: []} for pk in ids}
+        for pk, kind, label, url in PaperLink.objects.filter(paper__in=ids).values_list(
+            "paper", "kind", "label", "url"
+        ):
+            links[pk][kind].append((label, url))
+        tags = {pk: [] for pk in ids}
+        for pk, slug in TaggedPaper.objects.filter(content_object__in=ids).values_list("content_object", "tag__slug"):
+            tags[pk].append(slug)
+        authors = {pk: [] for pk in ids}
+        for pk, name in PaperAuthor.objects.filter(paper__in=ids).values_list("paper", "author__name"):
+            authors[pk].append(name)
+        for pk, title, url, venue, kind, day, section, star_repo, abstract, arxiv, doi, openreview, cited in chunk:
+            row = [str(pk), title, url, venue or "", kind or "", day.isoformat(), section, star_repo]
+            row += [links_cell(links[pk][PaperLink.Kind.CODE]), links_cell(links[pk][PaperLink.Kind.BLOG])]
+            row += [", ".join(sorted(tags[pk])), "; ".join(authors[pk]), abstract, arxiv, doi, openreview]
+            row.append("" if cited is None else str(cited))
+            yield [spreadsheet_safe(cell) for cell in row]
 
 
 def attachment(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
-@require_GET
-def papers_csv(request):
+def write_csv(papers, out) -> None:
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(papers))
+
+
+def write_bibtex(papers, out) -> None:
+    """BibTeX reads a paper's own fields, its venue and its authors."""
+    credits = Prefetch("paper_authors", queryset=PaperAuthor.objects.select_related("author"))
+    papers = papers.prefetch_related(None).select_related("venue").prefetch_related(credits)
+    keys = catalog_keys()
+    out.writelines(paper_bibtex(paper, keys) + "\n" for paper in papers.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+
+
+CSV_DOWNLOAD = downloads.Download("papers.csv", "text/csv; charset=utf-8", write_csv)
+BIBTEX_DOWNLOAD = downloads.Download("papers.bib", "application/x-bibtex; charset=utf-8", write_bibtex)
+
+
+def download(request, kind: downloads.Download):
+    """The papers the filters select, whole (never a truncated download); the full catalog from its file."""
     paper_filter = filtered_papers(request)
     if not paper_filter.is_valid():
         return bad_filters(paper_filter.errors)
+    if not request.GET:
+        return downloads.serve(request, kind, paper_filter.qs)
     content = io.StringIO()
-    writer = csv.writer(content)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(paper_csv_row(paper) for paper in paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE))
-    response = HttpResponse(content.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = attachment("papers.csv")
+    kind.write(paper_filter.qs, content)
+    response = HttpResponse(content.getvalue(), content_type=kind.content_type)
+    response["Content-Disposition"] = attachment(kind.filename)
     return response
+
+
+@require_GET
+def papers_csv(request):
+    return download(request, CSV_DOWNLOAD)
 
 
 @require_GET
 def papers_bib(request):
-    paper_filter = filtered_papers(request)
-    if not paper_filter.is_valid():
-        return bad_filters(paper_filter.errors)
-    keys = catalog_keys()
-    papers = paper_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    entries = (paper_bibtex(paper, keys) + "\n" for paper in papers)
-    response = HttpResponse("".join(entries), content_type="application/x-bibtex; charset=utf-8")
-    response["Content-Disposition"] = attachment("papers.bib")
-    return response
+    return download(request, BIBTEX_DOWNLOAD)
 
 
 @require_GET
@@ -212,21 +249,30 @@ def healthz(request):
 def database_answers(*, timeout: float) -> bool:
     """Whether the database answers a query within `timeout` seconds.
 
-    Asked from a thread of its own, on a connection of its own (closed after), so that a database that accepts
-    connections and never answers cannot hold the request: the thread ends by itself at the connect timeout.
+    A database server is asked from a thread of its own, on a connection of its own (closed after), so that one
+    that accepts connections and never answers cannot hold the request: the thread ends by itself at the connect
+    timeout. A SQLite file is asked directly: it answers or fails within its busy timeout.
     """
+    if connection.vendor == "sqlite":
+        return _answers()
     answered = threading.Event()
 
     def ask():
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-                cursor.fetchone()
-            answered.set()
-        except DatabaseError:
-            pass
+            if _answers():
+                answered.set()
         finally:
             connection.close()
 
     threading.Thread(target=ask, name="healthz", daemon=True).start()
     return answered.wait(timeout)
+
+
+def _answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return False
+    return True

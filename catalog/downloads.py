@@ -1,0 +1,144 @@
+"""Full-catalog downloads (papers.csv, papers.bib): written to a file once per catalog version, then streamed.
+
+The first request writes the file (a temporary file, then a rename) holding the download's lock. Once a file
+exists, a newer one is written by a thread of the process, at most once every `CATALOG_DOWNLOAD_REFRESH_SECONDS`,
+while requests are answered at once with the newest file written, with its own version's ETag (0: each request
+waits for the current version's file; one that finds another process writing it serves the newest file). Older
+files are removed once a newer one is written (a process still sending one keeps reading it). Each instance keeps
+its own files, in `CATALOG_DOWNLOADS_DIR`.
+"""
+
+import fcntl
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import QuerySet
+from django.http import FileResponse
+
+from catalog.catalog_version import current_state
+from catalog.page_cache import HIT, MISS, STATUS_HEADER
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    content_type: str
+    write: Callable[[QuerySet, TextIO], None]
+
+    def path(self, version: str) -> Path:
+        stem, suffix = os.path.splitext(self.filename)
+        return Path(settings.CATALOG_DOWNLOADS_DIR) / f"{stem}-{version}{suffix}"
+
+    def written(self) -> list[Path]:
+        stem, suffix = os.path.splitext(self.filename)
+        return sorted(Path(settings.CATALOG_DOWNLOADS_DIR).glob(f"{stem}-*{suffix}"), key=_version_key)
+
+
+def _version_key(path: Path) -> tuple[int, int]:
+    version, stamp = path.stem.rsplit("-", 1)[1].split(".")
+    return int(version), int(stamp)
+
+
+def serve(request, download: Download, papers: QuerySet) -> FileResponse:
+    """The download of the current catalog version from its file, written first if need be, of `papers`."""
+    state = getattr(request, "catalog_state", None) or current_state()
+    path = download.path(state.token)
+    status = HIT if path.exists() else MISS
+    if status == MISS:
+        written = download.written()
+        if written and settings.CATALOG_DOWNLOAD_REFRESH_SECONDS:
+            # The newest file is served now; if it is old enough, a thread of this process writes the new one.
+            if not _recent(download):
+                _write_in_background(download, path, papers)
+            path = written[-1]
+        else:
+            path = _write_or_newest(download, path, papers)
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=download.filename, content_type=download.content_type
+    )
+    response["ETag"] = f'"{path.stem.rsplit("-", 1)[1]}"'
+    response[STATUS_HEADER] = status
+    return response
+
+
+def _recent(download: Download) -> Path | None:
+    """The newest file written, if it is younger than `CATALOG_DOWNLOAD_REFRESH_SECONDS`: while the catalog
+    changes every few seconds, the download is written again at most that often, not for every change."""
+    written = download.written()
+    if not written:
+        return None
+    try:
+        age = time.time() - written[-1].stat().st_mtime
+    except FileNotFoundError:  # removed by a process that wrote a newer one
+        return None
+    return written[-1] if age < settings.CATALOG_DOWNLOAD_REFRESH_SECONDS else None
+
+
+def _write_in_background(download: Download, path: Path, papers: QuerySet) -> None:
+    """Write the file in a thread holding the download's lock (nothing if another holds it), on a database
+    connection of its own: no request waits for it, and gunicorn's worker timeout does not apply to it."""
+
+    def write():
+        try:
+            with _locked(_lock_path(download, path), wait=False) as held:
+                if held:
+                    _write(download, path, papers)
+        except (DatabaseError, OSError) as error:
+            logger.warning("The %s download was not written: %s", download.filename, error)
+        finally:
+            connection.close()
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    threading.Thread(target=write, name=f"write {download.filename}", daemon=True).start()
+
+
+def _lock_path(download: Download, path: Path) -> Path:
+    return path.parent / f".{download.filename}.lock"
+
+
+def _write_or_newest(download: Download, path: Path, papers) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = _lock_path(download, path)
+    with _locked(lock, wait=False) as held:
+        if held:
+            return _write(download, path, papers)
+    if written := download.written():
+        return written[-1]
+    with _locked(lock, wait=True):
+        return _write(download, path, papers)
+
+
+def _write(download: Download, path: Path, papers) -> Path:
+    if path.exists():
+        return path
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as out:
+        download.write(papers, out)
+    os.replace(temporary, path)
+    for older in download.written():
+        if _version_key(older) < _version_key(path):
+            older.unlink(missing_ok=True)
+    return path
+
+
+@contextmanager
+def _locked(path: Path, *, wait: bool):
+    """Hold the flock of `path` (yields True), or yield False at once if another holds it and not `wait`."""
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
