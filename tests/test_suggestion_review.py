@@ -206,3 +206,30 @@ def test_the_admin_index_counts_the_changes_since_the_last_publish(seeded, maint
     fingerprint = maintainer.get("/admin/readme/").context["preview"].fingerprint
     maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
     assert "0 unpublished changes" in maintainer.get("/admin/").content.decode()
+
+
+@pytest.fixture
+def readme_files(seeded, settings, tmp_path):
+    settings.CATALOG_README_PATH = tmp_path / "README.md"
+    settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
+
+
+def test_an_error_in_the_export_is_linked_to_its_entry_and_needs_publish_anyway(readme_files, maintainer, settings):
+    listed = Paper.objects.get(url="https://arxiv.org/pdf/2403.00745")
+    twin = Paper.objects.create(
+        title="A copy", url=listed.url, date=listed.date, section=Section.objects.get(title="Position Papers")
+    )
+    page = maintainer.get("/admin/readme/")
+    content = page.content.decode()
+    # the copy comes first in the README, so the listed paper, after it, is the duplicate
+    assert twin.section.position < listed.section.position
+    assert f'(<a href="/admin/catalog/paper/{listed.pk}/change/">{listed.title}</a>): duplicate (error)' in content
+    assert "Publish anyway, with 1 error" in content
+    fingerprint = page.context["preview"].fingerprint
+    refused = maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
+    assert "Nothing was published: the checks find 1 error in the export." in refused.content.decode()
+    assert not LogEntry.objects.filter(object_repr="README").exists()
+    data = {"publish": "1", "fingerprint": fingerprint, "publish_anyway": "1"}
+    maintainer.post("/admin/readme/", data)
+    assert LogEntry.objects.filter(object_repr="README").count() == 1
+    assert "[**A copy**]" in settings.CATALOG_README_PATH.read_text(encoding="utf-8")
