@@ -233,3 +233,27 @@ def test_an_error_in_the_export_is_linked_to_its_entry_and_needs_publish_anyway(
     maintainer.post("/admin/readme/", data)
     assert LogEntry.objects.filter(object_repr="README").count() == 1
     assert "[**A copy**]" in settings.CATALOG_README_PATH.read_text(encoding="utf-8")
+
+
+def test_the_readme_page_renders_the_export_and_marks_the_added_entry(readme_files, maintainer, settings):
+    settings.CATALOG_README_PATH.write_text(
+        (settings.BASE_DIR / "fixtures" / "README.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    suggestion = suggest()
+    maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", accept_data(suggestion))
+    content = maintainer.get("/admin/readme/").content.decode()
+    preview = content[content.index('class="readme-preview"') : content.index('class="readme-diff"')]
+    assert '<tr class="changed">' in preview
+    changed = preview[preview.index('<tr class="changed">') :]
+    assert "Scaling and Evaluating Sparse Autoencoders" in changed[: changed.index("</tr>")]
+    assert preview.count('class="changed"') == 1
+    assert "<table>" in preview and "<script" not in preview and "<img" not in preview
+    assert '<span class="badge">GitHub Repo stars</span>' in preview
+
+
+def test_the_preview_is_sanitised():
+    from catalog.services.readme_preview import render_preview
+
+    html = render_preview('# T\n\n<script>alert(1)</script> [x](javascript:alert(1)) <b onclick="x">b</b>\n')
+    assert "<script" not in html and 'href="javascript' not in html and "<b " not in html
+    assert "&lt;script&gt;" in html

@@ -15,6 +15,7 @@ from catalog.services.configured_lint import lint_readme
 from catalog.services.finding_entries import linked_findings
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
 from catalog.services.readme_export import export_readme
+from catalog.services.readme_preview import added_lines, render_preview
 from suggestions.services import suggesters_since
 
 PUBLISH_PERMISSION = "catalog.publish_readme"
@@ -57,6 +58,7 @@ def readme_page(request):
         "title": "README",
         "preview": preview,
         "lines": diff_lines(preview.diff.text) if preview else [],
+        "rendered": render_preview(preview.exported, changed=added_lines(preview.diff.text)) if preview else "",
         "can_publish": can_publish,
         "publications": LogEntry.objects.filter(**PUBLICATION_LOG).select_related("user")[:5],
         "readme_path": settings.CATALOG_README_PATH,
