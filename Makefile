@@ -11,6 +11,13 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
 
+# axe-core, which the browser tests inject into pages, at the version package-lock.json pins.
+AXE_STAMP := node_modules/.installed
+
+$(AXE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE_STAMP)
+
 ## run: the site on http://127.0.0.1:8000 with SQLite and the seed catalog
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
@@ -32,7 +39,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
 ## test: lint, migrations in step, known vulnerabilities of the requirements, and the whole test suite on SQLite, then on PostgreSQL
-test: $(STAMP)
+test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
