@@ -260,6 +260,8 @@ CATALOG_LIST_REPOSITORY_URL = (
     or "https://github.com/ruizheliUOA/Awesome-Interpretability-in-Large-Language-Models"
 )
 CATALOG_TOPIC_RULES_PATH = BASE_DIR / "catalog" / "topic_tags.toml"
+# The largest README the import and lint read (a larger file, /dev/zero say, is refused before it fills memory).
+CATALOG_README_MAX_BYTES = env_int("CATALOG_README_MAX_BYTES", 10_000_000, "bytes")
 # Rules of lint_readme (and of the checks on the admin's README page) switched off, e.g. ["date-order", "toc"].
 CATALOG_LINT_DISABLED_RULES = env_list("CATALOG_LINT_DISABLED_RULES")
 # The public suggestion form takes at most SUGGESTIONS_RATE_LIMIT suggestions per SUGGESTIONS_RATE_WINDOW seconds

@@ -1,6 +1,7 @@
 """The Atom feed of the newest papers, narrowed by the same filters as the paper list."""
 
 import datetime as dt
+import re
 
 import django_filters
 from django.contrib.syndication.views import Feed
@@ -13,6 +14,8 @@ from catalog.models import Paper
 from catalog.views.outputs import bad_filters, filtered_papers
 
 FEED_SIZE = 50
+# What XML 1.0 cannot hold: control characters but tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SITE_NAME = "Awesome Interpretability in LLMs"
 
 
@@ -64,8 +67,28 @@ class InvalidFilters(Exception):
         self.errors = errors
 
 
+class XMLSafeAtom1Feed(Atom1Feed):
+    """An Atom feed that leaves out the characters XML cannot hold (a stored value that predates the validators
+    must not make the whole feed unreadable)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{name: xml_safe(value) for name, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **{name: xml_safe(value) for name, value in kwargs.items()})
+
+
+def xml_safe(value):
+    """`value` without what XML cannot hold, in a text or in each text of a list or tuple."""
+    if isinstance(value, str):
+        return NOT_IN_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
 class PaperFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XMLSafeAtom1Feed
     author_name = SITE_NAME
 
     def __call__(self, request, *args, **kwargs):

@@ -33,3 +33,9 @@ def validate_venue_name(value: str) -> None:
 def validate_no_control_characters(value: str) -> None:
     if inline.CONTROL_CHARACTERS.search(value):
         raise ValidationError("Remove the control characters from this text.", code="control_characters")
+    if noncharacter := inline.NONCHARACTERS.search(value):
+        raise ValidationError(
+            "Remove the Unicode noncharacter U+%(code)s from this text.",
+            code="noncharacters",
+            params={"code": f"{ord(noncharacter.group()):04X}"},
+        )

@@ -4,11 +4,13 @@ import datetime as dt
 from xml.etree import ElementTree
 
 import pytest
+from django.core.exceptions import ValidationError
 from taggit.models import Tag
 
 from catalog.feeds import FEED_SIZE
-from catalog.models import Paper, Section
+from catalog.models import Paper, PaperLink, Resource, Section, Venue
 from catalog.page_cache import HIT, STATUS_HEADER
+from tests.admin_support import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +141,49 @@ def test_an_empty_feed_is_still_valid(seeded, client):
     root = get_feed(client, "year=1999")
     assert root.findall(f"{ATOM}entry") == []
     assert root.findtext(f"{ATOM}updated")
+
+
+@pytest.mark.parametrize("query", ["q=%EF%BF%BF", "q=a%EF%BF%BEb", "q=%EF%B7%90"])
+def test_a_search_holding_a_noncharacter_is_refused_with_a_message(seeded, client, query):
+    for url in ("/papers/feed/", "/papers.json"):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 400, url
+        assert "noncharacter U+" in response.content.decode(), url
+    page = client.get(f"/papers/?{query}")
+    assert "noncharacter U+" in page.content.decode()
+
+
+@pytest.mark.parametrize("value", ["Broken \uffff feed", "Broken \ufffe feed", "Old \ufdd0 bytes"])
+def test_noncharacters_are_refused_in_every_text_field(seeded, value):
+    paper = Paper.objects.first()
+    paper.title = value
+    with pytest.raises(ValidationError) as error:
+        paper.full_clean()
+    code = f"U+{ord(value.split()[1]):04X}"
+    assert error.value.message_dict["title"] == [f"This text must not contain the Unicode noncharacter {code}."]
+    for model, field in [(Venue, "name"), (Section, "title"), (Resource, "description"), (PaperLink, "label")]:
+        instance = model.objects.first()
+        setattr(instance, field, value)
+        with pytest.raises(ValidationError) as error:
+            instance.full_clean()
+        assert field in error.value.message_dict, model
+
+
+def test_the_admin_refuses_a_title_with_a_noncharacter(seeded, client):
+    client.force_login(make_user("admin", superuser=True))
+    paper = Paper.objects.first()
+    response = client.get(f"/admin/catalog/paper/{paper.pk}/change/")
+    data = {**response.context["adminform"].form.initial}
+    form = response.context["adminform"].form.__class__(data={**data, "title": "A \uffff title"}, instance=paper)
+    assert not form.is_valid()
+    assert "noncharacter U+FFFF" in " ".join(form.errors["title"])
+
+
+def test_a_stored_noncharacter_is_left_out_of_a_well_formed_feed(seeded, client):
+    paper = Paper.objects.order_by("-date").first()
+    Paper.objects.filter(pk=paper.pk).update(title="Broken \uffff\ufffe feed \x0b here")
+    Tag.objects.create(name="tag\uffff")
+    paper.tags.add("tag\uffff")
+    root = get_feed(client)
+    titles = [entry.findtext(f"{ATOM}title") for entry in root.findall(f"{ATOM}entry")]
+    assert "Broken  feed  here" in titles

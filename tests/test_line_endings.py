@@ -7,9 +7,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from catalog import readme
-from catalog.models import Paper, Resource, Section
+from catalog.models import Paper, ReadmeFormat, Resource, Section
 from catalog.readme.lint import lint
 from catalog.services.fixtures import catalog_fixture
+from catalog.services.readme_import import clear_catalog
 from tests.conftest import SEED_README
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,8 @@ def test_the_fixture_keeps_the_line_ending(seeded, crlf_seed, export, tmp_path):
     run("import_readme", str(crlf_seed), "--sync")
     fixture = tmp_path / "catalog.json"
     fixture.write_text(catalog_fixture()[0])
-    run("flush", "--no-input")
+    clear_catalog()
+    ReadmeFormat.objects.all().delete()
     run("loaddata", str(fixture))
     assert export().encode() == crlf_seed.read_bytes()
 

@@ -18,6 +18,13 @@ ALWAYS_ESCAPED = "`<~$"
 BREAK = "<!-- -->"
 # Unicode's control characters (category Cc): C0, DEL and C1.
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Unicode's noncharacters (U+FDD0 to U+FDEF, and the last two code points of every plane: U+FFFE, U+FFFF, ...) and
+# lone surrogates: never text, and U+FFFE, U+FFFF and surrogates cannot be written in XML at all.
+NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef\ud800-\udfff"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 # The run of `#` that would close a heading, and its escape: a space (or nothing) before, nothing after.
 _CLOSING_HASHES = re.compile(r"(?<![^ ])#+$")
@@ -129,6 +136,8 @@ def text_problem(text: str, *, required: bool = True) -> str | None:
         return "must not be empty" if required else None
     if CONTROL_CHARACTERS.search(text):
         return "must be on one line" if "\n" in text or "\r" in text else "must not contain control characters"
+    if noncharacter := NONCHARACTERS.search(text):
+        return f"must not contain the Unicode noncharacter U+{ord(noncharacter.group()):04X}"
     if text[0].isspace() or text[-1].isspace():
         return "must not start or end with whitespace"
     return None

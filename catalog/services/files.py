@@ -53,10 +53,37 @@ def regular_file_target(path) -> Path:
         mode = target.stat().st_mode
     except FileNotFoundError:
         return target
+    _refuse_special(mode, path)
+    return target
+
+
+class FileTooLarge(OSError):
+    """A file larger than what its reader accepts."""
+
+
+def read_regular_file(path, *, limit: int) -> bytes:
+    """The bytes of the regular file at `path` (symbolic links followed), at most `limit` of them.
+
+    A FIFO or a device is refused (NotARegularFile) without waiting on it, and a larger file (FileTooLarge)
+    without reading more than `limit` bytes of it.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        _refuse_special(os.fstat(descriptor).st_mode, path)
+    except NotARegularFile:
+        os.close(descriptor)
+        raise
+    with os.fdopen(descriptor, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(errno.EFBIG, f"it is larger than {limit:,} bytes", str(path))
+    return data
+
+
+def _refuse_special(mode: int, path) -> None:
     for is_kind, kind in _SPECIAL_KINDS:
         if is_kind(mode):
             raise NotARegularFile(errno.EEXIST, f"it is {kind}, not a regular file", str(path))
-    return target
 
 
 def lock_path(path) -> Path:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+
+from django.conf import settings
 
 from catalog import readme
+from catalog.services.files import FileTooLarge, read_regular_file
 
 
 @dataclass
@@ -29,7 +31,10 @@ def read_readme_text(path) -> str:
     """The text of the README at `path`, refusing files that are not UTF-8 markdown."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_regular_file(path, limit=settings.CATALOG_README_MAX_BYTES)
+    except FileTooLarge as error:
+        reason = f"cannot read the file: {error.strerror} (CATALOG_README_MAX_BYTES)"
+        raise ReadmeProblems(name, [readme.Problem(0, reason, readme.ERROR)]) from None
     except OSError as error:
         reason = f"cannot read the file: {error.strerror}"
         raise ReadmeProblems(name, [readme.Problem(0, reason, readme.ERROR)]) from None

@@ -191,6 +191,7 @@ class DocumentWriter:
         self.rules = rules
         self.problems: list[readme.Problem] = []
         self.venues: dict[str, tuple[Venue, int]] = {}
+        self._stored_venues: dict[str, Venue] | None = None
         # For each kind, its entries' (values of entry_columns, link rows, topic tags).
         self.entries: dict[EntryKind, list[tuple[tuple, list[tuple], list[str]]]] = {kind: [] for kind in KINDS}
         self.blocks: list[TextBlock] = []
@@ -248,12 +249,19 @@ class DocumentWriter:
                 )
                 self.problems.append(readme.Problem(line, reason, readme.ERROR))
             return venue
-        venue = Venue.objects.filter(name__iexact=name).first() or Venue(kind=guess_venue_kind(name))
+        venue = self.stored_venues().get(key) or Venue(kind=guess_venue_kind(name))
         venue.name = name
         if self.validate(venue, line, field_prefix="venue "):
             venue.save()
         self.venues[key] = (venue, line)
         return venue
+
+    def stored_venues(self) -> dict[str, Venue]:
+        """The venues already in the catalog by lower-case name, read once: looking each new name up in the table
+        would make an import of many venues quadratic (a case-insensitive match scans the table)."""
+        if self._stored_venues is None:
+            self._stored_venues = {venue.name.lower(): venue for venue in Venue.objects.all()}
+        return self._stored_venues
 
     def validate(self, instance, line: int, exclude=(), field_prefix="") -> bool:
         """Whether `instance` has valid fields; if not, its problems are added at `line`."""
