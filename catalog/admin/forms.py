@@ -281,7 +281,6 @@ class LinkFormSet(BaseInlineFormSet):
         label_inputs(form, "Link")
 
 
-
 class PaperAuthorForm(forms.ModelForm):
     """An author of the paper by name: a name no author has yet makes a new author when the paper is saved."""
 
