@@ -108,10 +108,11 @@ MIDDLEWARE = [
     "catalog.middleware.DatabaseUnavailableMiddleware",
 ]
 
-# Browsers run only the site's own scripts and styles (no inline ones), show images from the site and the
-# shields.io star badges, and never frame the site. Django's own headers: nosniff, a referrer policy, DENY.
+# Browsers run only the site's own scripts and styles (no inline ones), show images from the site only (star counts
+# are text from the Repository table), and never frame the site. Django's own headers: nosniff, a referrer policy,
+# DENY.
 CONTENT_SECURITY_POLICY = os.environ.get("DJANGO_CONTENT_SECURITY_POLICY") or (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https://img.shields.io; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )

@@ -192,3 +192,76 @@ def _paper_url(rng: random.Random, venue: str, date: dt.date, number: int) -> st
     if venue in {"ACL", "EMNLP", "NAACL", "EACL", "TACL"} and rng.random() < 0.6:
         return f"https://aclanthology.org/{date.year}.{venue.lower()}-long.{number}/"
     return f"https://arxiv.org/abs/{date:%y%m}.{number:05d}"
+
+
+FIRST_NAMES = [
+    "Ada", "Adam", "Aidan", "Alex", "Amir", "Anna", "Ben", "Chen", "Chris", "Dana", "David", "Elena", "Emma",
+    "Fatima", "Felix", "Hana", "Hoagy", "Ivan", "Jacob", "Jia", "Kai", "Lea", "Lee", "Logan", "Maria", "Mei",
+    "Neel", "Nina", "Omar", "Priya", "Ravi", "Sara", "Sam", "Tom", "Trenton", "Uma", "Wei", "Yuki", "Zoe", "Ziqi",
+]  # fmt: skip
+LAST_NAMES = [
+    "Anderson", "Bricken", "Chen", "Conmy", "Cunningham", "Dunefsky", "Elhage", "Ewart", "Fischer", "Garcia",
+    "Geiger", "Gurnee", "Huben", "Ivanova", "Jain", "Kim", "Kramár", "Lieberum", "Li", "Marks", "Meng", "Müller",
+    "Nanda", "Olah", "Olsson", "Park", "Rajamanoharan", "Riggs", "Rossi", "Sharkey", "Singh", "Smith", "Tegmark",
+    "Templeton", "Turner", "Variengien", "Wang", "Wu", "Yamada", "Zhang",
+]  # fmt: skip
+# An abstract names its paper's topic in its first sentences; the rest is the common talk of the field, so a
+# topic word is found in a few abstracts, not in most of them.
+TOPIC_SENTENCES = [
+    "We study {concept} in {models} and find that {other} plays a central role.",
+    "Prior work on {concept} has focused on small models; we extend it to {models}.",
+    "Using {other}, we show that {concept} can be located, measured and edited.",
+]
+COMMON_SENTENCES = [
+    "We train on {data} and evaluate on {count} held-out {units}.",
+    "Our analysis covers {count} layers and shows a clear {trend} with depth.",
+    "A simple {baseline} baseline already explains much of the {effect}.",
+    "Ablations confirm that the {effect} depends on the {part} rather than the {other_part}.",
+    "The {effect} is stable across random seeds, {data} and model sizes.",
+    "We release code and data so that others can reproduce the {analysis}.",
+    "These results suggest new ways to audit the {part} of deployed systems.",
+    "Compared with {baseline} methods, ours needs {count} times less compute.",
+]
+FILLERS = {
+    "data": ["web text", "synthetic prompts", "a curated benchmark", "code corpora", "dialogue transcripts"],
+    "count": ["two", "three", "four", "eight", "twelve", "dozens of"],
+    "units": ["tasks", "prompts", "datasets", "languages", "domains"],
+    "trend": ["increase", "decrease", "phase change", "plateau"],
+    "baseline": ["random", "linear", "gradient-based", "perturbation", "frequency"],
+    "effect": ["effect", "behaviour", "improvement", "failure mode", "pattern"],
+    "part": ["residual stream", "MLP layers", "embedding space", "output head", "early layers"],
+    "other_part": ["tokenizer", "optimizer", "training data", "positional encoding", "late layers"],
+    "analysis": ["experiments", "figures", "analysis", "measurements"],
+}
+ABSTRACT_BYTES = 1000
+
+
+def synthetic_metadata(paper_ids, *, seed: int = 0):
+    """Authors and abstracts for the papers `paper_ids`: (author names, (paper id, author index, position) per
+    credit, {paper id: abstract of about 1 KB}). A few authors have many papers, most have few."""
+    rng = random.Random(seed)
+    pool = max(len(paper_ids) // 2, 20)
+    names = list(
+        dict.fromkeys(
+            f"{rng.choice(FIRST_NAMES)} {chr(65 + rng.randrange(26))}. {rng.choice(LAST_NAMES)}"
+            for _ in range(pool * 2)
+        )
+    )[:pool]
+    credits, abstracts = [], {}
+    for paper_id in paper_ids:
+        count = rng.choices(range(1, 9), [10, 16, 18, 16, 12, 10, 8, 10])[0]
+        chosen = []
+        while len(chosen) < count:
+            author = min(int(rng.paretovariate(1.2)) - 1, len(names) - 1) if rng.random() < 0.3 else None
+            author = rng.randrange(len(names)) if author is None else author
+            if author not in chosen:
+                chosen.append(author)
+        credits += [(paper_id, author, position) for position, author in enumerate(chosen)]
+        concept, other = rng.sample(CONCEPTS, 2)
+        topic = rng.choice(TOPIC_SENTENCES)
+        sentences = [topic.format(concept=concept.lower(), other=other.lower(), models=rng.choice(MODELS))]
+        while len(" ".join(sentences)) < ABSTRACT_BYTES:
+            filled = {name: rng.choice(words) for name, words in FILLERS.items()}
+            sentences.append(rng.choice(COMMON_SENTENCES).format(**filled))
+        abstracts[paper_id] = " ".join(sentences)
+    return names, credits, abstracts

@@ -2,12 +2,13 @@
 
 from bench.measure import PAGES
 
-PAGE_TITLES = {"list": "list", "filtered": "venue+tag", "search": "q", "home": "home"}
+PAGE_TITLES = {"list": "list", "filtered": "venue+tag", "search": "q", "author": "q author", "home": "home"}
 # Times read "wall (CPU of the process)": on a shared machine the wall time includes waiting for a core.
 COLUMNS = [
     "papers",
     "import s (cpu)",
     "export s (cpu)",
+    "authors+abstracts s (cpu)",
     "same bytes",
     *(f"{PAGE_TITLES[name]} p50/p95 (cpu p50) ms" for name in PAGES),
     "queries " + "/".join(PAGE_TITLES[name] for name in PAGES),
@@ -30,6 +31,7 @@ def table_rows(results: list[dict]) -> list[list[str]]:
                 f"{result['papers']:,}",
                 f"{result['import_s']:.1f} ({result['import_cpu_s']:.1f})",
                 f"{result['export_s']:.2f} ({result['export_cpu_s']:.2f})",
+                f"{result['metadata_s']:.1f} ({result['metadata_cpu_s']:.1f})",
                 "yes" if result["round_trip"] else "NO",
                 *(_page_times(pages[name]) for name in PAGES),
                 "/".join(str(pages[name]["queries"]) for name in PAGES),

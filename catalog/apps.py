@@ -35,3 +35,6 @@ class CatalogConfig(AppConfig):
     def ready(self):
         pre_migrate.connect(set_derived_data_aside, sender=self)
         post_migrate.connect(rebuild_derived_data, sender=self)
+        from catalog import renames
+
+        renames.connect()

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
-from catalog.models import CatalogState, LinkCheck
+from catalog.models import CatalogState, FormerTagSlug, FormerVenueName, LinkCheck
 
 STATE_TABLE = CatalogState._meta.db_table
 STATE_QUERY = f"SELECT version, changed_at FROM {STATE_TABLE} WHERE id = 1"
@@ -65,7 +65,8 @@ def current_state() -> State:
 
 def watched_tables() -> list[str]:
     """Every table of the catalog app that public pages show, and taggit's tags."""
-    unpublished = {STATE_TABLE, LinkCheck._meta.db_table}
+    # Former tag slugs and venue names change only with their tag or venue, which moves the version on.
+    unpublished = {STATE_TABLE, LinkCheck._meta.db_table, FormerTagSlug._meta.db_table, FormerVenueName._meta.db_table}
     models = [
         model
         for model in apps.get_app_config("catalog").get_models()

@@ -1,11 +1,11 @@
 """Full-catalog downloads (papers.csv, papers.bib): written to a file once per catalog version, then streamed.
 
-The first request writes the file (a temporary file, then a rename) holding the download's lock. Once a file
-exists, a newer one is written by a thread of the process, at most once every `CATALOG_DOWNLOAD_REFRESH_SECONDS`,
-while requests are answered at once with the newest file written, with its own version's ETag (0: each request
-waits for the current version's file; one that finds another process writing it serves the newest file). Older
-files are removed once a newer one is written (a process still sending one keeps reading it). Each instance keeps
-its own files, in `CATALOG_DOWNLOADS_DIR`.
+A thread of the process writes the file (a temporary file, then a rename) holding the download's lock, at most once
+every `CATALOG_DOWNLOAD_REFRESH_SECONDS`, while requests are answered at once with the newest file written, with
+its own version's ETag; before the first file is written, with 503 and a Retry-After. No request waits for a write,
+so gunicorn's worker timeout never cuts one short. With 0, each request waits for the current version's file (one
+that finds another process writing it serves the newest file). Older files are removed once a newer one is written
+(a process still sending one keeps reading it). Each instance keeps its own files, in `CATALOG_DOWNLOADS_DIR`.
 """
 
 import fcntl
@@ -22,12 +22,14 @@ from typing import TextIO
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from catalog.catalog_version import current_state
 from catalog.page_cache import HIT, MISS, STATUS_HEADER
 
 logger = logging.getLogger(__name__)
+PREPARING_RETRY_AFTER = 10
 
 
 @dataclass(frozen=True)
@@ -50,25 +52,37 @@ def _version_key(path: Path) -> tuple[int, int]:
     return int(version), int(stamp)
 
 
-def serve(request, download: Download, papers: QuerySet) -> FileResponse:
-    """The download of the current catalog version from its file, written first if need be, of `papers`."""
+def serve(request, download: Download, papers: QuerySet) -> HttpResponse:
+    """The download of `papers` from the file of the current catalog version, or of the newest one written."""
     state = getattr(request, "catalog_state", None) or current_state()
     path = download.path(state.token)
     status = HIT if path.exists() else MISS
-    if status == MISS:
+    if status == MISS and not settings.CATALOG_DOWNLOAD_REFRESH_SECONDS:
+        path = _write_or_newest(download, path, papers)
+    elif status == MISS:
+        # A thread of this process writes the new file, if the newest is old enough; no request waits for it.
         written = download.written()
-        if written and settings.CATALOG_DOWNLOAD_REFRESH_SECONDS:
-            # The newest file is served now; if it is old enough, a thread of this process writes the new one.
-            if not _recent(download):
-                _write_in_background(download, path, papers)
-            path = written[-1]
-        else:
-            path = _write_or_newest(download, path, papers)
+        if not written or not _recent(download):
+            _write_in_background(download, path, papers)
+        if not written:
+            return being_prepared(download)
+        path = written[-1]
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=download.filename, content_type=download.content_type
     )
     response["ETag"] = f'"{path.stem.rsplit("-", 1)[1]}"'
     response[STATUS_HEADER] = status
+    return response
+
+
+def being_prepared(download: Download) -> HttpResponse:
+    response = HttpResponse(
+        f"{download.filename} of the whole catalog is being prepared: try again in a few seconds.\n",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(PREPARING_RETRY_AFTER)
+    add_never_cache_headers(response)
     return response
 
 

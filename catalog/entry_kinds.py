@@ -7,6 +7,7 @@ descriptions instead of branching on the kind.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from catalog import readme
@@ -31,6 +32,12 @@ class EntryKind:
     has_venue: bool = False
     # What the outputs read along with each entry.
     related: tuple[str, ...] = ("section",)
+
+    @property
+    def node_values(self) -> list[str]:
+        """The node's fields before its link lists, in their order: its fields and, for papers, the venue."""
+        names = [field.name for field in dataclasses.fields(self.node)]
+        return names[: names.index(self.link_groups[0][0])]
 
     @property
     def link_model(self):
@@ -83,11 +90,6 @@ class EntryKind:
     def links(self, node) -> list:
         """Unsaved link instances of the node's links."""
         return [self.link_model(**dict(zip(self.link_columns, row, strict=True))) for row in self.link_rows(node)]
-
-    def node_from_values(self, values: dict, links_by_kind: dict, *, hints: dict):
-        """The README node of an entry given its field values (the venue by name) and its links by kind."""
-        links = {group: links_by_kind.get(kind) or [] for group, kind in self.link_groups}
-        return self.node(**values, **links, hints=hints)
 
 
 PAPER = EntryKind(

@@ -1,70 +1,28 @@
-"""The Atom feed of the newest papers, narrowed by the same filters as the paper list."""
+"""The Atom feed of the papers added last, narrowed by the same filters as the paper list."""
 
-import datetime as dt
 import re
 
-import django_filters
 from django.contrib.syndication.views import Feed
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
+from catalog.filter_words import canonical_query, describe_filters
 from catalog.models import Paper
-from catalog.views.outputs import bad_filters, filtered_papers
+from catalog.request_filters import bad_filters, filtered_papers, renamed_redirect
 
 FEED_SIZE = 50
 # What XML 1.0 cannot hold: control characters but tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF.
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# When they entered the catalog; the papers of one import, newest publication first.
+NEWEST_ADDITIONS = ("-created_at", "-date", "position", "-id")
 SITE_NAME = "Awesome Interpretability in LLMs"
 
 
-def describe_filters(paper_filter) -> str:
-    """The filters in force of a valid paper filter in words, e.g. 'tagged sae, at ICLR'."""
-    phrases = {
-        "q": lambda values: f"matching “{values[0][:80]}”",
-        "section": lambda values: f"in “{values[0]}”",
-        "venue": lambda values: "at " + " or ".join(values),
-        "venue_kind": lambda values: f"from a {values[0].lower()}",
-        "tag": lambda values: "tagged " + " and ".join(values),
-        "year": lambda values: f"from {values[0]}",
-        "date_after": lambda values: f"dated {values[0]} or later",
-        "date_before": lambda values: f"dated {values[0]} or earlier",
-        "has_code": lambda values: values[0].lower(),
-    }
-    query, labels = canonical_filters(paper_filter), paper_filter.value_labels()
-    words = []
-    for name, phrase in phrases.items():
-        values = [labels.get(name, {}).get(value, value) for value in query.getlist(name)]
-        if values:
-            words.append(phrase(values))
-    return ", ".join(words)
-
-
-def canonical_filters(paper_filter) -> QueryDict:
-    """The filters in force in a fixed order, without sort, page or empty values: one feed has one address and id."""
-    query, canonical = paper_filter.data, QueryDict(mutable=True)
-    for name, field_filter in paper_filter.filters.items():
-        if name == "sort":
-            continue
-        if isinstance(field_filter, django_filters.MultipleChoiceFilter):
-            values = sorted({value for value in query.getlist(name) if value.strip()})
-        else:
-            values = [value.strip() for value in [query.get(name, "")] if value.strip()]
-        if values:
-            canonical.setlist(name, values)
-    return canonical
-
-
-def canonical_query(paper_filter) -> str:
-    canonical = canonical_filters(paper_filter)
-    return f"?{canonical.urlencode()}" if canonical else ""
-
-
 class InvalidFilters(Exception):
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors
+    def __init__(self, paper_filter):
+        super().__init__(paper_filter.errors)
+        self.paper_filter = paper_filter
 
 
 class XMLSafeAtom1Feed(Atom1Feed):
@@ -95,22 +53,22 @@ class PaperFeed(Feed):
         try:
             return super().__call__(request, *args, **kwargs)
         except InvalidFilters as invalid:
-            return bad_filters(invalid.errors)
+            return renamed_redirect(request, invalid.paper_filter) or bad_filters(invalid.paper_filter.errors)
 
     def get_object(self, request):
         paper_filter = filtered_papers(
             request, Paper.objects.select_related("venue", "section").prefetch_related("tags")
         )
         if not paper_filter.is_valid():
-            raise InvalidFilters(paper_filter.errors)
+            raise InvalidFilters(paper_filter)
         return paper_filter
 
     def title(self, paper_filter):
         description = describe_filters(paper_filter)
-        return f"{SITE_NAME}: newest papers" + (f" {description}" if description else "")
+        return f"{SITE_NAME}: papers added" + (f" {description}" if description else "")
 
     def subtitle(self, paper_filter):
-        return "The newest papers of the list, narrowed by the filters of the paper list."
+        return "The papers added to the list last, newest addition first, narrowed by the filters of the paper list."
 
     def link(self, paper_filter):
         return reverse("catalog:paper-list") + canonical_query(paper_filter)
@@ -119,7 +77,7 @@ class PaperFeed(Feed):
         return reverse("catalog:paper-feed") + canonical_query(paper_filter)
 
     def items(self, paper_filter):
-        return paper_filter.qs.order_by("-date", "-id")[:FEED_SIZE]
+        return paper_filter.qs.order_by(*NEWEST_ADDITIONS)[:FEED_SIZE]
 
     def item_title(self, paper):
         return paper.title
@@ -131,7 +89,7 @@ class PaperFeed(Feed):
         )
 
     def item_pubdate(self, paper):
-        return dt.datetime.combine(paper.date, dt.time.min, tzinfo=dt.UTC)
+        return paper.created_at
 
     def item_updateddate(self, paper):
         return paper.updated_at

@@ -4,11 +4,16 @@ Every output of the papers list (the page, JSON, CSV, BibTeX, the feed) reads it
 `PaperFilter`, so one URL query means the same papers everywhere.
 """
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.http import QueryDict
 from taggit.models import Tag
 
 from catalog import search
@@ -16,6 +21,7 @@ from catalog.models import Author, Paper, Resource, Section, Venue, VenueKind, r
 from catalog.validators import validate_no_control_characters
 
 SEARCH_MAX_LENGTH = 200
+MAX_SELECTION = 500
 DEFAULT_SORT = "-date"
 SORT_CHOICES = [
     ("-date", "Newest first"),
@@ -100,24 +106,50 @@ def tag_filter(label):
     )
 
 
+def title_match(text):
+    """An order_by() term putting first a title equal to the search `text` (case aside), then, for a search of two
+    words or more, the titles it begins: someone typing a title finds that paper on top."""
+    text = " ".join(text.split()).strip(" .")
+    begins = models.Q(title__istartswith=text) if len(text.split()) > 1 else models.Q(pk__in=[])
+    return models.Case(
+        models.When(title__iexact=text, then=0),
+        models.When(begins, then=1),
+        default=2,
+        output_field=models.IntegerField(),
+    ).asc()
+
+
+class IdListFilter(django_filters.BaseInFilter, IntegerFilter):
+    """Comma-separated ids: `id=1,2,3`."""
+
+
 class PaperFilterForm(forms.Form):
     def clean(self):
         cleaned_data = super().clean()
+        if len(cleaned_data.get("id") or []) > MAX_SELECTION:
+            self.add_error("id", f"Select at most {MAX_SELECTION} papers.")
         after, before = cleaned_data.get("date_after"), cleaned_data.get("date_before")
         if after and before and after > before:
             self.add_error("date_before", "The “to” date is before the “from” date.")
         return cleaned_data
 
 
-class StrictFilterSet(django_filters.FilterSet):
-    """A filter set whose `.qs` is empty when a parameter is invalid: a mistyped filter never shows everything."""
+class SortFilter(django_filters.OrderingFilter):
+    """`sort`: one of `choices`, or several separated by commas, each mapped to its order_by() terms by `orderings`."""
 
-    @property
-    def qs(self):
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return super().qs
+    def __init__(self, *args, orderings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.orderings = orderings
 
+    def filter(self, qs, value):
+        return qs.order_by(*ordering_terms(self.orderings, value)) if value else qs
+
+
+def ordering_terms(orderings, values):
+    return [term for value in values or [] for term in orderings(value)]
+
+
+class CatalogFilterSet(django_filters.FilterSet):
     def value_labels(self):
         """Readable labels of the raw values of the valid parameters, by parameter name."""
         cleaned = self.form.cleaned_data
@@ -130,19 +162,21 @@ class StrictFilterSet(django_filters.FilterSet):
             "has_code": dict(HAS_CODE_CHOICES),
         }
 
+    def sort(self):
+        """The first `sort` value chosen, or None."""
+        return next(iter(self.form.cleaned_data.get("sort") or []), None)
 
-class PaperFilter(StrictFilterSet):
+
+class PaperFilter(CatalogFilterSet):
     """Papers narrowed by every given parameter (different parameters AND together).
 
-    `q` is a full-text search (catalog/search.py); `venue` is repeatable and matches any of the venues; `tag`
-    is repeatable and matches papers with every tag; `author` is an author's slug; `section` includes the papers
-    of its subsections. `.qs` is
-    ordered by `sort`; without one, best match first when searching, otherwise newest first (ties broken by
-    README position, then id).
+    `q` is a full-text search (catalog/search.py); `id` is a selection (`id=1,2,3`, at most MAX_SELECTION);
+    `venue` is repeatable and matches any of the venues; `tag` is repeatable and matches papers with every tag;
+    `author` is an author's slug; `section` includes the papers of its subsections. `.qs` is ordered by `sort`;
+    without one, best match first when searching, otherwise newest first (ties broken by README position, then id).
 
     A bad value (unknown venue, tag or section, `year=abc`, an impossible date, a too long `q`) is a form
-    error in `.errors`, and an invalid filter's `.qs` is empty: a mistyped filter never silently shows
-    every paper.
+    error in `.errors`; the machine outputs answer it with 400, the page drops it (`forgiving_query`).
     """
 
     q = django_filters.CharFilter(
@@ -184,7 +218,10 @@ class PaperFilter(StrictFilterSet):
     has_code = django_filters.ChoiceFilter(
         label="Code", choices=HAS_CODE_CHOICES, method="filter_has_code", empty_label="With or without code"
     )
-    sort = django_filters.ChoiceFilter(label="Sort", choices=SORT_CHOICES, method="sort_papers", empty_label=None)
+    id = IdListFilter(
+        label="Selected papers", field_name="id", min_value=1, help_text="Paper ids, separated by commas: 1,2,3."
+    )
+    sort = SortFilter(label="Sort", choices=SORT_CHOICES, orderings=paper_ordering)
 
     class Meta:
         model = Paper
@@ -194,8 +231,8 @@ class PaperFilter(StrictFilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset.order_by(*NEWEST_FIRST))
         text = self.form.cleaned_data.get("q")
-        if text and not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(search.relevance(queryset, text), *NEWEST_FIRST)
+        if text and not self.sort():
+            queryset = queryset.order_by(title_match(text), search.relevance(queryset, text), *NEWEST_FIRST)
         return queryset
 
     def page_ordering(self):
@@ -205,8 +242,8 @@ class PaperFilter(StrictFilterSet):
         page's papers. By date, the database reads the papers along an index and stops at the end of the page;
         a search ranked best match first has its rank only within the search query.
         """
-        sort = self.form.cleaned_data.get("sort")
-        return paper_ordering(sort) if sort in SORTED_IN_FULL else None
+        sort = self.form.cleaned_data.get("sort") or []
+        return ordering_terms(paper_ordering, sort) if SORTED_IN_FULL.intersection(sort) else None
 
     def queryset_without(self, *names, queryset=None):
         """`queryset` (by default the filter set's) narrowed by every valid parameter except `names`: the base of
@@ -231,11 +268,8 @@ class PaperFilter(StrictFilterSet):
     def filter_has_code(self, queryset, name, value):
         return queryset.with_code() if value == "true" else queryset.without_code()
 
-    def sort_papers(self, queryset, name, value):
-        return queryset.order_by(*paper_ordering(value))
 
-
-class ResourceFilter(StrictFilterSet):
+class ResourceFilter(CatalogFilterSet):
     """Resources narrowed by words (`q`) and tags (`tag`, repeatable, every tag); invalid filters give no entries.
 
     In the list's order by default, sections first; within a section, a search puts the best match first.
@@ -250,9 +284,7 @@ class ResourceFilter(StrictFilterSet):
         help_text="Words in the name, description or links.",
     )
     tag = tag_filter("Tag")
-    sort = django_filters.ChoiceFilter(
-        label="Sort", choices=RESOURCE_SORT_CHOICES, method="sort_resources", empty_label="As in the list"
-    )
+    sort = SortFilter(label="Sort", choices=RESOURCE_SORT_CHOICES, orderings=RESOURCE_ORDERINGS.get)
 
     class Meta:
         model = Resource
@@ -261,12 +293,47 @@ class ResourceFilter(StrictFilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         text = self.form.cleaned_data.get("q")
-        if text and not self.form.cleaned_data.get("sort"):
+        if text and not self.sort():
             queryset = queryset.order_by("section__position", search.relevance(queryset, text), "position", "id")
         return queryset
 
-    def sort_resources(self, queryset, name, value):
-        return queryset.order_by(*RESOURCE_ORDERINGS[value])
-
     def search(self, queryset, name, value):
         return queryset.matching(value)
+
+
+@dataclass(frozen=True)
+class DroppedValue:
+    """A parameter value the page left out, and why."""
+
+    name: str
+    label: str
+    value: str
+    message: str
+
+
+def forgiving_query(filterset: CatalogFilterSet) -> tuple[QueryDict, list[DroppedValue]]:
+    """The bound `filterset`'s query without its invalid values, and those values with the reason of each.
+
+    Of a repeatable parameter (venue, tag) only the values that are not valid are left out.
+    """
+    query = filterset.data.copy()
+    dropped = []
+    for name, errors in filterset.form.errors.items():
+        if name not in filterset.filters:
+            continue
+        field, label = filterset.form.fields[name], filterset.filters[name].label
+        values = [value for value in query.getlist(name) if value.strip()]
+        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            kept = []
+            for value in values:
+                try:
+                    field.clean([value])
+                    kept.append(value)
+                except ValidationError as error:
+                    dropped.append(DroppedValue(name, label, value, " ".join(error.messages)))
+            if len(kept) < len(values):
+                query.setlist(name, kept)
+                continue
+        dropped.extend(DroppedValue(name, label, value, " ".join(errors)) for value in values)
+        query.pop(name, None)
+    return query, dropped

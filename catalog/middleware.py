@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from catalog.client import client_address
+from catalog.health import healthz
 from catalog.unavailable import database_unavailable
-from catalog.views.outputs import healthz
 
 HEALTH_CHECK_PATH = "/healthz"
 

@@ -313,6 +313,8 @@ class Paper(models.Model):
             # The venues of a set of papers (a tag's papers, counted by venue) read without the papers' rows.
             models.Index(fields=["id", "venue"], name="catalog_paper_id_venue"),
             models.Index(fields=["arxiv_id"], name="catalog_paper_arxiv_id"),
+            # The papers added last (the feeds).
+            models.Index(fields=["created_at"], name="catalog_paper_created_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=HTTP_URL, name="catalog_paper_url_http"),
@@ -536,6 +538,33 @@ def link_status(link_model, owner):
 def repository_value(field):
     """The `field` of the Repository named by an entry's `star_repo`, for annotate() or order_by()."""
     return models.Subquery(Repository.objects.filter(full_name=models.OuterRef("star_repo")).values(field)[:1])
+
+
+class FormerTagSlug(models.Model):
+    """A slug a tag had before it was renamed or merged into another: old links to it lead to the tag."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.tag.slug}"
+
+
+class FormerVenueName(models.Model):
+    """A name a venue had before it was renamed or merged into another: old links to it lead to the venue."""
+
+    name = models.CharField(max_length=100)
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="former_names")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="catalog_formervenuename_name_unique_ci")]
+
+    def __str__(self):
+        return f"{self.name} → {self.venue.name}"
 
 
 class CatalogState(models.Model):

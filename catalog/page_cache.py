@@ -103,7 +103,10 @@ def is_signed_in(request) -> bool:
     if not session_key:
         return False
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    return SESSION_KEY in session
+    try:
+        return SESSION_KEY in session
+    except (OperationalError, InterfaceError):  # the page, rendered privately, then answers with the 503 page
+        return True
 
 
 def has_messages(request) -> bool:

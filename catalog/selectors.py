@@ -74,6 +74,7 @@ def paper_entries(papers):
             section = Section(slug=section_slug, title=section_title)
             sections[section_slug] = (str(section), section.get_absolute_url())
         entries[pk] = {
+            "pk": pk,
             "title": title,
             "url": url,
             "page_url": memo_reverse("catalog:paper-detail", pk=pk),

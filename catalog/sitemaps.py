@@ -1,11 +1,12 @@
-"""The sitemap: an index (/sitemap.xml) of sitemaps of the home and list pages, the sections, and the papers and
-resources in pages of ENTRIES_PER_PAGE, each small enough to render fast and to be kept by the page cache."""
+"""The sitemap: an index (/sitemap.xml) of sitemaps of the home and list pages, the sections, the papers and
+resources, and the authors of papers, in pages of ENTRIES_PER_PAGE, each small enough to render fast and to be
+kept by the page cache."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 
-from catalog.models import Paper, Resource, Section
+from catalog.models import Author, Paper, PaperAuthor, Resource, Section
 
 ENTRIES_PER_PAGE = 5000
 
@@ -16,6 +17,7 @@ LIST_PAGES = [
     "catalog:venue-list",
     "catalog:tag-list",
     "catalog:about",
+    "catalog:api",
 ]
 
 
@@ -60,9 +62,19 @@ class SectionSitemap(Sitemap):
         return Section.objects.only("pk", "slug").order_by("position", "pk")
 
 
+class AuthorSitemap(Sitemap):
+    changefreq = "monthly"
+    limit = ENTRIES_PER_PAGE
+
+    def items(self):
+        with_papers = Exists(PaperAuthor.objects.filter(author=OuterRef("pk")))
+        return Author.objects.filter(with_papers).only("pk", "slug").order_by("pk")
+
+
 SITEMAPS = {
     "pages": ListPageSitemap,
     "sections": SectionSitemap,
     "papers": PaperSitemap,
     "resources": ResourceSitemap,
+    "authors": AuthorSitemap,
 }

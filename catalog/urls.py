@@ -1,6 +1,7 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
+from catalog import health
 from catalog.feeds import PaperFeed
 from catalog.filters import PaperFilter, ResourceFilter
 from catalog.page_cache import cached_page
@@ -25,6 +26,7 @@ urlpatterns = [
     path("venues/", cached_page(pages.VenueListView.as_view()), name="venue-list"),
     path("tags/", cached_page(pages.TagListView.as_view()), name="tag-list"),
     path("about/", cached_page(pages.AboutView.as_view()), name="about"),
+    path("api/", cached_page(pages.ApiView.as_view()), name="api"),
     path(
         "papers.json", cached_page(outputs.papers_json, reads=PAPER_FILTERS + PAGE + ("page_size",)), name="papers-json"
     ),
@@ -39,5 +41,5 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", cached_page(sitemap, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", outputs.robots_txt, name="robots"),
-    path("healthz", outputs.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
 ]

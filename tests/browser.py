@@ -4,9 +4,12 @@ In CI (`CI` set) a missing browser is a failure; elsewhere the browser tests ski
 """
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -66,6 +69,13 @@ def browser_page(chromium, live_server):
     page.console_errors = ConsoleErrors().watch(page)
     yield page
     context.close()
+
+
+@pytest.fixture
+def live_catalog(transactional_db):
+    """The seed catalog, in a database the live server sees."""
+    readme = Path(settings.BASE_DIR) / "fixtures" / "README.md"
+    call_command("import_readme", str(readme), stdout=StringIO(), stderr=StringIO())
 
 
 def screenshot(page, name):

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.fake_http import Answer, FakeServer
 
+ARXIV_PATH = "/api/query"
 ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$")
 
 # Papers as the three sources describe them.
@@ -115,6 +116,8 @@ class FakeArxiv(Scripted):
         self.papers = papers
 
     def answer(self, request):
+        if urlsplit(request.path).path != ARXIV_PATH:
+            return Answer(404, {"Content-Type": "text/html"}, b"<html>Not Found</html>")
         query = parse_qs(urlsplit(request.path).query)
         ids = query.get("id_list", [""])[0].split(",")
         malformed = [identifier for identifier in ids if not ARXIV_ID.match(identifier)]
@@ -255,7 +258,7 @@ def fake_sources(settings, *, arxiv_papers=None, notes=None, s2_papers=None):
     ):
         for server in (arxiv, openreview, semantic_scholar):
             server.fake = server.route
-        settings.CATALOG_ARXIV_API_URL = arxiv.base
+        settings.CATALOG_ARXIV_API_URL = arxiv.base + ARXIV_PATH
         settings.CATALOG_OPENREVIEW_API_URL = openreview.base
         settings.CATALOG_SEMANTIC_SCHOLAR_API_URL = semantic_scholar.base
         yield Sources(arxiv, openreview, semantic_scholar)

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter, defaultdict
@@ -111,6 +112,20 @@ def prepare(env, editors, papers):
 def fetch(base, path) -> str:
     with urllib.request.urlopen(base + path, timeout=60) as response:
         return response.read().decode()
+
+
+def wait_for_downloads(base, timeout=600):
+    """Ask for the full-catalog downloads until their files are written (503 "being prepared" until then)."""
+    deadline = time.monotonic() + timeout
+    for path in ("/papers.csv", "/papers.bib"):
+        while True:
+            try:
+                fetch(base, path)
+                break
+            except urllib.error.HTTPError as error:
+                if error.code != 503 or time.monotonic() > deadline:
+                    raise
+            time.sleep(2)
 
 
 def served_papers(base, pages=10) -> list[dict]:
@@ -315,6 +330,7 @@ def main():
         prepare(env, args.editors, args.papers)
         database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
         with gunicorn(env=env, workers=args.workers, log_path=folder / "gunicorn.log") as base:
+            wait_for_downloads(base)
             papers = served_papers(base)
             mix = request_mix(base, papers)
             paper_ids = [paper["id"] for paper in papers]

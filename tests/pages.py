@@ -2,7 +2,7 @@
 
 from catalog.models import Paper, Resource, Section
 
-PUBLIC_PAGES = ["/", "/papers/", "/resources/", "/venues/", "/tags/", "/about/"]
+PUBLIC_PAGES = ["/", "/papers/", "/resources/", "/venues/", "/tags/", "/about/", "/api/"]
 OUTPUTS = ["/papers.json", "/papers.csv", "/papers.bib", "/papers/feed/", "/sitemap.xml", "/robots.txt"]
 
 

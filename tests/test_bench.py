@@ -7,12 +7,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from taggit.models import Tag
 
-from bench.catalog import synthetic_readme
+from bench.catalog import synthetic_metadata, synthetic_readme
 from bench.load import load
 from bench.measure import PAGES, measure_catalog
 from bench.table import COLUMNS, markdown_table
 from catalog import readme
-from catalog.models import Paper, Section, Venue
+from catalog.models import Author, Paper, Section, Venue
 
 
 def test_a_synthetic_readme_has_the_papers_asked_for_spread_over_sections_venues_and_dates():
@@ -26,6 +26,21 @@ def test_a_synthetic_readme_has_the_papers_asked_for_spread_over_sections_venues
     assert synthetic_readme(papers=50, seed=3) == synthetic_readme(papers=50, seed=3)
 
 
+def test_synthetic_authors_and_abstracts_are_realistic_and_repeatable():
+    names, credits, abstracts = synthetic_metadata(list(range(1, 201)), seed=5)
+    per_paper = {
+        paper: [position for credit_paper, _, position in credits if credit_paper == paper] for paper in abstracts
+    }
+    assert len(names) == len(set(names)) == 100
+    assert all(
+        positions == list(range(len(positions))) and 1 <= len(positions) <= 8 for positions in per_paper.values()
+    )
+    assert all(1000 <= len(abstract.encode()) <= 1300 for abstract in abstracts.values())
+    papers_of = [sum(1 for _, author, _ in credits if author == index) for index in range(len(names))]
+    assert max(papers_of) > 5 * (len(credits) / len(names)), "a few authors have many papers"
+    assert synthetic_metadata(list(range(1, 201)), seed=5) == (names, credits, abstracts)
+
+
 @pytest.mark.django_db
 def test_the_harness_imports_exports_and_times_a_tiny_catalog_into_one_table(tmp_path):
     path = tmp_path / "README.md"
@@ -35,6 +50,9 @@ def test_the_harness_imports_exports_and_times_a_tiny_catalog_into_one_table(tmp
 
     assert figures.papers == Paper.objects.count() == 50
     assert figures.round_trip
+    assert Author.objects.count() == 25 and not Paper.objects.filter(paper_authors=None).exists()
+    assert not Paper.objects.filter(abstract="").exists()
+    assert Paper.objects.filter(abstract__icontains="steering").count() > 0
     assert Section.objects.filter(papers__isnull=False).distinct().count() > 3
     assert Venue.objects.count() > 5
     assert Tag.objects.filter(catalog_taggedpaper_items__isnull=False).distinct().count() > 3

@@ -56,8 +56,8 @@ def test_a_full_download_served_from_its_file_reads_only_the_version(seeded, cli
 
 
 def test_while_the_catalog_keeps_changing_the_file_is_written_at_most_once_a_refresh(seeded, client, settings):
-    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 60
     old = client.get("/papers.csv")
+    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 60
     Paper.objects.filter(pk=Paper.objects.first().pk).update(title="Zebra circuits, retitled")
     recent = client.get("/papers.csv")
     assert recent["ETag"] == old["ETag"] and content(recent) == content(old)
@@ -103,18 +103,28 @@ def test_download_limits_are_shared_through_redis(seeded, settings, redis_cache)
     assert [key for key in redis_cache.keys("*") if b"downloads:203.0.113.9:" in key]
 
 
+def when_written(client, url):
+    """The answer to `url` once a thread has written the current version's file."""
+    for _ in range(200):
+        response = client.get(url)
+        if response[STATUS_HEADER] == HIT:
+            return response
+        if response.streaming:
+            content(response)
+        time.sleep(0.05)
+    raise AssertionError(f"{url} was never written")
+
+
 @pytest.mark.django_db(transaction=True)
-def test_an_old_file_is_served_at_once_while_a_thread_writes_the_new_one(seeded, client, settings):
+def test_no_request_waits_for_a_file_to_be_written(seeded, client, settings):
     settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 0.001
-    old = client.get("/papers.csv")
+    first = client.get("/papers.csv")
+    assert first.status_code == 503 and first["Retry-After"] == "10"
+    assert first.content == b"papers.csv of the whole catalog is being prepared: try again in a few seconds.\n"
+    old = when_written(client, "/papers.csv")
     Paper.objects.filter(pk=Paper.objects.first().pk).update(title="Zebra circuits, retitled")
     served = client.get("/papers.csv")
     assert served["ETag"] == old["ETag"] and content(served) == content(old)
-    for _ in range(200):  # the thread writes the new version's file
-        response = client.get("/papers.csv")
-        if response[STATUS_HEADER] == HIT:
-            break
-        content(response)
-        time.sleep(0.05)
+    response = when_written(client, "/papers.csv")
     assert response["ETag"] != old["ETag"]
     assert "Zebra circuits, retitled" in content(response).decode()

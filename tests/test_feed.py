@@ -1,4 +1,4 @@
-"""The Atom feed of the newest papers, for the whole list or one filter."""
+"""The Atom feed of the papers added last, for the whole list or one filter."""
 
 import datetime as dt
 from xml.etree import ElementTree
@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from taggit.models import Tag
 
-from catalog.feeds import FEED_SIZE
-from catalog.models import Paper, PaperLink, Resource, Section, Venue
+from catalog.feeds import FEED_SIZE, NEWEST_ADDITIONS
+from catalog.models import Author, Paper, PaperAuthor, PaperLink, Resource, Section, Venue
 from catalog.page_cache import HIT, STATUS_HEADER
 from tests.admin_support import make_user
 
@@ -36,17 +36,29 @@ def entry_ids(root) -> list[int]:
 
 def test_feed_is_valid_atom_with_the_newest_papers(seeded, client):
     root = get_feed(client)
-    assert root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: newest papers"
+    assert root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: papers added"
     assert root.findtext(f"{ATOM}id") == "http://testserver/papers/"
     assert dt.datetime.fromisoformat(root.findtext(f"{ATOM}updated"))
     assert links(root) == {"alternate": "http://testserver/papers/", "self": "http://testserver/papers/feed/"}
     assert root.findtext(f"{ATOM}author/{ATOM}name")
-    newest = Paper.objects.order_by("-date", "-id").values_list("id", flat=True)[:FEED_SIZE]
+    newest = Paper.objects.order_by(*NEWEST_ADDITIONS).values_list("id", flat=True)[:FEED_SIZE]
     assert entry_ids(root) == list(newest)
+    # One import adds every paper at once: newest publication first.
+    assert list(newest) == list(Paper.objects.order_by("-date", "position").values_list("id", flat=True)[:FEED_SIZE])
+
+
+@pytest.mark.parametrize("query", ["", "tag=sae", "section=interpretable-analysis-of-llms", "tag=sae&year=2022"])
+def test_a_paper_added_today_leads_the_feeds_whatever_its_date(seeded, client, query):
+    section = Section.objects.get(slug="interpretable-analysis-of-llms")
+    added = Paper.objects.create(
+        title="An old paper added late", url="https://example.org/old", date=dt.date(2022, 3, 1), section=section
+    )
+    added.tags.add("sae")
+    assert entry_ids(get_feed(client, query))[0] == added.pk
 
 
 def test_each_entry_links_to_the_paper_page_with_its_tags_as_categories(seeded, client):
-    paper = Paper.objects.order_by("-date", "-id").first()
+    paper = Paper.objects.order_by(*NEWEST_ADDITIONS).first()
     paper.tags.set(["circuits", "sae"])
     entry = get_feed(client).find(f"{ATOM}entry")
     detail_url = f"http://testserver{paper.get_absolute_url()}"
@@ -55,7 +67,7 @@ def test_each_entry_links_to_the_paper_page_with_its_tags_as_categories(seeded, 
     assert links(entry) == {"alternate": detail_url}
     paper.refresh_from_db()
     assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == paper.updated_at
-    assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}published")).date() == paper.date
+    assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}published")) == paper.created_at
     assert [category.get("term") for category in entry.findall(f"{ATOM}category")] == ["circuits", "sae"]
     summary = entry.find(f"{ATOM}summary")
     assert summary.get("type") == "html"
@@ -76,19 +88,19 @@ def test_the_feed_title_names_the_filters_in_words(seeded, client):
     Tag.objects.filter(slug="sae").update(name="Sparse autoencoders")
     query = "has_code=true&venue_kind=workshop&section=survey-papers&tag=sae&venue=ICLR+Workshop"
     assert get_feed(client, query).findtext(f"{ATOM}title") == (
-        "Awesome Interpretability in LLMs: newest papers in “Survey Papers”, at ICLR Workshop, from a workshop, "
+        "Awesome Interpretability in LLMs: papers added in “Survey Papers”, at ICLR Workshop, from a workshop, "
         "tagged Sparse autoencoders, with code"
     )
 
 
 def test_feed_of_one_tag_lists_only_its_papers_and_says_so(seeded, client):
     root = get_feed(client, "tag=sae")
-    assert root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: newest papers tagged sae"
+    assert root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: papers added tagged sae"
     assert links(root) == {
         "alternate": "http://testserver/papers/?tag=sae",
         "self": "http://testserver/papers/feed/?tag=sae",
     }
-    tagged = Paper.objects.filter(tags__slug="sae").order_by("-date", "-id").values_list("id", flat=True)
+    tagged = Paper.objects.filter(tags__slug="sae").order_by(*NEWEST_ADDITIONS).values_list("id", flat=True)
     assert entry_ids(root) == list(tagged[:FEED_SIZE])
     assert all(
         "sae" in [c.get("term") for c in entry.findall(f"{ATOM}category")] for entry in root.iter(f"{ATOM}entry")
@@ -97,10 +109,8 @@ def test_feed_of_one_tag_lists_only_its_papers_and_says_so(seeded, client):
 
 def test_feed_of_venues_and_a_year(seeded, client):
     root = get_feed(client, "venue=ICLR&venue=NeurIPS&year=2024")
-    assert (
-        root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: newest papers at ICLR or NeurIPS, from 2024"
-    )
-    expected = Paper.objects.filter(venue__name__in=["ICLR", "NeurIPS"], date__year=2024).order_by("-date", "-id")
+    assert root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: papers added at ICLR or NeurIPS, 2024"
+    expected = Paper.objects.filter(venue__name__in=["ICLR", "NeurIPS"], date__year=2024).order_by(*NEWEST_ADDITIONS)
     assert entry_ids(root) == list(expected.values_list("id", flat=True))
     assert entry_ids(root)
 
@@ -187,3 +197,27 @@ def test_a_stored_noncharacter_is_left_out_of_a_well_formed_feed(seeded, client)
     root = get_feed(client)
     titles = [entry.findtext(f"{ATOM}title") for entry in root.findall(f"{ATOM}entry")]
     assert "Broken  feed  here" in titles
+
+
+def test_tag_and_section_pages_link_their_feeds(seeded, client):
+    html = client.get("/tags/").content.decode()
+    for tag in Tag.objects.filter(catalog_taggedpaper_items__isnull=False).distinct():
+        assert f'<a href="/papers/?tag={tag.slug}">{tag.name}</a>' in html
+        assert f'href="/papers/feed/?tag={tag.slug}"' in html
+        get_feed(client, f"tag={tag.slug}")
+    section = Section.objects.get(slug="interpretable-analysis-of-llms")
+    html = client.get(section.get_absolute_url()).content.decode()
+    assert f'<link rel="alternate" type="application/atom+xml" title="Papers added to {section.title}"' in html
+    assert f'href="/papers/feed/?section={section.slug}">Atom feed of papers added here</a>' in html
+
+
+def test_an_author_page_links_the_feed_of_their_papers(seeded, client):
+    author = Author.objects.create(name="Neel Nanda")
+    papers = list(Paper.objects.order_by("date")[:2])
+    for paper in papers:
+        PaperAuthor.objects.create(paper=paper, author=author)
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert f'href="/papers/feed/?author={author.slug}">Atom feed of their papers added to the catalog</a>' in html
+    root = get_feed(client, f"author={author.slug}")
+    assert sorted(entry_ids(root)) == sorted(paper.pk for paper in papers)
+    assert root.findtext(f"{ATOM}title") == "Awesome Interpretability in LLMs: papers added by Neel Nanda"

@@ -7,7 +7,7 @@ import pytest
 from django.http import QueryDict
 from taggit.models import Tag
 
-from catalog.filters import PaperFilter, ResourceFilter
+from catalog.filters import PaperFilter, ResourceFilter, forgiving_query
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
 from catalog.selectors import paper_facets
 
@@ -178,11 +178,19 @@ def test_sort_applies_to_a_filtered_list(seeded):
         ("q=" + "x" * 10_000, "q"),
     ],
 )
-def test_bad_values_are_form_errors_and_give_no_papers(seeded, query, field):
+def test_bad_values_are_form_errors_the_page_leaves_out(seeded, query, field):
     filterset = paper_filter(query)
     assert not filterset.is_valid()
     assert field in filterset.errors
-    assert list(filterset.qs) == []
+    kept, dropped = forgiving_query(filterset)
+    assert {value.name for value in dropped} == {field}
+    assert paper_filter(kept.urlencode()).is_valid()
+
+
+def test_of_a_repeated_parameter_only_the_bad_values_are_left_out(seeded):
+    kept, dropped = forgiving_query(paper_filter("venue=ICLR&venue=NoSuchVenue&tag=sae&tag=no-such-tag&year=2024"))
+    assert kept.getlist("venue") == ["ICLR"] and kept.getlist("tag") == ["sae"] and kept["year"] == "2024"
+    assert [(value.label, value.value) for value in dropped] == [("Venue", "NoSuchVenue"), ("Tag", "no-such-tag")]
 
 
 def test_counts_per_choice_leave_out_the_counted_parameter(seeded):
@@ -245,4 +253,3 @@ def test_resource_filters(seeded):
 def test_resource_filter_refuses_unknown_tags(seeded):
     filterset = ResourceFilter(QueryDict("tag=no-such-tag"), queryset=Resource.objects.all())
     assert not filterset.is_valid() and "tag" in filterset.errors
-    assert list(filterset.qs) == []

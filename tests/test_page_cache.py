@@ -21,6 +21,7 @@ from taggit.models import Tag
 from catalog import catalog_version
 from catalog.models import CatalogState, Paper, Repository, Resource, Venue
 from catalog.page_cache import BYPASS, HIT, MISS, STATUS_HEADER
+from catalog.services.authors import set_authors
 from catalog.services.merging import merge_tags
 from tests.admin_support import paper_form_data
 from tests.conftest import SEED_README
@@ -352,6 +353,7 @@ def test_healthz_answers_a_probe_by_ip_with_https_redirect_on(settings):
 @pytest.mark.parametrize("table", catalog_version.watched_tables())
 def test_any_write_to_any_catalog_table_moves_the_version_on(seeded, table):
     Repository.objects.create(full_name="TransformerLensOrg/TransformerLens", stars=1)
+    set_authors({Paper.objects.first(): ["Ann Author"]})
     before = catalog_version.current_state()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
@@ -363,7 +365,9 @@ def test_any_write_to_any_catalog_table_moves_the_version_on(seeded, table):
 
 def test_the_watched_tables_are_every_catalog_table_and_the_tags():
     assert catalog_version.watched_tables() == [
+        "catalog_author",
         "catalog_paper",
+        "catalog_paperauthor",
         "catalog_paperlink",
         "catalog_repository",
         "catalog_resource",

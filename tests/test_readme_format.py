@@ -113,17 +113,16 @@ def paper_row(**fields) -> PaperRow:
 
 
 def entries_with_columns(document: Document):
-    """Each entry of `document` with the paper columns it is rendered in, or its section's layout (list items)."""
+    """Each entry of `document` with the paper columns it is rendered in (None for list items)."""
     for section in document.sections:
         columns = None
-        layout = section.hints.get("layout", {})
         for node in section.body:
             if isinstance(node, TableHead):
                 columns = node.columns
-            elif isinstance(node, PaperRow) and node.hints.get("shape", layout.get("papers")) is None:
+            elif isinstance(node, PaperRow) and not node.hints.get("shape"):
                 yield node, columns
             elif isinstance(node, PaperRow | ResourceItem):
-                yield node, layout
+                yield node, None
 
 
 def text_line_numbers(document: Document) -> set[int]:
@@ -142,7 +141,7 @@ def assert_lossless(text: str) -> Document:
     assert render(document) == text
     lines = text.split("\n")
     for entry, columns in entries_with_columns(document):
-        rendered = render_paper_row(entry, columns) if isinstance(columns, tuple) else render_list_item(entry, columns)
+        rendered = render_paper_row(entry, columns) if columns else render_list_item(entry)
         assert "\n".join(lines[entry.line - 1 : entry.line + rendered.count("\n")]) == rendered
     problem_lines = [problem.line for problem in document.problems]
     assert problem_lines == sorted(set(problem_lines))
@@ -263,9 +262,9 @@ def test_resource_with_links_and_no_description():
     assert item.links == [
         Link("Github", "https://github.com/interpretingdl/eacl2024_transformer_interpretability_tutorial")
     ]
-    # Its section's items are all plain: the section's layout says so, the item differs in nothing.
+    assert item.hints == {"bold": False}
+    # Its section's items are all plain: the section's layout, which new entries take, says so.
     assert section_named(seed_document(), "Awesome Interpretability Tutorials").hints == {"layout": {"bold": False}}
-    assert item.hints == {}
 
 
 def test_resource_names_keep_their_unescaped_pipe():
@@ -460,7 +459,7 @@ def test_resource_gains_star_description_and_links():
     item = replace(
         seed_item("LessWrong"), star_repo="lesswrong/site", description="A forum.", links=[Link("Doc", BLOG_URL)]
     )
-    line = render_list_item(item, {"bold": False})
+    line = render_list_item(item)
     assert line == (
         "- ![GitHub Repo stars](https://img.shields.io/github/stars/lesswrong/site) "
         f"[LessWrong](https://www.lesswrong.com/): A forum. ([Doc]({BLOG_URL}))"

@@ -11,8 +11,10 @@ from django.core.management.base import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from catalog.admin.forms import ResourceAdminForm
 from catalog.models import Paper, Resource, Section, SectionKind, TextBlock
 from catalog.readme import (
+    DEFAULT_TABLE_HEAD,
     Link,
     PaperRow,
     RenderError,
@@ -24,7 +26,7 @@ from catalog.readme import (
     render_list_item,
     render_section,
 )
-from catalog.readme.items import CODE_LABEL, LIST_LINE, SEPARATORS, read_list_item
+from catalog.readme.items import CODE_LABEL, LIST_LINE, SEPARATORS, new_entry_hints, read_list_item
 from catalog.readme.lint import lint
 from catalog.readme.rows import read_paper_row, render_paper_row, table_columns
 from catalog.services.readme_export import export_readme
@@ -96,11 +98,12 @@ def test_awesome_lint_items_keep_their_links_markers_separators_and_nesting():
     assert libraries.hints["layout"] == {"separator": " - ", "bold": False}
     nested = [node for node in libraries.body if node.hints.get("indent")]
     assert [node.name for node in nested] == ["lenses-viz", "lenses-hub"]
-    assert entry(document, "Patchwork").hints == {"bold": "outer"}
-    assert entry(document, "Circuit Sketch").hints == {"separator": " – "}
-    assert entry(document, "Feature Atlas").hints == {"separator": ": "}
+    assert entry(document, "Probekit").hints == {"separator": " - ", "bold": False}
+    assert entry(document, "Patchwork").hints == {"separator": " - ", "bold": "outer"}
+    assert entry(document, "Circuit Sketch").hints == {"separator": " – ", "bold": False}
+    assert entry(document, "Feature Atlas").hints == {"bold": False}
     assert section(document, "Courses").hints["layout"]["marker"] == "1."
-    assert entry(document, "Advanced Probing").hints == {"marker": "3.", "separator": " — "}
+    assert entry(document, "Advanced Probing").hints == {"marker": "3.", "separator": " — ", "bold": False}
     assert section(document, "Contents").body[0].lines[0] == "- [Libraries](#libraries)"
 
 
@@ -108,9 +111,8 @@ def last_line(target) -> str:
     return [line for line in render_section(target) if line][-1]
 
 
-def test_new_entries_take_their_sections_prevailing_layout():
+def test_new_entries_take_their_sections_prevailing_layout_and_read_entries_keep_theirs():
     document = parse(sample("awesome_lint.md"))
-    new = ResourceItem("New Tool", "https://example.org/new", "Does things.")
     for title, line in [
         ("Libraries", "- [New Tool](https://example.org/new) - Does things."),
         ("Reading", "* [New Tool](https://example.org/new) - Does things."),
@@ -118,12 +120,40 @@ def test_new_entries_take_their_sections_prevailing_layout():
         ("Community", "+ [New Tool](https://example.org/new) - Does things."),
     ]:
         target = section(document, title)
-        target.body.append(new)
+        hints = new_entry_hints(target.hints, paper=False)
+        target.body.append(ResourceItem("New Tool", "https://example.org/new", "Does things.", hints=hints))
         assert last_line(target) == line
         assert read_list_item(line) is not None
+    # An entry moved elsewhere keeps its own layout.
+    community = section(document, "Community")
+    community.body.append(entry(document, "Feature Atlas"))
+    assert (
+        last_line(community)
+        == "- [Feature Atlas](https://example.org/atlas): Browsable dictionaries of learned features."
+    )
     papers = section(parse(sample("bracketed.md")), "Representation Engineering")
-    papers.body.append(PaperRow("A New Paper", "https://example.org/p", "ICML", datetime.date(2024, 7, 1)))
+    hints = new_entry_hints(papers.hints, paper=True)
+    papers.body.append(PaperRow("A New Paper", "https://example.org/p", "ICML", datetime.date(2024, 7, 1), hints=hints))
     assert last_line(papers) == "- [A New Paper](https://example.org/p) (ICML 2024-07-01)"
+    assert new_entry_hints(section(parse(sample("paper_tables.md")), "Circuit Analysis").hints, paper=True) == {}
+
+
+@pytest.mark.django_db
+def test_a_resource_added_in_the_admin_takes_its_sections_layout():
+    call_command("import_readme", str(SAMPLES / "awesome_lint.md"), stdout=StringIO(), stderr=StringIO())
+    reading = Section.objects.get(title="Reading")
+    form = ResourceAdminForm(
+        data={
+            "name": "New Tool",
+            "url": "https://example.org/new",
+            "description": "Does things.",
+            "section": reading.pk,
+        }
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    lines = export_readme().split("\n")
+    assert lines[lines.index("## Reading") + 5] == "* [New Tool](https://example.org/new) - Does things."
 
 
 def test_items_with_a_venue_and_date_are_papers_with_their_links():
@@ -174,6 +204,26 @@ def test_paper_tables_are_read_by_their_header_names_and_keep_other_columns():
     assert induction.blog_links == [Link("Post", "https://example.org/induction-post")]
     copy = entry(document, "Copy Suppression")
     assert (copy.date, copy.hints["date_format"]) == (datetime.date(2023, 10, 1), "month")
+
+
+@pytest.mark.django_db
+def test_a_header_inside_a_table_starts_a_new_table_as_its_text_block_does_when_exported(tmp_path):
+    four = "|  Title  |   Venue  |   Date   |   Code   |\n|:--------|:--------:|:--------:|:--------:|"
+    five = "\n".join(DEFAULT_TABLE_HEAD)
+    row = "| [**A Paper**](https://example.org/a) <br>| arXiv | 2024-01-02 | - | - |"
+    text = f"# Papers\n{four}\n{row}\n{five}\n{row}"
+    document = parse(text)
+    assert [type(node).__name__ for node in document.sections[0].body] == [
+        "TableHead",
+        "PaperRow",
+        "TableHead",
+        "PaperRow",
+    ]
+    assert document.sections[0].body[1].hints["overflow"] == " - |"
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    call_command("import_readme", str(path), stdout=StringIO(), stderr=StringIO())
+    assert export_readme() == text
 
 
 def test_a_venue_in_a_table_without_a_venue_column_cannot_be_written():

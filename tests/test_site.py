@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from catalog.models import Paper, Resource, Section
+from catalog.models import Author, Paper, Resource, Section
 
 
 @pytest.mark.django_db
@@ -41,6 +41,7 @@ def test_every_named_public_url_answers(seeded, client):
         "paper-detail": {"pk": Paper.objects.first().pk},
         "resource-detail": {"pk": Resource.objects.first().pk},
         "section-detail": {"slug": Section.objects.filter(level__gte=1).first().slug},
+        "author-detail": {"slug": Author.objects.create(name="Site Author").slug},
         "sitemap-section": {"section": "papers"},
     }
     names = {pattern.name for pattern in urls.urlpatterns}

@@ -172,3 +172,12 @@ def test_sorting_by_citations_puts_the_most_cited_first_and_the_unknown_last(cat
     titles = [paper["title"] for paper in client.get("/papers.json?sort=-citations").json()["papers"]]
     assert titles[0] == catalog["sae"].title and titles[-1] == catalog["none"].title
     assert "Most cited" in html.texts("option")
+
+
+def test_the_sitemap_lists_the_authors_of_papers(catalog, client):
+    Author.objects.create(name="Nobody Yet")
+
+    assert "http://testserver/sitemap-authors.xml" in client.get("/sitemap.xml").content.decode()
+    xml = client.get("/sitemap-authors.xml").content.decode()
+
+    assert "http://testserver/authors/aidan-ewart/" in xml and "/authors/nobody-yet/" not in xml

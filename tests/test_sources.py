@@ -11,6 +11,7 @@ from tests.fake_http import Answer, FakeServer
 from tests.fake_sources import (
     ABSTRACT,
     ARXIV_PAPERS,
+    ARXIV_PATH,
     NOTES,
     S2_PAPERS,
     XML_BOMB,
@@ -34,8 +35,12 @@ def fake_arxiv():
 
 
 def arxiv_fetch(server, ids, **options):
-    with arxiv.client(**polite(server, delay=options.pop("delay", 0)), **options) as http:
+    with arxiv.client(**arxiv_options(server, delay=options.pop("delay", 0)), **options) as http:
         return list(arxiv.fetch(ids, http=http))
+
+
+def arxiv_options(server, **options):
+    return polite(server, base_url=server.base + ARXIV_PATH, **options)
 
 
 def asked_ids(seen):
@@ -54,7 +59,9 @@ def test_arxiv_papers_come_unwrapped_without_version_with_authors_in_order(fake_
     assert paper.pdf_url == "https://arxiv.org/pdf/2403.00745v3"
     assert batch.found["hep-th/9901001"].primary_category == "hep-th"
     assert (batch.unknown, batch.failed) == ([], {})
-    assert parse_qs(urlsplit(fake_arxiv.requests[0].path).query)["max_results"] == ["2"]
+    asked = urlsplit(fake_arxiv.requests[0].path)
+    assert asked.path == "/api/query", "the configured URL as it is, no slash added"
+    assert parse_qs(asked.query)["max_results"] == ["2"]
 
 
 def test_arxiv_is_asked_in_batches_of_100_one_request_at_a_time_spaced_by_the_delay(fake_arxiv):
@@ -128,7 +135,7 @@ def test_arxiv_garbage_fails_the_batch_with_what_came(fake_arxiv):
 def test_a_source_that_does_not_answer_in_time_fails_the_batch(fake_arxiv):
     fake_arxiv.fake.then.append(Answer(200, {}, b"", delay=1.5))
 
-    with arxiv.client(**polite(fake_arxiv, timeout=0.3, delay=0)) as http:
+    with arxiv.client(**arxiv_options(fake_arxiv, timeout=0.3, delay=0)) as http:
         [batch] = arxiv.fetch(["2403.00745"], http=http)
 
     assert batch.failed == {"2403.00745": "arXiv did not answer in time"}

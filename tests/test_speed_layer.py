@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from catalog.models import Paper, PaperLink, Venue
 from catalog.selectors import paper_entries
+from catalog.services.authors import set_authors
 from catalog.services.bulk import insert_rows, insert_rows_returning_ids
 from catalog.services.gc_pause import cycle_collector_paused
 from catalog.urls_memo import memo_reverse
@@ -101,6 +102,7 @@ def test_paper_entries_hold_what_the_models_give():
 
     def expected(paper):
         return {
+            "pk": paper.pk,
             "title": paper.title,
             "url": paper.url,
             "page_url": reverse("catalog:paper-detail", kwargs={"pk": paper.pk}),
@@ -118,6 +120,12 @@ def test_paper_entries_hold_what_the_models_give():
                 {"url": f"{reverse('catalog:paper-list')}?tag={tag.slug}", "name": tag.name}
                 for tag in paper.tags.order_by("pk")
             ],
+            "authors": [
+                {"name": author.name, "url": reverse("catalog:author-detail", kwargs={"slug": author.slug})}
+                for author in paper.author_list[:3]
+            ],
+            "more_authors": len(paper.author_list) > 3,
         }
 
+    set_authors({paper: ["Ann One", "Ben Two", "Cat Three", "Dan Four"]})
     assert paper_entries(papers) == [expected(paper), expected(bare)]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from catalog import urls as catalog_urls
 from catalog.filters import PaperFilter, ResourceFilter
-from catalog.models import Paper, Resource, Section
+from catalog.models import Author, Paper, Resource, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,13 @@ def public_urls():
     """Every named URL of the catalog, reversed with a real object where it needs one."""
     paper, resource = Paper.objects.first(), Resource.objects.first()
     section = Section.objects.exclude(slug="").first()
-    arguments = {"paper-detail": [paper.pk], "resource-detail": [resource.pk], "section-detail": [section.slug]}
+    author, _ = Author.objects.get_or_create(name="Fuzz Author")
+    arguments = {
+        "paper-detail": [paper.pk],
+        "resource-detail": [resource.pk],
+        "section-detail": [section.slug],
+        "author-detail": [author.slug],
+    }
     names = [pattern.name for pattern in catalog_urls.urlpatterns if isinstance(pattern, URLPattern)]
     return [reverse(f"catalog:{name}", args=arguments.get(name, [])) for name in names]
 

@@ -14,6 +14,7 @@ from taggit.models import Tag
 from catalog.admin.tag_input import TagInput, canonical_tag_names
 from catalog.identity import normalise_title, openreview_id, paper_identity, reference
 from catalog.models import Paper, PaperAuthor, Resource, Section, SectionKind
+from catalog.readme.items import new_entry_hints
 from catalog.services.authors import authors_named
 from catalog.services.duplicates import duplicate_papers, duplicate_titles
 from catalog.validators import validate_no_control_characters, validate_one_line
@@ -83,6 +84,18 @@ class TagAdminForm(forms.ModelForm):
         return name
 
 
+class NewEntryLayoutMixin:
+    """A new entry is written in its section's prevailing layout (marker, separator, bold, list or table)."""
+
+    is_paper = False
+
+    def save(self, commit=True):
+        entry = self.instance
+        if entry.pk is None and not entry.render_hints and entry.section_id:
+            entry.render_hints = new_entry_hints(entry.section.render_hints, paper=self.is_paper)
+        return super().save(commit)
+
+
 def check_section_kind(section, kind, entries):
     if section is not None and section.kind != kind:
         raise forms.ValidationError(
@@ -99,7 +112,8 @@ PAPER_ABOUT_FIELDS = ["abstract", "doi", "openreview_id", "arxiv_primary_categor
 PAPER_PLACE_FIELDS = ["position", "position_pinned"]
 
 
-class PaperAdminForm(forms.ModelForm):
+class PaperAdminForm(NewEntryLayoutMixin, forms.ModelForm):
+    is_paper = True
     reference = forms.CharField(
         required=False,
         label="Fill in from",
@@ -187,7 +201,7 @@ class PaperAdminForm(forms.ModelForm):
         )
 
 
-class ResourceAdminForm(forms.ModelForm):
+class ResourceAdminForm(NewEntryLayoutMixin, forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["name", "url", "description", "section", "star_repo", "tags", "position"]

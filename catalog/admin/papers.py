@@ -105,10 +105,11 @@ class PaperAdmin(
         css = {"all": ["css/admin-paper-lookup.css"]}
 
     def get_fieldsets(self, request, obj=None):
-        """The add form starts with the field that fills in the others from a pasted reference."""
+        """The add form starts with the field that fills in the others from a pasted reference, and has no
+        metadata of refresh_metadata yet."""
         if obj is not None:
             return self.fieldsets
-        (name, options), *rest = self.fieldsets
+        (name, options), *rest, _metadata = self.fieldsets
         return [(name, {**options, "fields": ["reference", *options["fields"]]}), *rest]
 
     def get_urls(self):

@@ -9,7 +9,6 @@ from .items import (
     ITEM,
     LIST_LINE,
     is_list_item,
-    is_table_row,
     read_heading_item,
     read_list_item,
     render_list_item,
@@ -20,6 +19,7 @@ from .tree import CRLF, ERROR, LF, Document, PaperRow, Problem, ResourceItem, Se
 
 _HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t\r]*)")
 NOT_AN_ENTRY = "not recognised as an entry, kept as text"
+_ALIGNMENT_ROW = re.compile(r"\|(?: *:?-+:? *\|)+[ \t]*")
 
 
 def line_ending(text: str) -> str:
@@ -98,8 +98,6 @@ def _set_layout(section: Section) -> None:
     papers = [node for node in section.body if isinstance(node, PaperRow)]
     if papers and all(paper.hints.get("shape") == ITEM for paper in papers):
         layout["papers"] = ITEM
-        for paper in papers:
-            del paper.hints["shape"]
     if layout:
         section.hints["layout"] = layout
 
@@ -118,7 +116,7 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
         elif columns:
             body.append(TableHead(lines[index : index + 2], columns, line=index + 1))
             index += 2
-            while index < end and lines[index].startswith("|"):
+            while index < end and lines[index].startswith("|") and not _starts_table(lines, index, end):
                 _add(body, _read_row(lines[index], index + 1, columns, document), lines[index], index + 1)
                 index += 1
         elif LIST_LINE.match(lines[index]):
@@ -139,6 +137,16 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
             _add(body, None, lines[index], index + 1)
             index += 1
     return body
+
+
+def _starts_table(lines: list[str], index: int, end: int) -> bool:
+    """Whether a paper table's header starts at `lines[index]` (a second header ends the table before it, as a
+    table's text block read back from the catalog does)."""
+    return (
+        index + 1 < end
+        and bool(_ALIGNMENT_ROW.fullmatch(lines[index + 1]))
+        and bool(table_columns(lines[index : index + 2]))
+    )
 
 
 def _read_row(line: str, number: int, columns, document: Document) -> PaperRow | None:
@@ -175,19 +183,18 @@ def render_section(section: Section) -> list[str]:
         lines.append("#" * section.level + " " + _heading_text(section) + section.hints.get("trailing", ""))
     lines += [""] * section.blank_lines_after_heading
     columns = None
-    layout = section.hints.get("layout", {})
     for node in section.body:
         if isinstance(node, TableHead):
             columns = node.columns
             lines += node.lines
-        elif is_table_row(node, layout):
+        elif isinstance(node, PaperRow) and not (node.hints and node.hints.get("shape")):
             if columns is None:
                 columns = table_columns(DEFAULT_TABLE_HEAD)
                 lines += DEFAULT_TABLE_HEAD
             lines.append(render_paper_row(node, columns))
         elif isinstance(node, PaperRow | ResourceItem):
             columns = None
-            lines.append(render_list_item(node, layout))
+            lines.append(render_list_item(node))
         else:
             if not all(line.startswith("|") for line in node.lines):
                 columns = None

@@ -8,7 +8,8 @@
 
 Links inside a description stay in place. An item ending with a venue and a date, `(ICLR 2024)`, `(NeurIPS,
 2023-12-10)` or `(2023)`, is a paper. How an item is written (marker, indentation, separator, bold) is kept as
-its layout hints; a section's prevailing layout (see `section_layout`) is what its new entries take. As for
+its layout hints; a section's prevailing layout (`section_layout`) is what its new entries take
+(`new_entry_hints`). As for
 table rows, a line is read as an entry only if rendering what was read gives the line back exactly.
 """
 
@@ -161,31 +162,25 @@ def _renders_as(line: str, node) -> bool:
         return False
 
 
-def is_table_row(node, layout: dict) -> bool:
-    """Whether `node` is a paper written as a table row in a section of layout `layout`."""
-    return isinstance(node, PaperRow) and node.hints.get("shape", layout.get("papers")) is None
-
-
 def is_list_item(node) -> bool:
     """Whether `node` is an entry written as a list item (and takes its section's list layout)."""
     shape = node.hints.get("shape") if isinstance(node, ResourceItem | PaperRow) else None
     return shape != HEADING and (isinstance(node, ResourceItem) or shape == ITEM)
 
 
-def render_list_item(node: ResourceItem | PaperRow, layout: dict | None = None) -> str:
-    """The line of `node` in the section layout `layout` (its hints say where the entry differs from it); for an
-    entry written as a heading, its heading line and summary."""
+def render_list_item(node: ResourceItem | PaperRow) -> str:
+    """The line of `node`; for an entry written as a heading, its heading line and summary."""
     try:
         if node.hints.get("shape") == HEADING:
             return _render_heading(node)
-        return _render(node, layout or {})
+        return _render(node)
     except RenderError as error:
         if isinstance(node, PaperRow):
             raise RenderError(f"paper {node.title!r}: {error}") from None
         raise RenderError(f"resource {node.name!r}: {error}") from None
 
 
-def _render(node, layout: dict) -> str:
+def _render(node) -> str:
     hints = node.hints
     is_paper = isinstance(node, PaperRow)
     name = node.title if is_paper else node.name
@@ -193,7 +188,7 @@ def _render(node, layout: dict) -> str:
     links = _paper_links(node) if is_paper else node.links
 
     def style(key):
-        return hints.get(key, layout.get(key, DEFAULT_LAYOUT[key]))
+        return hints.get(key, DEFAULT_LAYOUT[key])
 
     parts = [hints.get("indent", ""), style("marker"), " "]
     if node.star_repo:
@@ -228,7 +223,7 @@ def _render_heading(node) -> str:
         item = replace(node, hints=item_hints)
     else:
         item = replace(node, hints=item_hints, description="")
-    heading = hints["heading"] + _render(item, {})[2:]
+    heading = hints["heading"] + _render(item)[2:]
     if not description:
         return heading
     inline.check(inline.text_problem(description), "description")
@@ -292,21 +287,27 @@ def _map_outside_links(text: str, change, change_label) -> str:
 
 
 def section_layout(items: list) -> dict:
-    """The layout most of `items` (list entries as read, their hints against DEFAULT_LAYOUT) are written in, where
-    it is not the default; the items' hints are rewritten against it, so each keeps its own line."""
+    """The layout most of `items` (list entries) are written in, where it is not the default."""
     layout = {}
     for key, default in DEFAULT_LAYOUT.items():
         relevant = [item for item in items if key != "separator" or _description(item)]
         values = Counter(_prevailing_value(key, item.hints.get(key, default)) for item in relevant)
         if values and (prevailing := values.most_common(1)[0][0]) != default:
             layout[key] = prevailing
-            for item in relevant:
-                value = item.hints.get(key, default)
-                if value == prevailing:
-                    item.hints.pop(key, None)
-                else:
-                    item.hints[key] = value
     return layout
+
+
+def new_entry_hints(section_hints: dict, *, paper: bool) -> dict:
+    """The layout hints of an entry added to a section with `section_hints`: the section's prevailing layout.
+
+    Entries read from a file keep their own hints (moved to another section, they look the same); only a new
+    one takes its section's layout. A paper is a list item where the section's papers are, else a table row.
+    """
+    layout = section_hints.get("layout", {})
+    if paper and layout.get("papers") != ITEM:
+        return {}
+    hints = {key: value for key, value in layout.items() if key in DEFAULT_LAYOUT}
+    return {**hints, "shape": ITEM} if paper else hints
 
 
 def _description(item) -> str:

@@ -105,16 +105,11 @@ def is_awesome_lint_list(sections) -> bool:
 def _described_items(sections):
     """(item, separator, description) of each list item with a description."""
     for section in sections:
-        layout = section.hints.get("layout", {})
         for node in section.body:
             if is_list_item(node):
                 description = node.hints.get("description", "") if isinstance(node, PaperRow) else node.description
                 if description:
-                    yield (
-                        node,
-                        node.hints.get("separator", layout.get("separator", DEFAULT_LAYOUT["separator"])),
-                        description,
-                    )
+                    yield node, node.hints.get("separator", DEFAULT_LAYOUT["separator"]), description
 
 
 def _item_separators(sections):

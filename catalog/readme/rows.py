@@ -220,12 +220,19 @@ def _render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
             raise RenderError(
                 f"it has {'a venue' if role == name else role + ' links'} but its table has no {role.title()} column"
             )
-    title = inline.render_title_link(row.title, row.url, bold=hints.get("bold", True), specials=TABLE_SPECIALS)
+    if hints:
+        bold, title_end, date_format = (
+            hints.get("bold", True),
+            hints.get("title_end", default_title_end),
+            hints.get("date_format"),
+        )
+    else:  # nearly every row
+        bold, title_end, date_format = True, default_title_end, None
+    title = inline.render_title_link(row.title, row.url, bold=bold, specials=TABLE_SPECIALS)
     if row.star_repo:
         separator = hints.get("badge_separator", _DEFAULT_BADGE_SEPARATOR)
         title = inline.render_star_badge(row.star_repo) + separator + title
-    title += hints.get("title_end", default_title_end)
-    date_format = hints.get("date_format")
+    title += title_end
     date = row.date.isoformat() if date_format is None else render_date(row.date, date_format)
     if roles in _SEED_PADDING:  # this list's own tables, most rows: no cell looked up by its role
         contents = [title, _venue_cell(row.venue), date, _render_link_cell(row.code_links)]
@@ -234,6 +241,8 @@ def _render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
     else:
         kept = iter(hints.get("kept_cells", ()))
         contents = [_cell(role, row, title, date, kept) for role in roles]
+    if not hints:
+        return default_layout.format(*contents)
     padding = hints.get("padding")
     if not padding or len(padding) != len(columns):
         padding = default_padding

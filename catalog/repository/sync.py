@@ -150,10 +150,10 @@ def _sync(repo, *, user, dry_run, allow_two_way, allow_removals) -> SyncOutcome:
                             "The catalog has entries but has never been synced with the repository: take the "
                             "repository in from the admin's README page or with sync_repository (review --dry-run)."
                         )
-                    outcome = _two_way(theirs_file, head, who)
+                    outcome = _two_way(theirs_file, head, who, allow_removals or dry_run)
                 else:
                     base_text = repo.read(base, path).decode("utf-8", "replace")
-                    outcome = _three_way(base_text, theirs, Path(folder), head, base, who)
+                    outcome = _three_way(base_text, theirs, Path(folder), head, base, who, allow_removals or dry_run)
             outcome.lines.insert(0, _commits_line(commits, head))
             if outcome.removed > max(REMOVALS_FLOOR, REMOVALS_SHARE * entries) and not allow_removals and not dry_run:
                 raise TooManyRemovals(
@@ -182,10 +182,10 @@ def _commits_line(commits: list[Commit], head: str) -> str:
     return f"{settings.CATALOG_GIT_README} at {head[:7]}: {count} commit{'s' if count != 1 else ''} taken in{made}."
 
 
-def _mass_removal(error: MassRemoval) -> config.RepositoryError:
-    return config.RepositoryError(
-        f"{error} Check the repository's README (a truncated copy?); to take it in all the same, run "
-        "`manage.py import_readme README.md --sync --allow-mass-removal` on it."
+def _mass_removal(error: MassRemoval) -> TooManyRemovals:
+    return TooManyRemovals(
+        f"Not taken in: {error} Check the repository's README (a truncated copy?); if this is meant, run "
+        "sync_repository --allow-removals."
     )
 
 
@@ -197,11 +197,11 @@ def _import(theirs_file: Path, head: str) -> SyncOutcome:
     return SyncOutcome(head, "import", [f"Imported {summary} into the empty catalog."], changed=True)
 
 
-def _two_way(theirs_file: Path, head: str, who) -> SyncOutcome:
+def _two_way(theirs_file: Path, head: str, who, allow_removals: bool) -> SyncOutcome:
     theirs = read_readme_text(theirs_file)
     replaced = entry_changes(theirs, export_readme())
     try:
-        report = sync_readme(path=theirs_file, user=who, name=_name(head))
+        report = sync_readme(path=theirs_file, user=who, name=_name(head), allow_mass_removal=allow_removals)
     except ReadmeProblems as problems:
         raise _renamed(problems, settings.CATALOG_GIT_README) from None
     except MassRemoval as error:
@@ -218,7 +218,7 @@ def _two_way(theirs_file: Path, head: str, who) -> SyncOutcome:
     return outcome
 
 
-def _three_way(base: str, theirs: str, folder: Path, head: str, base_commit: str, who) -> SyncOutcome:
+def _three_way(base: str, theirs: str, folder: Path, head: str, base_commit: str, who, allow_removals) -> SyncOutcome:
     ours = export_readme()
     merged = merge3(base, ours, theirs)
     merged_file = folder / "merged.md"
@@ -230,7 +230,7 @@ def _three_way(base: str, theirs: str, folder: Path, head: str, base_commit: str
     ]
     instances = {number: _instance(node) for _, number, _, node in lost if node is not None}
     try:
-        report = sync_readme(path=merged_file, user=who, name=name)
+        report = sync_readme(path=merged_file, user=who, name=name, allow_mass_removal=allow_removals)
     except ReadmeProblems as problems:
         label = f"{settings.CATALOG_GIT_README} merged with the catalog's edits"
         raise ReadmeProblems(label, problems.problems) from None

@@ -96,19 +96,17 @@ def section_node(section: Section, body: list) -> readme.Section:
 def _entry_nodes(kind: EntryKind, entries):
     """(pk, section id, position, README node) of each of `entries` by section and position, in two queries."""
     links = _links_by_kind(kind, entries)
-    names = [*kind.fields, "venue"] if kind.has_venue else list(kind.fields)
-    columns = [*kind.fields, "venue__name"] if kind.has_venue else list(kind.fields)
+    # The node's fields in their positional order (its values, its link lists, its hints): rows build it at once.
+    columns = ["venue__name" if name == "venue" else name for name in kind.node_values]
     # The hints are read as JSON text: nearly every entry has none, and "{}" is not worth decoding.
     rows = entries.order_by("section_id", "position", "pk").values_list(
         "pk", "section_id", "position", Cast("render_hints", TextField()), *columns
     )
+    groups = [links[link_kind] for _, link_kind in kind.link_groups]
+    node = kind.node
     for pk, section_id, position, hints, *values in rows:
-        node = kind.node_from_values(
-            dict(zip(names, values, strict=True)),
-            {link_kind: by_entry.get(pk) for link_kind, by_entry in links.items()},
-            hints={} if hints == "{}" else json.loads(hints),
-        )
-        yield pk, section_id, position, node
+        group_links = [by_entry.get(pk) or [] for by_entry in groups]
+        yield pk, section_id, position, node(*values, *group_links, {} if hints == "{}" else json.loads(hints))
 
 
 def _links_by_kind(kind: EntryKind, entries) -> dict:

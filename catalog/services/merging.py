@@ -4,6 +4,7 @@ from django.db import transaction
 
 from catalog.entry_kinds import KINDS
 from catalog.models import Paper
+from catalog.renames import remember_merged_tags, remember_merged_venues
 
 
 @transaction.atomic
@@ -25,6 +26,7 @@ def merge_tags(tags, *, into):
                 item.save(update_fields=["tag"])
                 kept.add(entry.pk)
             changed[type(entry), entry.pk] = entry
+    remember_merged_tags(merged, into=into)
     for tag in merged:
         tag.delete()
     return list(changed.values())
@@ -42,6 +44,7 @@ def merge_venues(venues, *, into):
         moved.append((paper, paper.venue.name))
         paper.venue = into
         paper.save(update_fields=["venue", "updated_at"])
+    remember_merged_venues(merged, into=into)
     for venue in merged:
         venue.delete()
     return moved

@@ -38,9 +38,9 @@ class PoliteClient:
         self.name, self.delay, self.max_wait, self.busy = name, delay, max_wait, busy
         self.sleep, self.clock = sleep, clock
         self.last_end: float | None = None
-        self.http = httpx.Client(
-            base_url=base_url, timeout=timeout, headers={"User-Agent": USER_AGENT, **(headers or {})}
-        )
+        # Paths are added to the base URL as written: httpx's own base_url would add a "/" to `.../api/query`.
+        self.base_url = base_url
+        self.http = httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT, **(headers or {})})
 
     def __enter__(self):
         return self
@@ -48,11 +48,11 @@ class PoliteClient:
     def __exit__(self, *exc_info):
         self.http.close()
 
-    def request(self, method: str, url: str, **kwargs) -> httpx.Response:
+    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
         for attempt in range(ATTEMPTS):
             self.wait_turn()
             try:
-                response = self.http.request(method, url, **kwargs)
+                response = self.http.request(method, self.base_url + path, **kwargs)
             except httpx.TimeoutException:
                 raise SourceError(f"{self.name} did not answer in time") from None
             except httpx.HTTPError as error:

@@ -2,25 +2,20 @@
 
 import csv
 import io
-import threading
 from itertools import islice
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from catalog import downloads
 from catalog.bibtex import catalog_keys, paper_bibtex
-from catalog.filters import PaperFilter
 from catalog.models import Paper, PaperAuthor, PaperLink, TaggedPaper
-from catalog.selectors import paper_list_queryset
+from catalog.request_filters import bad_filters, filtered_papers, renamed_redirect
 
 JSON_VERSION = 1
 JSON_PAGE_SIZE = 50
@@ -66,23 +61,12 @@ class JSONPageForm(forms.Form):
     page_size = forms.IntegerField(min_value=1, max_value=JSON_MAX_PAGE_SIZE, required=False)
 
 
-def filtered_papers(request, queryset=None):
-    """The filter for the request's GET parameters over `queryset`, by default papers with all they show."""
-    if queryset is None:
-        queryset = paper_list_queryset()
-    return PaperFilter(request.GET, queryset=queryset, request=request)
-
-
-def bad_filters(errors) -> HttpResponseBadRequest:
-    """A 400 answer listing each bad parameter and what is wrong with it, one per line."""
-    text = "".join(f"{field}: {' '.join(messages)}\n" for field, messages in errors.items())
-    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
-
-
 @require_GET
 def papers_json(request):
     paper_filter = filtered_papers(request)
     page_form = JSONPageForm(request.GET)
+    if not paper_filter.is_valid() and (redirect := renamed_redirect(request, paper_filter)):
+        return redirect
     if not paper_filter.is_valid() or not page_form.is_valid():
         return json_response({"errors": {**paper_filter.errors, **page_form.errors}}, status=400)
     page_size = page_form.cleaned_data["page_size"] or JSON_PAGE_SIZE
@@ -210,7 +194,7 @@ def download(request, kind: downloads.Download):
     """The papers the filters select, whole (never a truncated download); the full catalog from its file."""
     paper_filter = filtered_papers(request)
     if not paper_filter.is_valid():
-        return bad_filters(paper_filter.errors)
+        return renamed_redirect(request, paper_filter) or bad_filters(paper_filter.errors)
     if not request.GET:
         return downloads.serve(request, kind, paper_filter.qs)
     content = io.StringIO()
@@ -236,43 +220,3 @@ def robots_txt(request):
     admin_path = reverse("admin:index")
     lines = ["User-agent: *", f"Disallow: {admin_path}", "Allow: /", "", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    if not database_answers(timeout=settings.CATALOG_HEALTHZ_TIMEOUT):
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain; charset=utf-8")
-    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
-
-
-def database_answers(*, timeout: float) -> bool:
-    """Whether the database answers a query within `timeout` seconds.
-
-    A database server is asked from a thread of its own, on a connection of its own (closed after), so that one
-    that accepts connections and never answers cannot hold the request: the thread ends by itself at the connect
-    timeout. A SQLite file is asked directly: it answers or fails within its busy timeout.
-    """
-    if connection.vendor == "sqlite":
-        return _answers()
-    answered = threading.Event()
-
-    def ask():
-        try:
-            if _answers():
-                answered.set()
-        finally:
-            connection.close()
-
-    threading.Thread(target=ask, name="healthz", daemon=True).start()
-    return answered.wait(timeout)
-
-
-def _answers() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return False
-    return True

@@ -2,8 +2,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from catalog.bibtex import catalog_keys, paper_bibtex
 from catalog.charts import monthly_chart
-from catalog.filters import NEWEST_FIRST
-from catalog.models import Author, Paper, Section, VenueKind
+from catalog.feeds import FEED_SIZE
+from catalog.filters import MAX_SELECTION, NEWEST_FIRST, SEARCH_MAX_LENGTH, SORT_CHOICES, PaperFilter
+from catalog.models import Author, Paper, Section, VenueKind, repository_value
 from catalog.selectors import (
     PaperEntryPages,
     catalog_counts,
@@ -16,6 +17,7 @@ from catalog.selectors import (
     tags_with_counts,
     venues_with_counts,
 )
+from catalog.views.outputs import CSV_HEADER, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE, JSON_VERSION
 from catalog.views.pagination import page_numbers, paginate
 
 NEWEST_ON_HOME = 8
@@ -39,8 +41,54 @@ class AboutView(TemplateView):
     template_name = "catalog/about.html"
 
 
+PARAMETER_EXAMPLES = {
+    "q": "sparse autoencoders",
+    "section": "interpretable-analysis-of-llms",
+    "venue": "ICLR",
+    "venue_kind": "workshop",
+    "tag": "sae",
+    "author": "neel-nanda",
+    "year": "2024",
+    "date_after": "2024-06-01",
+    "date_before": "2024-12-31",
+    "has_code": "true",
+    "id": "1,2,3",
+    "sort": "-stars",
+}
+
+
+class ApiView(TemplateView):
+    """The machine-readable outputs, their parameters and limits, from the filters and the outputs' own settings."""
+
+    template_name = "catalog/api.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = PaperFilter.base_filters
+        # An author of the catalog, so that the example answers.
+        examples = {
+            **PARAMETER_EXAMPLES,
+            "author": Author.objects.values_list("slug", flat=True).first() or "neel-nanda",
+        }
+        context["parameters"] = [
+            (name, filters[name].label, filters[name].extra.get("help_text", ""), examples[name]) for name in examples
+        ]
+        context["sort_choices"] = SORT_CHOICES
+        context["venue_kinds"] = VenueKind.choices
+        context.update(
+            json_page_size=JSON_PAGE_SIZE,
+            json_max_page_size=JSON_MAX_PAGE_SIZE,
+            json_version=JSON_VERSION,
+            csv_header=",".join(CSV_HEADER),
+            feed_size=FEED_SIZE,
+            search_max_length=SEARCH_MAX_LENGTH,
+            max_selection=MAX_SELECTION,
+        )
+        return context
+
+
 class PaperDetailView(DetailView):
-    queryset = paper_list_queryset()
+    queryset = paper_list_queryset().annotate(repo_pushed_at=repository_value("pushed_at"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -80,7 +128,7 @@ class AuthorDetailView(PagedPapersMixin, DetailView):
 
 
 class ResourceDetailView(DetailView):
-    queryset = resource_list_queryset()
+    queryset = resource_list_queryset().annotate(repo_pushed_at=repository_value("pushed_at"))
 
 
 class SectionDetailView(PagedPapersMixin, DetailView):

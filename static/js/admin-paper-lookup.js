@@ -1,7 +1,8 @@
 "use strict";
 // The paper add form: a pasted arXiv id or URL, OpenReview URL or DOI fills in the title, URL, date, authors
 // and abstract from the source. What the maintainer typed is kept; what a previous lookup filled is replaced.
-(function () {
+// The admin loads it in the page's head: it starts once the form is there.
+document.addEventListener("DOMContentLoaded", function () {
   const input = document.getElementById("id_reference");
   if (!input || !input.dataset.lookupUrl) return;
 
@@ -115,4 +116,4 @@
     }
   });
   input.addEventListener("paste", () => setTimeout(lookUp, 0));
-})();
+});

@@ -1,5 +1,8 @@
 """Two gunicorn instances, each with its own clone, publishing the same catalog to one repository at once.
 
+They share the suite's kind of database: a SQLite file, or, in the PostgreSQL pass (DATABASE_URL), a database
+of that server created for the test.
+
 Each round changes one paper, then both instances' Publish buttons are pressed together: the database lock lets one
 publish and the other find nothing to publish, so the repository gets exactly one commit per change and every
 change is in it.
@@ -15,6 +18,8 @@ import urllib.request
 from contextlib import ExitStack
 from http.cookiejar import CookieJar
 
+import dj_database_url
+import psycopg
 import pytest
 
 from tests.repository.conftest import SEED, Upstream, git
@@ -60,6 +65,19 @@ def publish(base, session, page, answers, index):
     answers[index] = open_url(opener, f"{base}/admin/readme/", {"csrfmiddlewaretoken": token, "publish": "1"})
 
 
+def shared_database(tmp_path) -> str:
+    configured = os.environ.get("DATABASE_URL", "")
+    if not configured.startswith("postgres"):
+        return f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    config = dj_database_url.parse(configured)
+    name = f"{config['NAME']}_publish_instances"
+    server = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return configured.rsplit("/", 1)[0] + f"/{name}"
+
+
 def test_publishes_from_two_instances_at_once_make_one_commit_per_change(tmp_path):
     upstream = Upstream(tmp_path / "remote.git", tmp_path / "up")
     upstream.commit(lambda _: SEED.read_text(encoding="utf-8"), "The list")
@@ -67,7 +85,7 @@ def test_publishes_from_two_instances_at_once_make_one_commit_per_change(tmp_pat
     environment |= {
         "DJANGO_SETTINGS_MODULE": "awesome.test_settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_URL": shared_database(tmp_path),
         "CATALOG_GIT_REMOTE": str(upstream.remote),
         "CATALOG_GIT_WORKDIR": str(tmp_path / "work-setup"),
     }
