@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from catalog.models import PaperLink
+from catalog.models import PaperAuthor, PaperLink
 from suggestions.models import Suggestion
 from suggestions.services import NotPending, accept, paper_initial
 
@@ -40,22 +40,29 @@ class AcceptSuggestionMixin:
         return {**initial, **paper_initial(suggestion)} if suggestion else initial
 
     def get_formsets_with_inlines(self, request, obj=None):
-        code_url = self._suggested_code_url(request, obj)
         for inline in self.get_inline_instances(request, obj):
-            extra = {"extra": 1} if code_url and inline.model is PaperLink else {}
+            initial = self._suggested_rows(request, obj, inline)
+            extra = {"extra": len(initial)} if initial else {}
             yield inline.get_formset(request, obj, **extra), inline
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        code_url = self._suggested_code_url(request, obj)
-        if code_url and inline.model is PaperLink and request.method != "POST":
-            label = "Github" if "github.com" in code_url.lower() else "Code"
-            kwargs["initial"] = [{"kind": PaperLink.Kind.CODE, "label": label, "url": code_url, "position": 0}]
+        if request.method != "POST" and (initial := self._suggested_rows(request, obj, inline)):
+            kwargs["initial"] = initial
         return kwargs
 
-    def _suggested_code_url(self, request, obj):
+    def _suggested_rows(self, request, obj, inline) -> list[dict]:
+        """The inline rows a new paper gets from the suggestion: its authors, its code link."""
         suggestion = self.suggestion(request) if obj is None or obj.pk is None else None
-        return suggestion.code_url if suggestion else ""
+        if suggestion is None:
+            return []
+        if inline.model is PaperLink and suggestion.code_url:
+            label = "Github" if "github.com" in suggestion.code_url.lower() else "Code"
+            return [{"kind": PaperLink.Kind.CODE, "label": label, "url": suggestion.code_url, "position": 0}]
+        if inline.model is PaperAuthor:
+            names = [name.strip() for name in suggestion.authors.split(",") if name.strip()]
+            return [{"name": name, "position": position} for position, name in enumerate(names)]
+        return []
 
     def log_addition(self, request, obj, message):
         suggestion = self.suggestion(request)

@@ -155,9 +155,9 @@ def test_a_new_paper_with_hostile_title_exports_and_reimports(small_catalog):
     assert export_readme() == first
 
 
-def test_a_tag_name_with_a_control_character_is_refused():
+def test_a_tag_name_with_a_control_character_is_refused(db):
     field = CatalogTagField()
-    assert field.clean("sae, circuits") == ["circuits", "sae"]
+    assert sorted(field.clean("sae, circuits")) == ["circuits", "sae"]
     with pytest.raises(ValidationError) as error:
         field.clean("sae, bell\x07")
     assert "control characters" in " ".join(error.value.messages)

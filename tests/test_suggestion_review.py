@@ -32,6 +32,7 @@ def suggest(title="Scaling and Evaluating Sparse Autoencoders", url="https://arx
         "section": Section.objects.get(title=SAE),
         "code_url": "https://github.com/openai/sparse_autoencoder",
         "credit": "@reader",
+        "authors": "Leo Gao, Tom Dupré la Tour",
         **fields,
     }
     return Suggestion.objects.create(**values)
@@ -76,8 +77,9 @@ def test_accepting_opens_the_paper_form_filled_from_the_suggestion(seeded, maint
     assert initial["section"] == Section.objects.get(title=SAE).pk
     assert initial["venue"] == Paper.objects.filter(venue__name="arXiv").first().venue_id
     assert "sae" in initial["tags"]
-    links = form.context["inline_admin_formsets"][0].formset
-    assert links.forms[0].initial["url"] == "https://github.com/openai/sparse_autoencoder"
+    formsets = {inline.formset.prefix: inline.formset for inline in form.context["inline_admin_formsets"]}
+    assert formsets["links"].forms[0].initial["url"] == "https://github.com/openai/sparse_autoencoder"
+    assert [f.initial["name"] for f in formsets["paper_authors"].forms] == ["Leo Gao", "Tom Dupré la Tour"]
     assert "From the suggestion of @reader" in form.content.decode()
 
 
@@ -91,6 +93,11 @@ def accept_data(suggestion, **changes):
         "star_repo": "openai/sparse_autoencoder",
         "tags": "sae, Scaling Laws",
         "position": "",
+        **inline_management("paper_authors", total=2),
+        "paper_authors-0-position": "0",
+        "paper_authors-0-name": "Leo Gao",
+        "paper_authors-1-position": "1",
+        "paper_authors-1-name": "Tom Dupré la Tour",
         **inline_management("links", total=1),
         "links-0-kind": "code",
         "links-0-position": "0",
@@ -114,6 +121,7 @@ def test_accepting_adds_the_paper_credits_the_reader_and_reaches_the_readme(seed
     assert history(suggestion) == [f"Accepted as the paper “{paper}” (id {paper.pk})."]
     assert [link.url for link in paper.links.all()] == ["https://github.com/openai/sparse_autoencoder"]
     assert paper.links.get().kind == PaperLink.Kind.CODE
+    assert [a.author.name for a in paper.paper_authors.select_related("author")] == ["Leo Gao", "Tom Dupré la Tour"]
     line = (
         "| ![GitHub Repo stars](https://img.shields.io/github/stars/openai/sparse_autoencoder) <br> "
         "[**Scaling and evaluating sparse autoencoders**](https://arxiv.org/abs/2406.04093) <br>| arXiv | 2024-06-06 "
@@ -183,3 +191,69 @@ def test_the_publish_summary_names_who_suggested_the_new_papers(seeded, maintain
     maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
     entry = LogEntry.objects.filter(object_repr="README").get()
     assert entry.change_message.endswith("(suggested by @reader).")
+
+
+def test_the_admin_index_counts_the_changes_since_the_last_publish(seeded, maintainer, settings, tmp_path):
+    settings.CATALOG_README_PATH = tmp_path / "README.md"
+    settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
+    assert "0 unpublished changes" in maintainer.get("/admin/").content.decode()
+    suggestion = suggest()
+    maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", accept_data(suggestion))
+    paper = Paper.objects.get(url=suggestion.url)
+    data = {"action": "add_tag", "tag": "favourite", "_selected_action": [paper.pk], "index": 0}
+    maintainer.post("/admin/catalog/paper/", data)
+    assert "2 unpublished changes" in maintainer.get("/admin/").content.decode()
+    fingerprint = maintainer.get("/admin/readme/").context["preview"].fingerprint
+    maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint})
+    assert "0 unpublished changes" in maintainer.get("/admin/").content.decode()
+
+
+@pytest.fixture
+def readme_files(seeded, settings, tmp_path):
+    settings.CATALOG_README_PATH = tmp_path / "README.md"
+    settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
+
+
+def test_an_error_in_the_export_is_linked_to_its_entry_and_needs_publish_anyway(readme_files, maintainer, settings):
+    listed = Paper.objects.get(url="https://arxiv.org/pdf/2403.00745")
+    twin = Paper.objects.create(
+        title="A copy", url=listed.url, date=listed.date, section=Section.objects.get(title="Position Papers")
+    )
+    page = maintainer.get("/admin/readme/")
+    content = page.content.decode()
+    # the copy comes first in the README, so the listed paper, after it, is the duplicate
+    assert twin.section.position < listed.section.position
+    assert f'(<a href="/admin/catalog/paper/{listed.pk}/change/">{listed.title}</a>): duplicate (error)' in content
+    assert "Publish anyway, with 1 error" in content
+    fingerprint = page.context["preview"].fingerprint
+    refused = maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
+    assert "Nothing was published: the checks find 1 error in the export." in refused.content.decode()
+    assert not LogEntry.objects.filter(object_repr="README").exists()
+    data = {"publish": "1", "fingerprint": fingerprint, "publish_anyway": "1"}
+    maintainer.post("/admin/readme/", data)
+    assert LogEntry.objects.filter(object_repr="README").count() == 1
+    assert "[**A copy**]" in settings.CATALOG_README_PATH.read_text(encoding="utf-8")
+
+
+def test_the_readme_page_renders_the_export_and_marks_the_added_entry(readme_files, maintainer, settings):
+    settings.CATALOG_README_PATH.write_text(
+        (settings.BASE_DIR / "fixtures" / "README.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    suggestion = suggest()
+    maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", accept_data(suggestion))
+    content = maintainer.get("/admin/readme/").content.decode()
+    preview = content[content.index('class="readme-preview"') : content.index('class="readme-diff"')]
+    assert '<tr class="changed">' in preview
+    changed = preview[preview.index('<tr class="changed">') :]
+    assert "Scaling and Evaluating Sparse Autoencoders" in changed[: changed.index("</tr>")]
+    assert preview.count('class="changed"') == 1
+    assert "<table>" in preview and "<script" not in preview and "<img" not in preview
+    assert '<span class="badge">GitHub Repo stars</span>' in preview
+
+
+def test_the_preview_is_sanitised():
+    from catalog.services.readme_preview import render_preview
+
+    html = render_preview('# T\n\n<script>alert(1)</script> [x](javascript:alert(1)) <b onclick="x">b</b>\n')
+    assert "<script" not in html and 'href="javascript' not in html and "<b " not in html
+    assert "&lt;script&gt;" in html

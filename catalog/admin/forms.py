@@ -268,6 +268,14 @@ class SectionAdminForm(forms.ModelForm):
         return False
 
 
+def label_inputs(form, noun):
+    """Name each input of an inline row ("Link url", "Delete this author") for assistive technology: the column
+    headers of a tabular inline do not."""
+    for name, field in form.fields.items():
+        label = f"Delete this {noun.lower()}" if name == "DELETE" else f"{noun} {str(field.label or name).lower()}"
+        field.widget.attrs.setdefault("aria-label", label)
+
+
 class LinkFormSet(BaseInlineFormSet):
     """A link added with its position left alone goes after the links (of its kind) already there."""
 
@@ -284,8 +292,7 @@ class LinkFormSet(BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this link"
+        label_inputs(form, "Link")
 
 
 class PaperAuthorForm(forms.ModelForm):
@@ -301,6 +308,7 @@ class PaperAuthorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["name"].initial = self.instance.author.name
+        label_inputs(self, "Author")
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -314,6 +322,10 @@ class PaperAuthorForm(forms.ModelForm):
 
 class PaperAuthorFormSet(BaseInlineFormSet):
     """A paper names each author once; rows left without a position keep the order they are listed in."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        label_inputs(form, "Author")
 
     def clean(self):
         super().clean()

@@ -6,6 +6,7 @@ from collections import Counter
 from django import forms
 from django.db.models import Count
 
+from catalog.admin.forms import label_inputs
 from catalog.models import PaperLink, ResourceLink
 
 LABELS_OFFERED = 30
@@ -38,5 +39,4 @@ class LinkForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("aria-label", f"Link {field.label.lower()}")
+        label_inputs(self, "Link")

@@ -9,10 +9,13 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from catalog.readme import RenderError
+from catalog.readme import ERROR, RenderError
 from catalog.repository.config import connected as repository_connected
 from catalog.services.configured_lint import lint_readme
+from catalog.services.finding_entries import linked_findings
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
+from catalog.services.readme_export import export_readme
+from catalog.services.readme_preview import added_lines, render_preview
 from suggestions.services import suggesters_since
 
 PUBLISH_PERMISSION = "catalog.publish_readme"
@@ -50,10 +53,12 @@ def readme_page(request):
         preview = None
     context = {
         **admin.site.each_context(request),
-        "findings": _findings(request, preview),
+        "findings": (findings := _findings(request, preview)),
+        "error_count": sum(finding.severity == ERROR for finding in findings),
         "title": "README",
         "preview": preview,
         "lines": diff_lines(preview.diff.text) if preview else [],
+        "rendered": render_preview(preview.exported, changed=added_lines(preview.diff.text)) if preview else "",
         "can_publish": can_publish,
         "publications": LogEntry.objects.filter(**PUBLICATION_LOG).select_related("user")[:5],
         "readme_path": settings.CATALOG_README_PATH,
@@ -62,18 +67,34 @@ def readme_page(request):
     return TemplateResponse(request, "admin/readme.html", context)
 
 
+def _export_errors(request) -> int:
+    """How many error-severity findings the checks report on the export now."""
+    try:
+        findings = lint_readme(text=export_readme())
+    except (ValueError, RenderError):
+        return 0  # reported when the page is shown; publishing reports a RenderError itself
+    return sum(finding.severity == ERROR for finding in findings)
+
+
 def _findings(request, preview):
     """What lint_readme reports on the export, shown on the page without blocking a publish."""
     if preview is None:
         return []
     try:
-        return lint_readme(text=preview.exported)
+        return linked_findings(text=preview.exported, findings=lint_readme(text=preview.exported))
     except ValueError as error:
         messages.error(request, f"CATALOG_LINT_DISABLED_RULES: {error}")
         return []
 
 
 def _publish(request):
+    if not request.POST.get("publish_anyway") and (errors := _export_errors(request)):
+        messages.error(
+            request,
+            f"Nothing was published: the checks find {errors} error{pluralize(errors)} in the export. Correct "
+            "them, or tick “Publish anyway” to publish with them.",
+        )
+        return
     try:
         written = publish(fingerprint=request.POST.get("fingerprint", ""))
     except NothingToPublish:
