@@ -1,12 +1,13 @@
 """Linting the README: each rule, the rules switched off in settings, the command's exit code, the admin page."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from catalog.models import Paper
+from catalog.models import Paper, Resource
 from catalog.readme.lint import RULES, anchor, lint
 from tests.admin_support import make_user
 
@@ -259,8 +260,17 @@ def test_the_admin_readme_page_shows_the_findings_of_the_export(seeded, client, 
     settings.CATALOG_README_PATH = tmp_path / "README.md"
     client.force_login(make_user("maintainer", superuser=True))
     content = client.get("/admin/readme/").content.decode()
-    assert '<li class="warning">Line 37: trailing-whitespace (warning): the line ends with whitespace</li>' in content
-    assert "Line 188: date-order (warning): dated 2024-02-19" in content
+    resource = Resource.objects.get(name="Transformer Debugger")
+    assert (
+        f'<li class="warning">Line 37 (<a href="/admin/catalog/resource/{resource.pk}/change/">'
+        "Transformer Debugger</a>):"
+        " trailing-whitespace (warning): the line ends with whitespace</li>"
+    ) in content
+    assert re.search(
+        r"Line 188 \(<a href=\"/admin/catalog/paper/\d+/change/\">[^<]+</a>\): "
+        r"date-order \(warning\): dated 2024-02-19",
+        content,
+    )
     assert 'name="publish"' in content
     settings.CATALOG_LINT_DISABLED_RULES = ["trailing-whitespace", "date-order"]
     content = client.get("/admin/readme/").content.decode()

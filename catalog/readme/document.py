@@ -65,8 +65,9 @@ def _read_heading(line: str) -> Section | None:
     hints = {"trailing": match["trailing"]} if match["trailing"] else {}
     source = match["title"]
     title = inline.unescape_heading(source)
-    if inline.escape_heading(title) != source:
-        # Markup written by hand (`# **Bold** heading`): written back as it was while the title stays the same.
+    if inline.escape_heading(title) != source or inline.text_problem(title):
+        # Markup written by hand (`# **Bold** heading`), or a character no title may hold: written back as it was
+        # while the title stays the same.
         hints["source"] = source
     return Section(title, len(match["marks"]), hints=hints)
 
