@@ -146,7 +146,7 @@ class SortFilter(django_filters.OrderingFilter):
 
 
 def ordering_terms(orderings, values):
-    return [term for value in values or [] for term in orderings(value)]
+    return [term for value in values or [] if value for term in orderings(value)]
 
 
 class CatalogFilterSet(django_filters.FilterSet):

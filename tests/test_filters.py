@@ -253,3 +253,8 @@ def test_resource_filters(seeded):
 def test_resource_filter_refuses_unknown_tags(seeded):
     filterset = ResourceFilter(QueryDict("tag=no-such-tag"), queryset=Resource.objects.all())
     assert not filterset.is_valid() and "tag" in filterset.errors
+
+
+@pytest.mark.parametrize("url", ["/papers/?sort=,", "/resources/?sort=,", "/resources/?sort=name,,-name"])
+def test_empty_sort_keys_are_left_out(seeded, client, url):
+    assert client.get(url).status_code == 200
