@@ -79,7 +79,8 @@ def renamed_query(filterset):
         if name not in filterset.form.errors:
             continue
         values = query.getlist(name)
-        current = lookup(values)
+        # No name holds a NUL, and PostgreSQL refuses one in a query.
+        current = lookup([value for value in values if "\x00" not in value])
         key = (lambda value: value.lower()) if name == "venue" else (lambda value: value)
         if any(key(value) in current for value in values):
             replaced = [current.get(key(value), value) for value in values]
