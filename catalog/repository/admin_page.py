@@ -20,9 +20,10 @@ from catalog.repository.git import GitError, public_remote
 from catalog.repository.github import GitHubError
 from catalog.repository.lock import Busy
 from catalog.repository.models import RepositoryEvent
-from catalog.repository.publish import catalog_snapshot, publish_to_repository, reviewed, untaken_commits
+from catalog.repository.publish import publish_to_repository, reviewed, untaken_commits
 from catalog.repository.sync import sync_repository
 from catalog.services.configured_lint import lint_readme
+from catalog.services.publish import catalog_snapshot
 from catalog.services.readme_export import readme_diff
 from catalog.services.readme_files import ReadmeProblems
 

@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.repository import config
@@ -21,8 +20,8 @@ from catalog.repository.git import Commit, GitError, Identity, PushRejected
 from catalog.repository.github import GitHubError, github_api
 from catalog.repository.lock import database_lock
 from catalog.repository.models import RepositoryEvent
-from catalog.services.fixtures import catalog_fixture
-from catalog.services.readme_export import ReadmeDiff, export_readme, readme_diff
+from catalog.services.publish import catalog_snapshot
+from catalog.services.readme_export import ReadmeDiff, readme_diff
 
 
 class ReviewOutdated(config.RepositoryError):
@@ -46,18 +45,6 @@ class PublishOutcome:
     changes: EntryChanges = field(default_factory=EntryChanges)
     diff: ReadmeDiff | None = None
     files: list[str] = field(default_factory=list)
-
-
-def catalog_snapshot() -> tuple[str, str]:
-    """The README export and the fixture, read from one state of the catalog (REPEATABLE READ on PostgreSQL)."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        exported = export_readme()
-        fixture, _ = catalog_fixture()
-    return exported, fixture
 
 
 def author_of(user) -> Identity:

@@ -71,7 +71,7 @@ def read_published_readme() -> str:
     return _read_text(settings.CATALOG_README_PATH)
 
 
-def _catalog_snapshot() -> tuple[str, str]:
+def catalog_snapshot() -> tuple[str, str]:
     """The README export and the fixture, read from one state of the catalog.
 
     SQLite reads a transaction from one snapshot; PostgreSQL does with REPEATABLE READ, set here when this is the
@@ -88,7 +88,7 @@ def _catalog_snapshot() -> tuple[str, str]:
 
 
 def _preview() -> PublishPreview:
-    exported, fixture = _catalog_snapshot()
+    exported, fixture = catalog_snapshot()
     diff = readme_diff(
         read_published_readme(),
         exported,
