@@ -28,7 +28,19 @@ class Answer:
     reset: bool = False
 
 
-class FakeServer(ThreadingHTTPServer):
+class ServedInBackground:
+    """A server that serves from a thread of its own for the time of a `with` block."""
+
+    def __enter__(self):
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.shutdown()
+        self.server_close()
+
+
+class FakeServer(ServedInBackground, ThreadingHTTPServer):
     """`route(handler_request) -> Answer` decides each answer; `requests` lists what was asked, in order.
 
     It counts the requests in progress at once per Host header, and keeps the highest count in `max_in_flight`.
@@ -52,14 +64,6 @@ class FakeServer(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         """Connections the tests reset, or that the client gave up on, are expected here."""
-
-    def __enter__(self):
-        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.shutdown()
-        self.server_close()
 
     def count(self, path: str) -> int:
         return sum(1 for seen in self.requests if seen.path == path)

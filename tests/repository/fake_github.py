@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.fake_http import ServedInBackground
+
 
 @dataclass(frozen=True)
 class Request:
@@ -22,7 +24,7 @@ class Request:
     body: dict | None
 
 
-class FakeGitHub(ThreadingHTTPServer):
+class FakeGitHub(ServedInBackground, ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, remote):
@@ -38,14 +40,6 @@ class FakeGitHub(ThreadingHTTPServer):
 
     def sent(self, method: str, pattern: str) -> list[Request]:
         return [r for r in self.requests if r.method == method and re.fullmatch(pattern, r.path)]
-
-    def __enter__(self):
-        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.shutdown()
-        self.server_close()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -5,10 +5,11 @@ import base64
 import os
 import ssl
 import subprocess
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests.fake_http import ServedInBackground
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
@@ -21,7 +22,7 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-class GitOverHttps(ThreadingHTTPServer):
+class GitOverHttps(ServedInBackground, ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, root: Path, token: str, cert: Path, key: Path):
@@ -35,14 +36,6 @@ class GitOverHttps(ThreadingHTTPServer):
 
     def url(self, name: str) -> str:
         return f"https://127.0.0.1:{self.server_address[1]}/{name}"
-
-    def __enter__(self):
-        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.shutdown()
-        self.server_close()
 
 
 class _Handler(BaseHTTPRequestHandler):
