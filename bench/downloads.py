@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bench.catalog import synthetic_readme
-from bench.load import gunicorn
+from bench.load import get, gunicorn
 from bench.measure import ROOT, bench_environment
 
 DOWNLOADS = ["/papers.csv", "/papers.bib", "/sitemap.xml", "/sitemap-papers.xml"]
@@ -28,16 +28,6 @@ TIMEOUT = 300
 def say(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
-
-
-def get(port: int, path: str) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 def prepare(work: Path, papers: int) -> dict:
@@ -59,7 +49,7 @@ def prepare(work: Path, papers: int) -> dict:
 
 def timed(port, path) -> tuple[float, int, int]:
     start = time.perf_counter()
-    status, body = get(port, path)
+    status, body = get(port, path, timeout=TIMEOUT)
     return time.perf_counter() - start, status, len(body)
 
 
@@ -70,7 +60,7 @@ def home_while_downloading(port, downloads: int) -> list[float]:
     def download(path):
         while not stop.is_set():
             with contextlib.suppress(OSError, http.client.HTTPException):
-                get(port, path)
+                get(port, path, timeout=TIMEOUT)
 
     threads = [threading.Thread(target=download, args=(DOWNLOADS[n % 2],)) for n in range(downloads)]
     for thread in threads:

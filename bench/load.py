@@ -66,8 +66,8 @@ def _wait_until_serving(process: subprocess.Popen, port: int, log: Path, timeout
     raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s; see {log}")
 
 
-def get(port: int, path: str) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+def get(port: int, path: str, *, timeout: float = REQUEST_TIMEOUT) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
