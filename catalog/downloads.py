@@ -2,9 +2,8 @@
 
 A thread of the process writes the file (a temporary file, then a rename) holding the download's lock, at most once
 every `CATALOG_DOWNLOAD_REFRESH_SECONDS`, while requests are answered at once with the newest file written, with
-its own version's ETag. Before the first file is written a request waits for it at most
-`CATALOG_DOWNLOAD_FIRST_WAIT_SECONDS`, then answers 503 with a Retry-After: no request waits long for a write, so
-gunicorn's worker timeout never cuts one short. With 0, each request waits for the current version's file (one
+its own version's ETag; before the first file is written, with 503 and a Retry-After. No request waits for a write,
+so gunicorn's worker timeout never cuts one short. With 0, each request waits for the current version's file (one
 that finds another process writing it serves the newest file). Older files are removed once a newer one is written
 (a process still sending one keeps reading it). Each instance keeps its own files, in `CATALOG_DOWNLOADS_DIR`.
 """
@@ -64,14 +63,10 @@ def serve(request, download: Download, papers: QuerySet) -> HttpResponse:
         # A thread of this process writes the new file, if the newest is old enough; no request waits for it.
         written = download.written()
         if not written or not _recent(download):
-            writer = _write_in_background(download, path, papers)
-        if written:
-            path = written[-1]
-        else:
-            # The first file of this process: worth a short wait, which is all a small catalog needs.
-            writer.join(settings.CATALOG_DOWNLOAD_FIRST_WAIT_SECONDS)
-            if not path.exists():
-                return being_prepared(download)
+            _write_in_background(download, path, papers)
+        if not written:
+            return being_prepared(download)
+        path = written[-1]
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=download.filename, content_type=download.content_type
     )
@@ -104,7 +99,7 @@ def _recent(download: Download) -> Path | None:
     return written[-1] if age < settings.CATALOG_DOWNLOAD_REFRESH_SECONDS else None
 
 
-def _write_in_background(download: Download, path: Path, papers: QuerySet) -> threading.Thread:
+def _write_in_background(download: Download, path: Path, papers: QuerySet) -> None:
     """Write the file in a thread holding the download's lock (nothing if another holds it), on a database
     connection of its own: no request waits for it, and gunicorn's worker timeout does not apply to it."""
 
@@ -119,9 +114,7 @@ def _write_in_background(download: Download, path: Path, papers: QuerySet) -> th
             connection.close()
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = threading.Thread(target=write, name=f"write {download.filename}", daemon=True)
-    writer.start()
-    return writer
+    threading.Thread(target=write, name=f"write {download.filename}", daemon=True).start()
 
 
 def _lock_path(download: Download, path: Path) -> Path:

@@ -118,7 +118,6 @@ def when_written(client, url):
 @pytest.mark.django_db(transaction=True)
 def test_no_request_waits_for_a_file_to_be_written(seeded, client, settings):
     settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 0.001
-    settings.CATALOG_DOWNLOAD_FIRST_WAIT_SECONDS = 0
     first = client.get("/papers.csv")
     assert first.status_code == 503 and first["Retry-After"] == "10"
     assert first.content == b"papers.csv of the whole catalog is being prepared: try again in a few seconds.\n"
@@ -129,12 +128,3 @@ def test_no_request_waits_for_a_file_to_be_written(seeded, client, settings):
     response = when_written(client, "/papers.csv")
     assert response["ETag"] != old["ETag"]
     assert "Zebra circuits, retitled" in content(response).decode()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_first_download_waits_briefly_for_its_file(seeded, client, settings):
-    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 60
-    settings.CATALOG_DOWNLOAD_FIRST_WAIT_SECONDS = 30
-    first = client.get("/papers.bib")
-    assert first.status_code == 200
-    assert content(first).decode().count("\n@") + 1 == Paper.objects.count()
