@@ -63,7 +63,7 @@ def main(seconds, edit_every, publish_every, folder):
     while time.monotonic() < deadline:
         now = time.monotonic()
         try:
-            if now >= next_edit:
+            if edit_every and now >= next_edit:
                 next_edit = now + edit_every
                 edit(edits)
                 edits += 1

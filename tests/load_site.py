@@ -313,7 +313,9 @@ def main():
     parser.add_argument("--clients", type=int, default=64, help="concurrent readers (default 64)")
     parser.add_argument("--seconds", type=float, default=60, help="how long the readers run (default 60)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
-    parser.add_argument("--edit-every", type=float, default=3, help="seconds between catalog edits (default 3)")
+    parser.add_argument(
+        "--edit-every", type=float, default=3, help="seconds between catalog edits (default 3; 0: no edits)"
+    )
     parser.add_argument(
         "--publish-every", type=float, default=6, help="seconds between publishes (default 6; 0: no publishing)"
     )
