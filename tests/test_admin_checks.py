@@ -139,7 +139,12 @@ def test_refresh_metadata_asks_the_sources_and_github_and_keeps_their_answers(ca
     assert "Renamed: lab/old-name is now lab/new-name; update the star badge." in run.summary
     assert (run.step, run.done, run.total) == ("GitHub", 2, 2), "the last step: two repositories"
     assert sources.arxiv.requests
-    assert "Metadata refresh of the whole catalog done" in page
+    assert run.outcome() == (
+        "arXiv: 1 paper asked, 1 filled, 0 unknown, 0 failed. OpenReview: 0 papers asked, 0 filled, 0 unknown, 0 "
+        "failed. Semantic Scholar: 1 paper asked, 0 filled, 1 unknown, 0 failed. GitHub: 2 updated, 0 unchanged, 0 "
+        "not found, 1 renamed, 0 failed."
+    )
+    assert f"Metadata refresh of the whole catalog done: {run.outcome()}" in page
 
 
 def test_a_source_that_does_not_answer_fails_the_run_and_says_so(catalog, github, maintainer, settings):

@@ -77,7 +77,7 @@ CHECK_ACTIONS = [check_links_of_selected, refresh_metadata_of_selected]
 class CheckRunAdmin(CheckedParametersMixin, admin.ModelAdmin):
     """Every run, newest first, with where it is and what it found; read-only."""
 
-    list_display = ["check", "state", "requested_by", "requested_at", "finished_at", "outcome"]
+    list_display = ["what", "state", "requested_by", "requested_at", "finished_at", "outcome"]
     list_filter = ["kind", "status"]
     list_select_related = ["requested_by"]
     date_hierarchy = "requested_at"
@@ -107,7 +107,7 @@ class CheckRunAdmin(CheckedParametersMixin, admin.ModelAdmin):
         return False
 
     @admin.display(description="check", ordering="kind")
-    def check(self, run):
+    def what(self, run):
         return f"{run.get_kind_display().capitalize()} of {run.scope}"
 
     @admin.display(description="where it is")

@@ -17,7 +17,7 @@ from catalog.models import CheckRun
 from catalog.services.catalog_link_checks import check_links, check_settings
 from catalog.services.github import star_repos
 from catalog.services.metadata_refresh import GITHUB, STEP_NAMES, derive_identifiers, refresh_step, step_label
-from catalog.services.report_lines import ReportLine, as_text, plural
+from catalog.services.report_lines import INFO, ReportLine, as_text, plural
 
 STALE_AFTER = timedelta(minutes=30)
 # Seconds between two writes of a run's progress.
@@ -147,8 +147,9 @@ def _check_links(selection: Selection, progress: RunProgress) -> tuple[list[Repo
 
 
 def _refresh_metadata(selection: Selection, progress: RunProgress) -> tuple[list[ReportLine], str]:
-    """The whole catalog as `refresh_metadata` does it; chosen entries asked about again, papers and star repos."""
-    lines, failures = [derive_identifiers()], []
+    """The whole catalog as `refresh_metadata` does it; chosen entries asked about again, papers and star repos.
+    The first line sums up every step, the command's report follows."""
+    lines, outcomes = [derive_identifiers()], []
     names, paper_ids, repos = STEP_NAMES, None, None
     if selection is not None:
         paper_ids, repos = selection.get(PAPER.name, []), star_repos(selection)
@@ -163,8 +164,9 @@ def _refresh_metadata(selection: Selection, progress: RunProgress) -> tuple[list
             on_advance=lambda label, count: progress.advance(count),
         )
         lines += outcome.lines
-        failures += [outcome.failure] if outcome.failure else []
-    return lines, " ".join(failures)
+        outcomes.append(outcome)
+    headline = ReportLine(INFO, " ".join(outcome.lines[0].text for outcome in outcomes))
+    return [headline, *lines], " ".join(outcome.failure for outcome in outcomes if outcome.failure)
 
 
 WORK = {CheckRun.Kind.LINKS: _check_links, CheckRun.Kind.METADATA: _refresh_metadata}
