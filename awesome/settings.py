@@ -269,8 +269,6 @@ CATALOG_LINT_DISABLED_RULES = env_list("CATALOG_LINT_DISABLED_RULES")
 # from one address (counted in the cache: Redis shares the count between processes).
 SUGGESTIONS_RATE_LIMIT = env_int("SUGGESTIONS_RATE_LIMIT", 5, "suggestions")
 SUGGESTIONS_RATE_WINDOW = env_int("SUGGESTIONS_RATE_WINDOW", 3600)
-# Behind N reverse proxies that append to X-Forwarded-For, the reader's address is the N-th entry from the end.
-SUGGESTIONS_PROXY_COUNT = env_int("SUGGESTIONS_PROXY_COUNT", 0, "proxies")
 
 # check_links: how many requests at once (in all, and per host), the delay between two requests to one host,
 # the timeout and the retries of 429/5xx answers (seconds), and the hosts that refuse scripts.

@@ -6,6 +6,7 @@ of that section, so the README export can interleave them exactly as published.
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
@@ -503,6 +504,66 @@ class Repository(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class CheckRun(models.Model):
+    """A link check or a metadata refresh asked for in the admin and run as a background task: its progress while
+    it runs, then what it found. At most one run of each kind is queued or running at a time."""
+
+    class Kind(models.TextChoices):
+        LINKS = "links", "link check"
+        METADATA = "metadata", "metadata refresh"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+        ABANDONED = "abandoned", "abandoned"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    scope = models.CharField(max_length=200, help_text="What it is about: the whole catalog, or the entries chosen.")
+    selection = models.JSONField(
+        null=True, blank=True, help_text="The entries chosen, as primary keys by kind; empty for the whole catalog."
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    step = models.CharField(max_length=100, blank=True, help_text="What it is asking now.")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    progress_at = models.DateTimeField(help_text="When it was asked for, started, or last made progress.")
+    summary = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="catalog_checkrun_one_active_per_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display().capitalize()} of {self.scope}: {self.get_status_display()}"
+
+    def state(self) -> str:
+        """Where the run is, e.g. "running: arXiv, 40 of 120"."""
+        if self.status == self.Status.QUEUED:
+            return "queued, waiting for a worker"
+        if self.status == self.Status.RUNNING and self.total is not None:
+            return f"running: {self.step}, {self.done} of {self.total}"
+        return self.get_status_display()
+
+    def outcome(self) -> str:
+        """The first line of what it found, or of why it failed."""
+        return (self.error or self.summary).partition("\n")[0]
 
 
 class LinkStatus(models.TextChoices):

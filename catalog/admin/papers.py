@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import path
 
 from catalog.admin import actions
+from catalog.admin.check_runs import CHECK_ACTIONS, ENTRY_CHANGE_LIST
 from catalog.admin.exportable import ExportableChangesMixin
 from catalog.admin.filters import (
     ArchivedFilter,
@@ -98,7 +99,14 @@ class PaperAdmin(
     ]
     readonly_fields = SOURCE_FIELDS
     action_form = actions.PaperActionForm
-    actions = [actions.add_tag, actions.remove_tag, actions.move_to_section, actions.set_venue]
+    actions = [
+        actions.add_tag,
+        actions.remove_tag,
+        actions.move_to_section,
+        actions.set_venue,
+        *CHECK_ACTIONS,
+    ]
+    change_list_template = ENTRY_CHANGE_LIST
 
     class Media:
         js = ["js/admin-paper-lookup.js"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from catalog.admin import actions
+from catalog.admin.check_runs import CHECK_ACTIONS, ENTRY_CHANGE_LIST
 from catalog.admin.filters import ArchivedFilter, LinkStatusFilter, TagFilter
 from catalog.admin.forms import LinkFormSet, ResourceAdminForm
 from catalog.admin.link_input import LinkForm
@@ -44,7 +45,9 @@ class ResourceAdmin(
         actions.add_tag,
         actions.remove_tag,
         actions.move_to_section,
+        *CHECK_ACTIONS,
     ]
+    change_list_template = ENTRY_CHANGE_LIST
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
