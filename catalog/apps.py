@@ -5,17 +5,19 @@ from django.db.models.signals import post_migrate, pre_migrate
 
 
 def set_derived_data_aside(sender, using, plan=None, **kwargs):
-    """Before `migrate` applies anything: no trigger may name a table a migration is about to rebuild."""
-    from catalog import catalog_version, search_index
+    """Before `migrate` applies anything: no trigger or view may name a table a migration is about to rebuild."""
+    from catalog import catalog_version, search_index, topics
 
     if plan:
         catalog_version.remove_triggers(connections[using])
         search_index.drop(connections[using])
+        topics.drop(connections[using])
 
 
 def rebuild_derived_data(sender, using, **kwargs):
-    """After `migrate` (and `flush`): the catalog's version triggers, and its search index as declared."""
-    from catalog import catalog_version, search_index
+    """After `migrate` (and `flush`): the catalog's version triggers, its search index and its topic views as
+    declared."""
+    from catalog import catalog_version, search_index, topics
 
     connection = connections[using]
     if catalog_version.sync_triggers(connection):
@@ -25,6 +27,7 @@ def rebuild_derived_data(sender, using, **kwargs):
         and search_index.MIGRATION in MigrationRecorder(connection).applied_migrations()
     ):
         search_index.build(connection)
+    topics.build(connection)
 
 
 class CatalogConfig(AppConfig):

@@ -4,7 +4,8 @@ Keys read `<first author's last name><year><first significant title word>`, e.g.
 for a paper without authors). Two papers of the catalog with the same key are told apart by a letter after the
 newer one's (`cunningham2023sparseb`), decided over the whole catalog, so a paper's key is the same whichever
 papers are exported together. Authors are written `Last, First and Last, First`. Papers whose URL is an arXiv
-address get `eprint` and `archivePrefix = {arXiv}`; preprints and papers without a venue are `@misc`.
+address get `eprint` and `archivePrefix = {arXiv}`; preprints and papers without a venue are `@misc`. A paper's
+topics (its tags and those its section implies) are its `keywords`.
 """
 
 import re
@@ -162,8 +163,9 @@ def bibtex_key(paper: Paper, keys: dict[int, str]) -> str:
 
 
 def paper_bibtex(paper: Paper, keys: dict[int, str]) -> str:
-    """One BibTeX entry, its key from `catalog_keys()`; expects `venue` and the authors loaded with the paper
-    (select_related, prefetch_related) to avoid queries."""
+    """One BibTeX entry, its key from `catalog_keys()`, its keywords the paper's topics; expects `venue`, the
+    authors and the topics loaded with the paper (select_related, prefetch_related, `with_topics()`) to avoid
+    queries."""
     entry_type, venue_fields = _entry_type_and_venue(paper)
     authors = [author.name for author in paper.author_list]
     fields = [("author", bibtex_authors(authors))] if authors else []
@@ -175,6 +177,8 @@ def paper_bibtex(paper: Paper, keys: dict[int, str]) -> str:
     if eprint:
         fields += [("eprint", eprint), ("archivePrefix", "arXiv")]
     fields.append(("url", paper.url.replace("{", "%7B").replace("}", "%7D")))
+    if topics := [tag.name for tag in paper.topics.all()]:
+        fields.append(("keywords", escape_latex(", ".join(topics))))
     lines = [f"@{entry_type}{{{bibtex_key(paper, keys)},"]
     lines += [f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}}," for name, value in fields]
     lines.append("}")

@@ -56,9 +56,7 @@ class PaperFeed(Feed):
             return renamed_redirect(request, invalid.paper_filter) or bad_filters(invalid.paper_filter.errors)
 
     def get_object(self, request):
-        paper_filter = filtered_papers(
-            request, Paper.objects.select_related("venue", "section").prefetch_related("tags")
-        )
+        paper_filter = filtered_papers(request, Paper.objects.select_related("venue", "section").with_topics())
         if not paper_filter.is_valid():
             raise InvalidFilters(paper_filter)
         return paper_filter
@@ -95,4 +93,4 @@ class PaperFeed(Feed):
         return paper.updated_at
 
     def item_categories(self, paper):
-        return sorted(tag.name for tag in paper.tags.all())
+        return [tag.name for tag in paper.topics.all()]

@@ -93,16 +93,21 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class TopicFilter(SlugMultipleChoiceFilter):
+    """Entries with every selected topic: a tag of their own, or one their section implies (catalog/topics.py)."""
+
+    def filter(self, qs, value):
+        for tag in value or []:
+            qs = qs.with_topic(tag)
+        return qs
+
+
 def tag_filter(label):
-    # Each tag joins at most one row per entry (an entry has a tag once), so the result needs no DISTINCT.
-    return SlugMultipleChoiceFilter(
+    return TopicFilter(
         label=label,
-        field_name="tags",
         to_field_name="slug",
         queryset=Tag.objects.all(),
-        conjoined=True,
-        distinct=False,
-        help_text="Entries with every selected tag.",
+        help_text="Entries with every selected tag, their own or implied by their section.",
     )
 
 

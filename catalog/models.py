@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from catalog import positions, search
 from catalog.readme import inline
@@ -104,6 +104,12 @@ class Section(models.Model):
     blank_lines_after_heading = models.PositiveSmallIntegerField(default=1)
     blank_lines_after = models.PositiveSmallIntegerField(default=1)
     render_hints = models.JSONField(default=dict, blank=True, editable=False)
+    implied_topics = models.ManyToManyField(
+        "taggit.Tag",
+        blank=True,
+        related_name="implying_sections",
+        help_text="Topics every paper or resource listed in this section has, besides its own tags.",
+    )
 
     objects = SectionManager()
 
@@ -189,6 +195,36 @@ class TaggedResource(TaggedItemBase):
         ]
 
 
+class EntryTopic(models.Model):
+    """A topic of an entry: one of its own tags, or a topic its section implies. A row of a database view that
+    catalog/topics.py declares; read through the entries' `topics`."""
+
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        abstract = True
+        managed = False
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.tag_id}"
+
+
+class PaperTopic(EntryTopic):
+    pk = models.CompositePrimaryKey("entry", "tag")
+    entry = models.ForeignKey("Paper", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta(EntryTopic.Meta):
+        db_table = "catalog_paper_topic"
+
+
+class ResourceTopic(EntryTopic):
+    pk = models.CompositePrimaryKey("entry", "tag")
+    entry = models.ForeignKey("Resource", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta(EntryTopic.Meta):
+        db_table = "catalog_resource_topic"
+
+
 class AuthorManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -251,6 +287,15 @@ class EntryQuerySet(models.QuerySet):
         """The entries with their star repo's `repo_stars` and `repo_archived` (None until refresh_metadata ran)."""
         return self.annotate(repo_stars=repository_value("stars"), repo_archived=repository_value("archived"))
 
+    def with_topic(self, tag):
+        """The entries that have the topic `tag` (a Tag): tagged with it, or listed in a section that implies it."""
+        topics = self.model.topics.through.objects.filter(tag=tag)
+        return self.filter(pk__in=topics.values("entry"))
+
+    def with_topics(self):
+        """The entries with their `topics` read along (one query), by name."""
+        return self.prefetch_related(models.Prefetch("topics", queryset=Tag.objects.order_by("name")))
+
 
 class PaperQuerySet(EntryQuerySet):
     def with_code(self):
@@ -285,6 +330,8 @@ class Paper(models.Model):
         "canonical URL", max_length=2000, blank=True, editable=False, help_text="https://arxiv.org/abs/<id>"
     )
     tags = TaggableManager(through=TaggedPaper, blank=True)
+    # Its tags and the topics its section implies (catalog/topics.py).
+    topics = models.ManyToManyField("taggit.Tag", through=PaperTopic, related_name="+", editable=False)
     authors = models.ManyToManyField(Author, through="PaperAuthor", related_name="papers", blank=True)
     abstract = models.TextField(blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_one_line])
@@ -411,6 +458,8 @@ class Resource(models.Model):
     position = models.PositiveIntegerField(blank=True, help_text="Order within the section; left empty, it goes last.")
     render_hints = models.JSONField(default=dict, blank=True, editable=False)
     tags = TaggableManager(through=TaggedResource, blank=True)
+    # Its tags and the topics its section implies (catalog/topics.py).
+    topics = models.ManyToManyField("taggit.Tag", through=ResourceTopic, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -19,11 +19,11 @@ from catalog.models import (
     Paper,
     PaperAuthor,
     PaperLink,
+    PaperTopic,
     Resource,
+    ResourceTopic,
     Section,
     SectionKind,
-    TaggedPaper,
-    TaggedResource,
     Venue,
     VenueKind,
     has_code_link,
@@ -52,14 +52,14 @@ SUBSECTION_INDENT = "\u00a0" * 3
 def paper_list_queryset():
     credits = Prefetch("paper_authors", queryset=PaperAuthor.objects.select_related("author"))
     papers = Paper.objects.with_repository().select_related(*PAPER_LIST_RELATED)
-    return papers.prefetch_related("tags", "links", credits)
+    return papers.with_topics().prefetch_related("links", credits)
 
 
 def paper_entries(papers):
     """The papers of the queryset `papers`, in its order, as catalog/includes/paper_items.html shows them.
 
     Each entry is a dict of the values the template writes, so that each lookup of the template finds its key at
-    once. The papers are read in one query, their links and their tags in one more each, as plain rows.
+    once. The papers are read in one query, their links and their topics in one more each, as plain rows.
     Buys: three queries and no model instances per page, whatever the page's papers have (queries per page).
     """
     rows = papers.with_repository().values_list(*PAPER_ENTRY_COLUMNS)
@@ -103,10 +103,9 @@ def paper_entries(papers):
         links = PaperLink.objects.filter(paper__in=list(entries)).order_by("kind", "position", "id")
         for pk, url, label in links.values_list("paper", "url", "label"):
             entries[pk]["links"].append({"url": url, "label": label})
-        # A paper's tags by tag id: the order of the taggings' unique index, read without a sort.
-        taggings = TaggedPaper.objects.filter(content_object__in=list(entries)).order_by("content_object", "tag")
+        topics = PaperTopic.objects.filter(entry__in=list(entries)).order_by("entry", "tag__name")
         tag_urls = {}
-        for pk, slug, name in taggings.values_list("content_object", "tag__slug", "tag__name"):
+        for pk, slug, name in topics.values_list("entry", "tag__slug", "tag__name"):
             if slug not in tag_urls:
                 tag_urls[slug] = f"{paper_list_url}?tag={quote(slug, safe='/')}"
             entries[pk]["tags"].append({"url": tag_urls[slug], "name": name})
@@ -140,7 +139,7 @@ class PaperEntryPages:
 
 
 def resource_list_queryset():
-    return Resource.objects.with_repository().select_related("section").prefetch_related("links", "tags")
+    return Resource.objects.with_repository().with_topics().select_related("section").prefetch_related("links")
 
 
 def catalog_counts():
@@ -149,8 +148,8 @@ def catalog_counts():
         "resources": Resource.objects.count(),
         "venues": Venue.objects.filter(Exists(Paper.objects.filter(venue=OuterRef("pk")))).count(),
         "tags": Tag.objects.filter(
-            Exists(TaggedPaper.objects.filter(tag=OuterRef("pk")))
-            | Exists(TaggedResource.objects.filter(tag=OuterRef("pk")))
+            Exists(PaperTopic.objects.filter(tag=OuterRef("pk")))
+            | Exists(ResourceTopic.objects.filter(tag=OuterRef("pk")))
         ).count(),
     }
 
@@ -176,15 +175,15 @@ def papers_per_month():
 
 
 def related_papers(paper, *, limit):
-    """Papers sharing the most tags with `paper`, then those at the same venue, newest first."""
-    tag_ids = [tag.pk for tag in paper.tags.all()]
-    shares = Q(tags__in=tag_ids)
+    """Papers sharing the most topics with `paper`, then those at the same venue, newest first."""
+    tag_ids = [tag.pk for tag in paper.topics.all()]
+    shares = Q(topics__in=tag_ids)
     same_venue = Q(venue=paper.venue) if paper.venue_id else Q(pk__in=[])
     related = (
         Paper.objects.exclude(pk=paper.pk)
         .filter(shares | same_venue)
         .annotate(
-            shared_tags=Count("tags", filter=shares, distinct=True),
+            shared_tags=Count("topics", filter=shares, distinct=True),
             same_venue=Count("pk", filter=same_venue, distinct=True),
         )
         .order_by("-shared_tags", "-same_venue", "-date", "id")
@@ -204,7 +203,7 @@ def count_of(model, field):
 
 def tags_with_counts():
     return (
-        Tag.objects.annotate(paper_count=count_of(TaggedPaper, "tag"), resource_count=count_of(TaggedResource, "tag"))
+        Tag.objects.annotate(paper_count=count_of(PaperTopic, "tag"), resource_count=count_of(ResourceTopic, "tag"))
         .filter(Q(paper_count__gt=0) | Q(resource_count__gt=0))
         .order_by("name")
     )
@@ -280,8 +279,8 @@ def paper_facets(filterset):
     sections = Section.objects.values_list("pk", "slug", "title", "level", "position", "parent_id")
     section = cleaned.get("section")
     year = cleaned.get("year")
-    # Without a filter, every tagging counts: no need to look each one's paper up among all papers.
-    tag_rows = tag_counts(TaggedPaper, in_result.values("pk") if in_force else None)
+    # Without a filter, every paper's topics count: no need to look each one's paper up among all papers.
+    tag_rows = tag_counts(PaperTopic, in_result.values("pk") if in_force else None)
     return PaperFacets(
         choices={
             "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
@@ -407,18 +406,18 @@ def section_counts(sections, counts):
 def resource_tag_choices(filterset):
     """Counts per tag within the current result of the resource filters (every further tag narrows it)."""
     in_result = filterset.qs.order_by().values("pk")
-    return choices(tag_counts(TaggedResource, in_result), selected=selected_tags(filterset.form.cleaned_data))
+    return choices(tag_counts(ResourceTopic, in_result), selected=selected_tags(filterset.form.cleaned_data))
 
 
-def tag_counts(through, entries):
-    """(slug, name, count) of the tags on `entries` (a values("pk") queryset, None for all), most used first.
+def tag_counts(topic_model, entries):
+    """(slug, name, count) of the topics of `entries` (a values("pk") queryset, None for all), most used first.
 
-    The taggings are counted by tag id along an index; each tag's slug and name are read once per tag.
+    The topics (catalog/topics.py) are counted by tag id; each tag's slug and name are read once per tag.
     """
-    taggings = through.objects.all() if entries is None else through.objects.filter(content_object__in=entries)
+    topics = topic_model.objects.all() if entries is None else topic_model.objects.filter(entry__in=entries)
     tag = Tag.objects.filter(pk=OuterRef("tag_id"))
     rows = (
-        taggings.values("tag_id")
+        topics.values("tag_id")
         .annotate(count=Count("*"))
         # Annotated apart from the count, the slug and name stay out of the GROUP BY.
         .annotate(slug=Subquery(tag.values("slug")), name=Subquery(tag.values("name")))

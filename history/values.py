@@ -49,7 +49,9 @@ def form_changes(form, *, prefix: str = "") -> list[Change]:
         field = form.fields[name]
         old = form.initial.get(name)
         new = form.cleaned_data.get(name)
-        if isinstance(field, forms.ModelChoiceField) and old is not None and not isinstance(old, models.Model):
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            pass  # the related objects themselves, old and new
+        elif isinstance(field, forms.ModelChoiceField) and old is not None and not isinstance(old, models.Model):
             old = field.queryset.model._base_manager.filter(pk=old).first()
         elif isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
             field, forms.ModelChoiceField

@@ -15,14 +15,11 @@ class NotPending(Exception):
 
 
 def paper_initial(suggestion: Suggestion) -> dict:
-    """The values of the paper add form for `suggestion`: its fields, the venue of that name, the topic tags."""
+    """The values of the paper add form for `suggestion`: its fields, the venue of that name, the topic tags of its
+    title (its section adds the topics it implies)."""
     section = suggestion.section
     venue = Venue.objects.filter(name__iexact=suggestion.venue).first() if suggestion.venue else None
-    tags = topic_tags(
-        load_rules(settings.CATALOG_TOPIC_RULES_PATH),
-        text=suggestion.title,
-        section_title=section.title if section else "",
-    )
+    tags = topic_tags(load_rules(settings.CATALOG_TOPIC_RULES_PATH), text=suggestion.title)
     return {
         "title": suggestion.title,
         "url": suggestion.url,

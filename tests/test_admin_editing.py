@@ -8,6 +8,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from taggit.models import Tag
 
 from catalog.models import Paper, PaperLink, Resource, Section, Venue
+from history.models import FieldChange
 from tests.admin_support import inline_management, make_user, paper_form_data
 
 pytestmark = pytest.mark.django_db
@@ -366,6 +367,7 @@ def section_form_data(section, **changes):
         "parent": section.parent_id or "",
         "position": "",
         "kind": section.kind,
+        "implied_topics": [tag.pk for tag in section.implied_topics.all()],
         "blank_lines_after_heading": section.blank_lines_after_heading,
         "blank_lines_after": section.blank_lines_after,
         **inline_management("text_blocks"),
@@ -460,3 +462,41 @@ def test_renaming_a_paper_to_a_listed_title_is_refused(seeded, maintainer):
     errors = field_errors(maintainer.post(f"/admin/catalog/paper/{second.pk}/change/", data), "title")
     assert "already listed" in errors[0]
     assert Paper.objects.get(pk=second.pk).title == second.title
+
+
+def topic_count(client, slug):
+    return client.get(f"/papers.json?tag={slug}").json()["count"]
+
+
+def test_topics_a_section_implies_are_set_in_its_form_and_given_to_its_papers(seeded, maintainer, client, export):
+    others = Section.objects.get(title="Others")
+    circuits = Tag.objects.get(slug="circuits")
+    before, readme = topic_count(client, "circuits"), export()
+    untagged = others.papers.exclude(tags=circuits).count()
+    assert untagged
+
+    response = maintainer.post(
+        f"/admin/catalog/section/{others.pk}/change/",
+        section_form_data(others, position=others.position, implied_topics=[circuits.pk]),
+    )
+
+    assert response.status_code == 302
+    assert topic_count(client, "circuits") == before + untagged
+    assert export() == readme
+    entry = LogEntry.objects.get(object_id=str(others.pk), content_type__model="section", action_flag=CHANGE)
+    assert [(c.field, c.old, c.new) for c in FieldChange.objects.filter(entry=entry)] == [
+        ("Implied topics", "", "circuits")
+    ]
+    paper = others.papers.first()
+    form = maintainer.get(f"/admin/catalog/paper/{paper.pk}/change/").content.decode()
+    assert "Topics from its section" in form and "circuits, implied by the section" in form
+
+
+def test_a_text_section_cannot_imply_topics(seeded, maintainer):
+    grouping = Section.objects.get(title="Awesome Interpretability Papers")
+    sae = Tag.objects.get(slug="sae")
+    response = maintainer.post(
+        f"/admin/catalog/section/{grouping.pk}/change/", section_form_data(grouping, implied_topics=[sae.pk])
+    )
+    assert "lists no entries" in field_errors(response, "implied_topics")[0]
+    assert not grouping.implied_topics.exists()

@@ -5,6 +5,7 @@ import re
 
 import pybtex.database
 import pytest
+from taggit.models import Tag
 
 from catalog.bibtex import (
     base_key,
@@ -41,8 +42,8 @@ def paper(title="Interpretability in the Wild", url="https://arxiv.org/pdf/2211.
     return Paper(pk=pk, title=title, url=url, venue=venue, date=dt.date(2022, 11, 1))
 
 
-def bibtex_of(unsaved: Paper) -> str:
-    unsaved._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none()}
+def bibtex_of(unsaved: Paper, topics=()) -> str:
+    unsaved._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none(), "topics": list(topics)}
     return paper_bibtex(unsaved, {})
 
 
@@ -133,6 +134,13 @@ def test_latex_special_characters_in_titles_are_escaped_and_braces_balance():
         r"\textbackslash{} unbalanced \textbraceright{} \textbraceleft{}}"
     )
     assert braces_balance(entry["title"])
+
+
+def test_topics_are_the_keywords_escaped():
+    topics = [Tag(name="circuits"), Tag(name="sae_features")]
+    entry = only_entry(bibtex_of(paper(), topics=topics))
+    assert entry["keywords"] == r"circuits, sae\_features"
+    assert "keywords" not in only_entry(bibtex_of(paper()))
 
 
 def test_escape_latex_leaves_plain_and_unicode_text_alone():

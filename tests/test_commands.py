@@ -441,10 +441,10 @@ def test_export_fixtures_lists_models_in_loading_order_each_sorted_as_documented
         ("catalog.textblock", 8),
         ("catalog.paper", 150),
         ("catalog.paperlink", 101),
-        ("catalog.taggedpaper", 154),
+        ("catalog.taggedpaper", 147),
         ("catalog.resource", 28),
         ("catalog.resourcelink", 26),
-        ("catalog.taggedresource", 29),
+        ("catalog.taggedresource", 13),
     ]
     venues = [obj["fields"]["name"] for obj in by_model["catalog.venue"]]
     assert venues[:4] == ["AAAI", "ACL", "ACML", "AISTATS"]

@@ -10,6 +10,7 @@ from taggit.models import Tag
 from catalog.filters import PaperFilter, ResourceFilter, forgiving_query
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
 from catalog.selectors import paper_facets
+from tests.topics import ENTRY_TOPICS_RELATED, expected_topics
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def ids(papers):
 
 
 def every_paper():
-    return list(Paper.objects.select_related("venue", "section").prefetch_related("links", "tags"))
+    return list(Paper.objects.select_related("venue", "section").prefetch_related("links", *ENTRY_TOPICS_RELATED))
 
 
 def where(predicate):
@@ -104,12 +105,41 @@ def test_venue_kind_narrows(seeded):
 
 def test_tag_narrows_and_repeats_as_every_tag(seeded):
     def tagged(*slugs):
-        return lambda p: set(slugs) <= {tag.slug for tag in p.tags.all()}
+        return lambda p: set(slugs) <= expected_topics(p)
 
     assert ids(found("tag=sae")) == where(tagged("sae"))
     both = ids(found("tag=sae&tag=superposition"))
     assert both == where(tagged("sae", "superposition"))
     assert both < ids(found("tag=sae"))
+
+
+def test_tag_finds_the_papers_of_a_section_implying_it_and_those_tagged_with_it(seeded):
+    """The SAE section implies `sae`: every paper listed there has it, tagged or not, as have the papers tagged `sae`
+    in other sections."""
+    sae_section = Section.objects.get(title="SAE, Dictionary Learning and Superposition")
+    in_section = set(sae_section.papers.values_list("pk", flat=True))
+    tagged = set(Paper.objects.filter(tags__slug="sae").values_list("pk", flat=True))
+    assert in_section - tagged and tagged - in_section, "the seed has both kinds"
+
+    assert ids(found("tag=sae")) == in_section | tagged
+    assert ids(found(f"tag=sae&section={sae_section.slug}")) == in_section
+
+
+def test_a_topic_a_section_implies_follows_the_paper_not_its_tags(seeded):
+    sae = Tag.objects.get(slug="sae")
+    moved = Paper.objects.get(title="Softmax Linear Units")
+    assert not moved.tags.exists() and moved.pk in ids(found("tag=sae"))
+    moved.section = Section.objects.get(slug="others")
+    moved.save()
+    assert moved.pk not in ids(found("tag=sae")), "moved out of the section, it no longer has its topics"
+
+    untagged = Paper.objects.get(title="Sparse Autoencoders Find Highly Interpretable Features in Language Models")
+    untagged.tags.remove(sae)
+    assert untagged.pk in ids(found("tag=sae")), "its section still implies the tag removed"
+
+    elsewhere = Paper.objects.get(title="Transcoders Find Interpretable LLM Feature Circuits")
+    elsewhere.tags.remove(sae)
+    assert elsewhere.pk not in ids(found("tag=sae")), "a section that implies nothing adds nothing"
 
 
 def test_year_and_dates_narrow(seeded):
@@ -130,7 +160,9 @@ def test_has_code_splits_the_papers(seeded):
 
 
 def test_filters_and_together(seeded):
-    expected = where(lambda p: p.venue and p.venue.name == "arXiv" and p.date.year == 2024 and "sae" in p.tags.names())
+    expected = where(
+        lambda p: p.venue and p.venue.name == "arXiv" and p.date.year == 2024 and "sae" in expected_topics(p)
+    )
     assert ids(found("venue=arXiv&year=2024&tag=sae")) == expected
     assert ids(found("venue=ICLR&year=2024")) == where(
         lambda p: p.venue and p.venue.name == "ICLR" and p.date.year == 2024
@@ -241,13 +273,15 @@ def resources(query):
 
 
 def test_resource_filters(seeded):
-    every = list(Resource.objects.prefetch_related("links", "tags"))
+    every = list(Resource.objects.select_related("section").prefetch_related("links", *ENTRY_TOPICS_RELATED))
     assert resources("q=Pyvene") == {r.pk for r in every if "pyvene" in f"{r.name} {r.description} {r.url}".lower()}
     assert resources("q=readthedocs") == {
         r.pk for r in every if any("readthedocs" in link.url for link in r.links.all())
     }
-    library = {r.pk for r in every if "library" in r.tags.names()}
+    library = {r.pk for r in every if "library" in expected_topics(r)}
     assert library and resources("tag=library") == library
+    libraries = Section.objects.get(title="Awesome Interpretability Libraries")
+    assert library == set(libraries.resources.values_list("pk", flat=True))
 
 
 def test_resource_filter_refuses_unknown_tags(seeded):

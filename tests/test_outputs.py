@@ -19,6 +19,7 @@ from catalog.services.authors import set_authors
 from catalog.views.outputs import CSV_HEADER, EXPORT_CHUNK_SIZE, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE
 from tests.pages import PUBLIC_PAGES
 from tests.test_bibtex import parse_bibtex
+from tests.topics import having_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,8 @@ FILTERED_QUERIES = [
     ("venue=ICLR", lambda papers: papers.filter(venue__name="ICLR")),
     ("venue=ICLR&venue=NeurIPS", lambda papers: papers.filter(venue__name__in=["ICLR", "NeurIPS"])),
     ("venue_kind=workshop", lambda papers: papers.filter(venue__kind=VenueKind.WORKSHOP)),
-    ("tag=sae", lambda papers: papers.filter(tags__slug="sae")),
-    ("tag=sae&tag=steering", lambda papers: papers.filter(tags__slug="sae").filter(tags__slug="steering")),
+    ("tag=sae", lambda papers: having_topic(papers, "sae")),
+    ("tag=sae&tag=steering", lambda papers: having_topic(having_topic(papers, "sae"), "steering")),
     ("year=2023", lambda papers: papers.filter(date__year=2023)),
     ("date_after=2024-06-01", lambda papers: papers.filter(date__gte=dt.date(2024, 6, 1))),
     ("date_before=2022-12-31", lambda papers: papers.filter(date__lte=dt.date(2022, 12, 31))),
@@ -43,7 +44,7 @@ FILTERED_QUERIES = [
     ("q=superposition", lambda papers: papers.filter(words_anywhere("superposition")).distinct()),
     (
         "venue=arXiv&year=2024&tag=sae",
-        lambda papers: papers.filter(venue__name="arXiv", date__year=2024, tags__slug="sae"),
+        lambda papers: having_topic(papers.filter(venue__name="arXiv", date__year=2024), "sae"),
     ),
 ]
 BAD_QUERIES = [
@@ -147,6 +148,25 @@ def test_json_describes_each_paper(seeded, client):
         "citation_count": 512,
         "detail_url": f"http://testserver{paper.get_absolute_url()}",
     }
+
+
+def test_outputs_give_a_papers_own_tags_and_those_its_section_implies(seeded, client):
+    """ "Softmax Linear Units" has no tag of its own; the SAE section it is listed in implies `sae`."""
+    paper = Paper.objects.get(title="Softmax Linear Units")
+    paper.tags.set(["neurons"])
+    query = f"id={paper.pk}"
+
+    (entry,) = get_json(client, query)["papers"]
+    (row,) = get_csv_rows(client, query)
+    (bibtex,) = get_bibtex(client, query)
+    assert (entry["tags"], row["tags"], bibtex["keywords"]) == (["neurons", "sae"], "neurons, sae", "neurons, sae")
+
+    paper.section = Section.objects.get(slug="others")
+    paper.save()
+    (entry,) = get_json(client, query)["papers"]
+    (row,) = get_csv_rows(client, query)
+    (bibtex,) = get_bibtex(client, query)
+    assert (entry["tags"], row["tags"], bibtex["keywords"]) == (["neurons"], "neurons", "neurons")
 
 
 def test_json_papers_without_venue_repo_or_links_have_null_and_empty_values(seeded, client):
@@ -294,9 +314,9 @@ def test_csv_and_bibtex_honour_the_filters(seeded, client, query, expected):
 
 def test_exports_of_a_few_papers_run_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
     # the catalog's version, the venue value, then one chunk of papers, for the CSV with its links, tags and
-    # authors; BibTeX reads the papers' authors and the catalog's keys (the version, then every paper's first author
-    # and title, once per version)
-    for url, queries in [("/papers.csv?venue=arXiv", 6), ("/papers.bib?venue=arXiv", 6)]:
+    # authors; BibTeX reads the papers' authors and topics and the catalog's keys (the version, then every paper's
+    # first author and title, once per version)
+    for url, queries in [("/papers.csv?venue=arXiv", 6), ("/papers.bib?venue=arXiv", 7)]:
         with django_assert_num_queries(queries):
             rendered = client.get(url).content
         with django_assert_num_queries(1):
@@ -362,6 +382,7 @@ def test_bibtex_export_writes_each_paper_as_a_complete_entry(seeded, client):
         "  month = oct,\n"
         "  doi = {10.1000/mono\\_semantic},\n"
         "  url = {https://transformer-circuits.pub/2023/monosemantic-features/index.html},\n"
+        "  keywords = {sae, superposition},\n"
         "}\n"
     ) in text
     assert (
@@ -372,6 +393,7 @@ def test_bibtex_export_writes_each_paper_as_a_complete_entry(seeded, client):
         "  eprint = {2406.11944},\n"
         "  archivePrefix = {arXiv},\n"
         "  url = {https://arxiv.org/pdf/2406.11944},\n"
+        "  keywords = {circuits, sae},\n"
         "}\n"
     ) in text
 

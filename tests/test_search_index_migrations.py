@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from taggit.models import Tag
 
 from catalog import catalog_version, search_index
 from catalog.models import Paper, PaperLink, Venue
@@ -97,6 +98,20 @@ def test_a_migration_rebuilding_the_catalog_tables_leaves_search_working(scratch
 
     assert papers("zymurgy") == ["Zymurgy of transformers"]
     assert_index_in_step()
+
+
+def test_a_migration_rebuilding_the_entry_tables_leaves_the_topics_readable(scratch_migration):
+    """The topic views (catalog/topics.py) read the tables the migration rebuilds: set aside, then made again."""
+    softmax = Paper.objects.get(title="Softmax Linear Units")
+
+    migrate("0999_scratch_notes")
+
+    assert [tag.slug for tag in softmax.topics.all()] == ["sae"]
+    assert Paper.objects.with_topic(Tag.objects.get(slug="sae")).count() == 31
+
+    migrate(scratch_migration)
+
+    assert [tag.slug for tag in softmax.topics.all()] == ["sae"]
 
 
 def test_a_text_added_to_the_declaration_is_searchable_after_migrate(scratch_migration, monkeypatch):

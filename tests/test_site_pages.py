@@ -20,6 +20,7 @@ from catalog.models import Paper, Repository, Resource, Section, Venue, VenueKin
 from catalog.page_cache import HIT, STATUS_HEADER
 from tests.pages import OUTPUTS, PUBLIC_PAGES
 from tests.synthetic import add_papers
+from tests.topics import ENTRY_TOPICS_RELATED, expected_topics
 
 pytestmark = pytest.mark.django_db
 
@@ -464,6 +465,7 @@ def test_paper_detail_shows_every_fact_bibtex_and_related_papers(seeded, client)
         "  eprint = {2211.00593},\n"
         "  archivePrefix = {arXiv},\n"
         "  url = {https://arxiv.org/pdf/2211.00593},\n"
+        "  keywords = {circuits},\n"
         "}\n"
     )
     # papers sharing its one tag (circuits), the one at its venue (ICLR) first, then newest first
@@ -476,6 +478,25 @@ def test_paper_detail_shows_every_fact_bibtex_and_related_papers(seeded, client)
         "What needs to go right for an induction head? A mechanistic study of in-context learning circuits and their "
         "formation",
     ]
+
+
+def test_pages_show_the_topics_a_section_implies_with_the_papers_own_tags(seeded, client):
+    """ "Softmax Linear Units" has no tag of its own; the SAE section it is listed in implies `sae`."""
+
+    def detail_tags(entry):
+        return parsed(client, entry.get_absolute_url()).texts("a", cls="tag", within="dd")
+
+    paper = Paper.objects.get(title="Softmax Linear Units")
+    paper.tags.set(["neurons"])
+    assert detail_tags(paper) == ["neurons", "sae"]
+    assert "keywords = {neurons, sae}" in parsed(client, paper.get_absolute_url()).find("pre", id="bibtex")[0].raw
+    entries = page(client, paper.section.get_absolute_url())
+    assert entries.count('<a class="tag" href="/papers/?tag=sae">sae</a>') == paper.section.papers.count()
+    assert detail_tags(Resource.objects.get(name="nnsight")) == ["library"]
+
+    paper.section = Section.objects.get(slug="others")
+    paper.save()
+    assert detail_tags(paper) == ["neurons"]
 
 
 def test_stars_archived_flag_and_last_push_are_text_from_the_repository_table(seeded, client):
@@ -543,16 +564,18 @@ def test_venues_link_to_their_papers_with_counts(seeded, client):
 
 def test_tags_page_counts_papers_and_resources(seeded, client):
     html = page(client, "/tags/")
-    assert '<a href="/papers/?tag=sae" aria-label="18 papers tagged sae">18</a>' in html
+    # Every paper of the SAE section (29) and two tagged sae in other sections; the resources of the libraries'
+    # section, which implies library.
+    assert '<a href="/papers/?tag=sae" aria-label="31 papers tagged sae">31</a>' in html
     assert '<a href="/resources/?tag=sae" aria-label="2 resources tagged sae">2</a>' in html
     assert '<a href="/resources/?tag=library" aria-label="10 resources tagged library">10</a>' in html
-    assert '<a href="/papers/?tag=tutorial" aria-label="1 paper tagged tutorial">1</a>' in html
+    assert '<a href="/papers/?tag=survey" aria-label="5 papers tagged survey">5</a>' in html
     rows = Page(html).rows
     assert rows[0] == ["Tag", "Papers", "Resources", "Feed"]
     assert [row for row in rows if row[0] in ("library", "sae", "tutorial")] == [
         ["library", "0", "10", ""],
-        ["sae", "18", "2", "Atom"],
-        ["tutorial", "1", "4", "Atom"],
+        ["sae", "31", "2", "Atom"],
+        ["tutorial", "0", "4", ""],
     ]
 
 
@@ -688,7 +711,8 @@ def test_code_and_tag_counts_count_the_papers_of_the_other_filters(seeded, clien
     others = Paper.objects.filter(pk__in=ids(PaperFilter(params, queryset=Paper.objects.all()).qs))
     with_code = others.with_code().count()
     assert code == {"true": with_code, "false": others.count() - with_code}
-    expected_tags = Counter(tag.slug for paper in Paper.objects.filter(pk__in=result) for tag in paper.tags.all())
+    in_result = Paper.objects.filter(pk__in=result).select_related("section").prefetch_related(*ENTRY_TOPICS_RELATED)
+    expected_tags = Counter(slug for paper in in_result for slug in expected_topics(paper))
     assert tags == dict(expected_tags)
 
 

@@ -1,4 +1,4 @@
-"""Topic tags from the documented rule file, applied at import."""
+"""Topic rules from the documented rule file: the tags of an entry's text, the topics a section implies."""
 
 import pytest
 from django.conf import settings
@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog.models import Paper, Resource
-from catalog.services.topic_tags import TopicRulesError, load_rules, topic_tags
+from catalog.services.topic_tags import TopicRulesError, implied_topics, load_rules, topic_tags
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +25,11 @@ def rules():
     ],
 )
 def test_keywords_tag_titles(rules, title, tag):
-    assert tag in topic_tags(rules, text=title, section_title="Anything")
+    assert tag in topic_tags(rules, text=title)
 
 
 def test_keywords_match_whole_words_only(rules):
-    assert "sae" not in topic_tags(rules, text="sae_vis and Saeed's caesar cipher", section_title="")
+    assert "sae" not in topic_tags(rules, text="sae_vis and Saeed's caesar cipher")
 
 
 # Pieces of keywords, their plurals and near misses, joined by what may or may not end a word.
@@ -63,18 +63,17 @@ TEXTS = st.lists(
 ).map(lambda pieces: "".join(word + separator for word, separator in pieces))
 
 
-@given(text=TEXTS, section_title=st.sampled_from(["", "Survey Papers", "Position Papers"]))
-def test_a_text_gets_the_tag_of_every_rule_whose_keyword_it_holds_as_a_word(rules, text, section_title):
-    expected = [
-        rule.tag
-        for rule in rules.rules
-        if section_title in rule.sections or (rule.pattern and rule.pattern.search(text))
-    ]
-    assert topic_tags(rules, text=text, section_title=section_title) == expected
+@given(text=TEXTS)
+def test_a_text_gets_the_tag_of_every_rule_whose_keyword_it_holds_as_a_word(rules, text):
+    expected = [rule.tag for rule in rules.rules if rule.pattern and rule.pattern.search(text)]
+    assert topic_tags(rules, text=text) == expected
 
 
-def test_section_rules_tag_every_entry_of_the_section(rules):
-    assert "survey" in topic_tags(rules, text="Unrelated title", section_title="Survey Papers")
+def test_section_rules_give_the_section_topics_not_the_text(rules):
+    assert implied_topics(rules, section_title="Survey Papers") == ["survey"]
+    assert implied_topics(rules, section_title="SAE, Dictionary Learning and Superposition") == ["sae"]
+    assert implied_topics(rules, section_title="Others") == []
+    assert topic_tags(rules, text="Position Papers") == []
 
 
 def test_a_broken_rule_file_is_reported_with_its_path(tmp_path):
@@ -92,4 +91,4 @@ def test_import_gives_the_seed_useful_tags(seeded):
     sae = Paper.objects.get(title__startswith="Sparse Autoencoders Find Highly Interpretable Features")
     assert "sae" in set(sae.tags.slugs())
     assert Paper.objects.filter(tags__isnull=False).distinct().count() >= 100
-    assert "library" in set(Resource.objects.get(name="TransformerLens").tags.slugs())
+    assert "steering" in set(Resource.objects.get(name="Pyvene").tags.slugs())

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import Exists, OuterRef
 from taggit.models import Tag
 
 from catalog.models import LinkStatus
@@ -39,20 +40,21 @@ class HasCodeFilter(admin.SimpleListFilter):
 
 
 class TagFilter(admin.SimpleListFilter):
-    """The tags used by entries of the admin's model (its TaggableManager is `tags`)."""
+    """The topics of the entries of the admin's model, as the public lists filter them: their own tags and those
+    their section implies (catalog/topics.py)."""
 
-    title = "tag"
+    title = "topic"
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        tagged_items = model_admin.model.tags.through._meta.get_field("tag").related_query_name()
-        used = Tag.objects.filter(**{f"{tagged_items}__isnull": False}).distinct().order_by("name")
-        return [(tag.slug, tag.name) for tag in used]
+        topics = model_admin.model.topics.through.objects.filter(tag=OuterRef("pk"))
+        return [(tag.slug, tag.name) for tag in Tag.objects.filter(Exists(topics)).order_by("name")]
 
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        return queryset.filter(tags__slug=self.value())
+        tag = Tag.objects.filter(slug=self.value()).first()
+        return queryset.with_topic(tag) if tag else queryset.none()
 
 
 class VenueKindFilter(admin.ChoicesFieldListFilter):

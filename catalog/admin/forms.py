@@ -223,6 +223,7 @@ class SectionAdminForm(forms.ModelForm):
             "parent",
             "position",
             "kind",
+            "implied_topics",
             "blank_lines_after_heading",
             "blank_lines_after",
         ]
@@ -256,6 +257,12 @@ class SectionAdminForm(forms.ModelForm):
             )
         elif "parent" in self.changed_data and self.instance.pk and self.instance.children.exists():
             self.add_error("parent", "This section has subsections: move them to another section first.")
+        if cleaned.get("kind") == SectionKind.TEXT and cleaned.get("implied_topics"):
+            self.add_error(
+                "implied_topics",
+                "A text or grouping section lists no entries, so it has none to give topics to: set them on the "
+                "sections that list the entries.",
+            )
         return cleaned
 
     def _is_self_or_below(self, section):

@@ -25,6 +25,7 @@ from catalog.admin.link_input import LinkForm
 from catalog.admin.lookup import lookup_view
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
+from catalog.admin.section_topics import SectionTopicsMixin
 from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Paper, PaperAuthor, PaperLink, has_code_link
 from history.values import FieldHistoryMixin
@@ -67,6 +68,7 @@ class PaperAdmin(
     AcceptSuggestionMixin,
     FieldHistoryMixin,
     NewTagNamesMixin,
+    SectionTopicsMixin,
     EntryMetadataMixin,
     ExportableChangesMixin,
     actions.ActionFormErrorsMixin,
@@ -92,12 +94,12 @@ class PaperAdmin(
     autocomplete_fields = ["venue", "section"]
     inlines = [PaperAuthorInline, PaperLinkInline]
     fieldsets = [
-        (None, {"fields": [*PAPER_FIELDS, "save_duplicate"]}),
+        (None, {"fields": [*PAPER_FIELDS, "section_topics", "save_duplicate"]}),
         ("Abstract and identifiers", {"fields": PAPER_ABOUT_FIELDS}),
         ("Place in the section", {"fields": PAPER_PLACE_FIELDS}),
         ("Metadata (refresh_metadata fills it)", {"fields": SOURCE_FIELDS}),
     ]
-    readonly_fields = SOURCE_FIELDS
+    readonly_fields = [*SOURCE_FIELDS, "section_topics"]
     action_form = actions.PaperActionForm
     actions = [
         actions.add_tag,

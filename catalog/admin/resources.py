@@ -7,6 +7,7 @@ from catalog.admin.forms import LinkFormSet, ResourceAdminForm
 from catalog.admin.link_input import LinkForm
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
+from catalog.admin.section_topics import SectionTopicsMixin
 from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Resource, ResourceLink
 from history.values import FieldHistoryMixin
@@ -25,11 +26,14 @@ class ResourceAdmin(
     CheckedParametersMixin,
     FieldHistoryMixin,
     NewTagNamesMixin,
+    SectionTopicsMixin,
     EntryMetadataMixin,
     actions.ActionFormErrorsMixin,
     admin.ModelAdmin,
 ):
     form = ResourceAdminForm
+    fields = ["name", "url", "description", "section", "star_repo", "tags", "section_topics", "position"]
+    readonly_fields = ["section_topics"]
     link_model, link_owner = ResourceLink, "resource"
     list_display = ["name", "section", "position", "star_repo", "stars", "link_status_label", "tag_list"]
     list_filter = [("section", admin.RelatedOnlyFieldListFilter), TagFilter, LinkStatusFilter, ArchivedFilter]

@@ -26,7 +26,7 @@ class SectionAdmin(
     list_select_related = ["parent"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "implied_topics"]
     ordering = ["position", "id"]
     inlines = [TextBlockInline]
     actions = [actions.move_sections_up, actions.move_sections_down]

@@ -21,8 +21,8 @@ from catalog.services.topic_tags import topic_tags
 _TEXT_ORDER = len(KINDS)
 
 
-def entry_topic_tags(rules, node, *, section_title: str) -> list[str]:
-    return topic_tags(rules, text=kind_of(node).topic_text(node), section_title=section_title)
+def entry_topic_tags(rules, node) -> list[str]:
+    return topic_tags(rules, text=kind_of(node).topic_text(node))
 
 
 def section_kind(node: readme.Section) -> str:

@@ -25,6 +25,10 @@ DERIVED_FIELDS = {
 }
 
 
+# Many-to-many values, whose order the database does not fix.
+SORTED_LISTS = {"catalog.section": ("implied_topics",)}
+
+
 def _groups():
     """Rows in loading order, each group with whether its rows are keyed naturally.
 
@@ -33,7 +37,7 @@ def _groups():
     by_name = attrgetter("name")
     return [
         (sorted(Venue.objects.all(), key=by_name), True),
-        (Section.objects.select_related("parent").order_by("position", "id"), True),
+        (Section.objects.select_related("parent").prefetch_related("implied_topics").order_by("position", "id"), True),
         (sorted(Tag.objects.all(), key=by_name), True),
         (sorted(Author.objects.all(), key=attrgetter("slug")), True),
         (TextBlock.objects.select_related("section").order_by("pk"), False),
@@ -75,5 +79,7 @@ def catalog_fixture() -> tuple[str, int]:
     for row in objects:
         for name in DERIVED_FIELDS.get(row["model"], ()):
             del row["fields"][name]
+        for name in SORTED_LISTS.get(row["model"], ()):
+            row["fields"][name].sort()
     text = json.dumps(objects, cls=FixtureEncoder, indent=2, sort_keys=True, ensure_ascii=False)
     return text + "\n", len(objects)

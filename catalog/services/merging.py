@@ -3,13 +3,14 @@
 from django.db import transaction
 
 from catalog.entry_kinds import KINDS
-from catalog.models import Paper
+from catalog.models import Paper, Section
 from catalog.renames import remember_merged_tags, remember_merged_venues
 
 
 @transaction.atomic
 def merge_tags(tags, *, into):
-    """Give every entry tagged with one of `tags` the tag `into` instead, and delete those tags.
+    """Give every entry tagged with one of `tags` the tag `into` instead, and every section implying one of them
+    `into` to imply, and delete those tags.
 
     Returns the entries (papers and resources) whose tags changed, each once.
     """
@@ -26,6 +27,8 @@ def merge_tags(tags, *, into):
                 item.save(update_fields=["tag"])
                 kept.add(entry.pk)
             changed[type(entry), entry.pk] = entry
+    for section in Section.objects.filter(implied_topics__in=merged).distinct():
+        section.implied_topics.add(into)
     remember_merged_tags(merged, into=into)
     for tag in merged:
         tag.delete()

@@ -20,7 +20,7 @@ from catalog.services.field_checks import FieldCheck
 from catalog.services.gc_pause import cycle_collector_paused
 from catalog.services.readme_files import ReadmeProblems, read_readme_text
 from catalog.services.row_triggers import row_triggers_suspended
-from catalog.services.topic_tags import load_rules
+from catalog.services.topic_tags import imply_rule_topics, load_rules, tags_named
 from catalog.services.venues import guess_venue_kind
 
 
@@ -68,13 +68,15 @@ class ImportSummary:
     papers: int = 0
     venues: int = 0
     tagged: int = 0
+    implying: int = 0
     warnings: list[readme.Problem] = field(default_factory=list)
     recognised: list[SectionRecognised] = field(default_factory=list)
 
     def __str__(self):
         return (
             f"{self.sections} sections, {self.resources} resources, {self.papers} papers, "
-            f"{self.venues} venues ({self.tagged} entries given topic tags, {len(self.warnings)} warnings)"
+            f"{self.venues} venues ({self.tagged} entries given topic tags, {self.implying} sections implying topics, "
+            f"{len(self.warnings)} warnings)"
         )
 
 
@@ -164,6 +166,7 @@ def _save_document(document: readme.Document, rules, *, path: str) -> ImportSumm
         papers=len(writer.entries[PAPER]),
         venues=len(writer.venues),
         tagged=writer.tagged,
+        implying=writer.implying,
         warnings=document.warnings,
         recognised=recognised_per_section(document),
     )
@@ -196,6 +199,7 @@ class DocumentWriter:
         self.entries: dict[EntryKind, list[tuple[tuple, list[tuple], list[str]]]] = {kind: [] for kind in KINDS}
         self.blocks: list[TextBlock] = []
         self.tagged = 0
+        self.implying = 0
         self.field_checks: dict[tuple, FieldCheck] = {}
 
     def section(self, node: readme.Section, *, position: int, parent: Section | None) -> Section:
@@ -212,6 +216,7 @@ class DocumentWriter:
         # An invalid section stays unsaved, like its subsections: the import stops with its problems before writing.
         if self.validate(section, node.line, exclude=["slug", "parent"]) and (parent is None or parent.pk):
             section.save()
+            self.implying += imply_rule_topics(self.rules, section)
         return section
 
     def item(self, section: Section, node, *, position: int) -> None:
@@ -229,7 +234,7 @@ class DocumentWriter:
         for *_, label, url in links:
             self._check(kind.link_model, node.line, label=label, url=url)
         row = (section.pk, position, *values, node.hints, *venue_id)
-        tags = entry_topic_tags(self.rules, node, section_title=section.title)
+        tags = entry_topic_tags(self.rules, node)
         self.entries[kind].append((row, links, tags))
 
     def _venue_id(self, name: str | None, line: int) -> int | None:
@@ -300,11 +305,7 @@ class DocumentWriter:
     def _save_links_and_tags(self, ids, entries, kind: EntryKind) -> None:
         links = [(pk, *link) for pk, (_, entry_links, _) in zip(ids, entries, strict=True) for link in entry_links]
         insert_rows(kind.link_model, [kind.link_owner, *kind.link_columns], links)
-        names = sorted({tag for _, _, tags in entries for tag in tags})
-        tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
-        for name in names:
-            if name not in tag_ids:
-                tag_ids[name] = Tag.objects.create(name=name).pk
-        tagged = [(pk, tag_ids[tag]) for pk, (_, _, tags) in zip(ids, entries, strict=True) for tag in tags]
+        tag_named = tags_named({tag for _, _, tags in entries for tag in tags})
+        tagged = [(pk, tag_named[tag].pk) for pk, (_, _, tags) in zip(ids, entries, strict=True) for tag in tags]
         insert_rows(kind.tagged_model, ["content_object", "tag"], tagged)
         self.tagged += sum(1 for _, _, tags in entries if tags)

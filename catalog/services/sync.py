@@ -25,7 +25,7 @@ from catalog.services.document_mapping import entry_topic_tags, section_bodies, 
 from catalog.services.readme_export import export_readme
 from catalog.services.readme_files import ReadmeProblems
 from catalog.services.readme_import import DocumentWriter, parse_importable, save_line_ending
-from catalog.services.topic_tags import load_rules
+from catalog.services.topic_tags import imply_rule_topics, load_rules
 from history.values import record_many
 
 SYNC_USERNAME = "readme-sync"
@@ -248,7 +248,10 @@ class _Sync:
             section.parent = parent
             valid = self.writer.validate(section, node.line, exclude=["slug", "parent"])
             if valid and not unchanged and (parent is None or parent.pk):
+                new = section.pk is None
                 section.save()
+                if new:
+                    imply_rule_topics(self.rules, section)
                 if report.notes:
                     self._log(section, ADDITION if "new" in report.notes else CHANGE, "; ".join(report.notes))
             if node.level:
@@ -350,7 +353,7 @@ class _Sync:
                 setattr(link, link_field, instance)
             kind.link_model.objects.bulk_create(links)
         if old_place is None:
-            instance.tags.add(*entry_topic_tags(self.rules, item, section_title=section.title))
+            instance.tags.add(*entry_topic_tags(self.rules, item))
             self._log(instance, ADDITION)
         elif notes:
             self._log(instance, CHANGE, "; ".join(notes), values)

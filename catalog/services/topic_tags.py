@@ -1,4 +1,4 @@
-"""Topic tags from keyword rules (see catalog/topic_tags.toml), applied at import."""
+"""Topic rules (see catalog/topic_tags.toml): the tags an entry's text gets at import, the topics a section implies."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from taggit.models import Tag
 
 WORD = re.compile(r"\w+")
 
@@ -43,12 +45,14 @@ class TopicRules:
                 self.by_section.setdefault(section, set()).add(number)
         self.words = frozenset(self.by_word)
 
-    def tags(self, text: str, section_title: str) -> list[str]:
-        """The tags of an entry of the section `section_title` whose text (title, or name and description) is
-        `text`, in the order of the rules."""
+    def tags(self, text: str) -> list[str]:
+        """The tags of an entry whose text (title, or name and description) is `text`, in the order of the rules."""
         matching = {number for number in self._candidates(text) if self.rules[number].pattern.search(text)}
-        matching.update(self.by_section.get(section_title, ()))
         return [self.rules[number].tag for number in sorted(matching)]
+
+    def implied_topics(self, section_title: str) -> list[str]:
+        """The topics a section headed `section_title` implies, in the order of the rules."""
+        return [self.rules[number].tag for number in sorted(self.by_section.get(section_title, ()))]
 
     def _candidates(self, text: str) -> set[int]:
         """The numbers of the rules whose keywords `text` may hold."""
@@ -90,5 +94,25 @@ def _words_to_look_for(keywords: list[str]) -> frozenset[str] | None:
     return frozenset(words)
 
 
-def topic_tags(rules: TopicRules, *, text: str, section_title: str) -> list[str]:
-    return rules.tags(text, section_title)
+def topic_tags(rules: TopicRules, *, text: str) -> list[str]:
+    return rules.tags(text)
+
+
+def implied_topics(rules: TopicRules, *, section_title: str) -> list[str]:
+    return rules.implied_topics(section_title)
+
+
+def tags_named(names) -> dict[str, Tag]:
+    """The tags called `names` (as the rules name them), those the catalog does not have yet made."""
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    for name in sorted(set(names) - set(tags)):
+        tags[name] = Tag.objects.create(name=name)
+    return tags
+
+
+def imply_rule_topics(rules: TopicRules, section) -> bool:
+    """Give a saved section the topics the rules imply for its heading; whether there were any."""
+    names = implied_topics(rules, section_title=section.title)
+    if names:
+        section.implied_topics.add(*tags_named(names).values())
+    return bool(names)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from catalog import downloads
 from catalog.bibtex import catalog_keys, paper_bibtex
-from catalog.models import Paper, PaperAuthor, PaperLink, TaggedPaper
+from catalog.models import Paper, PaperAuthor, PaperLink, PaperTopic
 from catalog.request_filters import bad_filters, filtered_papers, renamed_redirect
 
 JSON_VERSION = 1
@@ -107,7 +107,7 @@ def paper_json(request, paper: Paper) -> dict:
         "star_repo": paper.star_repo or None,
         "code": [{"label": link.label, "url": link.url} for link in paper.code_links],
         "blog": [{"label": link.label, "url": link.url} for link in paper.blog_links],
-        "tags": sorted(tag.slug for tag in paper.tags.all()),
+        "tags": sorted(tag.slug for tag in paper.topics.all()),
         "authors": [author.name for author in paper.author_list],
         "abstract": paper.abstract,
         "arxiv_id": paper.arxiv_id or None,
@@ -145,7 +145,7 @@ CSV_COLUMNS = (
 
 def csv_rows(papers):
     """The CSV rows of the queryset `papers`, in its order: plain rows, read a chunk at a time with the chunk's
-    links, tags and authors (links and authors in their order, tags by slug)."""
+    links, topics and authors (links and authors in their order, topics by slug)."""
     rows = papers.prefetch_related(None).values_list(*CSV_COLUMNS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
     while chunk := list(islice(rows, EXPORT_CHUNK_SIZE)):
         ids = [row[0] for row in chunk]
@@ -155,7 +155,7 @@ def csv_rows(papers):
         ):
             links[pk][kind].append((label, url))
         tags = {pk: [] for pk in ids}
-        for pk, slug in TaggedPaper.objects.filter(content_object__in=ids).values_list("content_object", "tag__slug"):
+        for pk, slug in PaperTopic.objects.filter(entry__in=ids).values_list("entry", "tag__slug"):
             tags[pk].append(slug)
         authors = {pk: [] for pk in ids}
         for pk, name in PaperAuthor.objects.filter(paper__in=ids).values_list("paper", "author__name"):
@@ -179,9 +179,9 @@ def write_csv(papers, out) -> None:
 
 
 def write_bibtex(papers, out) -> None:
-    """BibTeX reads a paper's own fields, its venue and its authors."""
+    """BibTeX reads a paper's own fields, its venue, its authors and its topics."""
     credits = Prefetch("paper_authors", queryset=PaperAuthor.objects.select_related("author"))
-    papers = papers.prefetch_related(None).select_related("venue").prefetch_related(credits)
+    papers = papers.prefetch_related(None).select_related("venue").with_topics().prefetch_related(credits)
     keys = catalog_keys()
     out.writelines(paper_bibtex(paper, keys) + "\n" for paper in papers.iterator(chunk_size=EXPORT_CHUNK_SIZE))
 
