@@ -174,13 +174,14 @@ def papers_per_month():
     return sorted(per_month.items())
 
 
-def related_papers(paper, *, limit):
-    """Papers sharing the most topics with `paper`, then those at the same venue, newest first."""
+def related_paper_ids(paper, *, limit, leave_out=()):
+    """Ids of the papers sharing the most topics with `paper`, then those at the same venue, newest first; none of
+    `leave_out`."""
     tag_ids = [tag.pk for tag in paper.topics.all()]
     shares = Q(topics__in=tag_ids)
     same_venue = Q(venue=paper.venue) if paper.venue_id else Q(pk__in=[])
     related = (
-        Paper.objects.exclude(pk=paper.pk)
+        Paper.objects.exclude(pk__in=[paper.pk, *leave_out])
         .filter(shares | same_venue)
         .annotate(
             shared_tags=Count("topics", filter=shares, distinct=True),
@@ -188,7 +189,14 @@ def related_papers(paper, *, limit):
         )
         .order_by("-shared_tags", "-same_venue", "-date", "id")
     )
-    return paper_entries(related[:limit])
+    return list(related.values_list("pk", flat=True)[:limit])
+
+
+def paper_entry_lists(*id_lists):
+    """The entries of the papers of each list of ids, in that list's order, read together (paper_entries)."""
+    wanted = {pk for ids in id_lists for pk in ids}
+    entries = {entry["pk"]: entry for entry in paper_entries(Paper.objects.filter(pk__in=wanted))} if wanted else {}
+    return [[entries[pk] for pk in ids if pk in entries] for ids in id_lists]
 
 
 def venues_with_counts():

@@ -8,11 +8,13 @@ import pytest
 from taggit.models import Tag
 
 from bench.catalog import synthetic_metadata, synthetic_readme
+from bench.detail import Timings, measure_detail_pages
 from bench.load import load
-from bench.measure import PAGES, measure_catalog
+from bench.measure import PAGES, add_authors_and_abstracts, measure_catalog
 from bench.table import COLUMNS, markdown_table
 from catalog import readme
 from catalog.models import Author, Paper, Section, Venue
+from catalog.services.readme_import import import_readme
 
 
 def test_a_synthetic_readme_has_the_papers_asked_for_spread_over_sections_venues_and_dates():
@@ -77,6 +79,22 @@ def test_the_harness_imports_exports_and_times_a_tiny_catalog_into_one_table(tmp
         "ratio": "50%",
         "errors": "0 / 1",
     }
+
+
+@pytest.mark.django_db
+def test_the_detail_harness_times_paper_pages_and_their_two_lists_on_a_tiny_catalog(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text(synthetic_readme(papers=30), encoding="utf-8")
+    import_readme(path=path)
+    add_authors_and_abstracts()
+
+    figures = measure_detail_pages(pages=3)
+
+    assert figures["papers"] == 30
+    timings = [value for value in figures.values() if isinstance(value, Timings)]
+    assert [len(timing.wall) for timing in timings] == [1, 3, 1, 3, 3]
+    assert all(len(timing.cpu) == len(timing.wall) for timing in timings)
+    assert figures["queries of the first page"] > max(figures["queries per other page"]) > 0
 
 
 class Handler(BaseHTTPRequestHandler):
