@@ -14,7 +14,7 @@ from taggit.models import Tag
 from catalog.admin.tag_input import TagInput, canonical_tag_names
 from catalog.identity import normalise_title, openreview_id, paper_identity, reference
 from catalog.models import Paper, PaperAuthor, Resource, Section, SectionKind
-from catalog.readme.items import new_entry_hints
+from catalog.readme.layout import new_entry_hints
 from catalog.services.authors import authors_named
 from catalog.services.duplicates import duplicate_papers, duplicate_titles
 from catalog.validators import validate_no_control_characters, validate_one_line
