@@ -119,3 +119,15 @@ def test_a_row_added_to_a_table_with_dashes_and_spaced_links_writes_them(maintai
         "[GitHub](https://github.com/example-org/new) [Mirror](https://example.org/new-mirror) | — |"
     )
     assert export_readme() == with_lines(before, "| [Feature Browser]", [row])
+
+
+def test_a_published_file_with_added_entries_syncs_back_unchanged(maintainer, tmp_path):
+    imported("headings.md")
+    add_resource(maintainer, "Methods")
+    add_paper(maintainer, "Foundations", "2019-06-01", "ICML", readme_description="What the new paper finds.")
+    published = tmp_path / "README.md"
+    published.write_text(export_readme(), encoding="utf-8")
+    out = StringIO()
+    call_command("import_readme", str(published), "--sync", stdout=out, stderr=StringIO())
+    assert export_readme() == published.read_text(encoding="utf-8")
+    assert "Entries: 0 added, " in out.getvalue() and ", 0 removed;" in out.getvalue()

@@ -7,11 +7,13 @@ import datetime
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from catalog.readme import Link, PaperRow, RenderError, ResourceItem, parse, render, render_list_item
 from catalog.readme.lint import lint
-from catalog.readme.rows import read_paper_row, render_paper_row, table_columns, table_widths
-from tests.test_readme_shapes import entry, sample
+from catalog.readme.rows import PLACEHOLDERS, read_paper_row, render_paper_row, table_columns, table_widths
+from tests.test_readme_shapes import entry, sample, words
 
 
 def test_titles_and_descriptions_keep_their_own_markup_and_read_as_plain_values():
@@ -150,3 +152,30 @@ def test_a_table_title_written_with_its_own_escapes_is_kept_until_edited():
     edited = render_paper_row(replace(row, title="Scaling x.ai"), columns)
     assert edited == "| [Scaling x\\.ai](https://example.org/x) | arXiv | 2024-01-02 |"
     assert read_paper_row(edited, columns).title == "Scaling x.ai"
+
+
+@given(
+    st.permutations(["title", "venue", "year", "code", "notes"]),
+    st.lists(st.sampled_from(["left", "right", "center"]), min_size=5, max_size=5),
+    st.sampled_from(PLACEHOLDERS),
+    words,
+    st.booleans(),
+)
+def test_rows_padded_to_their_columns_with_any_placeholder_round_trip(order, alignments, empty, title, venue):
+    columns = tuple(order)
+    widths = [120 if column == "title" else 20 for column in columns]
+    rule = {
+        "left": lambda w: "-" * w,
+        "right": lambda w: "-" * (w - 1) + ":",
+        "center": lambda w: ":" + "-" * (w - 2) + ":",
+    }
+    head = [
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join(rule[a](w) for a, w in zip(alignments, widths, strict=True)) + "|",
+    ]
+    assert table_columns(head) == columns
+    hints = {"fit": True, "kept_cells": ["a note"]} | ({} if empty == "-" else {"empty": empty})
+    row = PaperRow(title, "https://example.org/p", "ICLR" if venue else None, datetime.date(2024, 1, 1), hints=hints)
+    line = render_paper_row(row, columns, table_widths(tuple(head)))
+    assert [len(cell) for cell in line.split("|")[1:-1]] == widths
+    assert read_paper_row(line, columns, table_widths(tuple(head))) == row
