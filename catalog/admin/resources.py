@@ -7,6 +7,7 @@ from catalog.admin.forms import LinkFormSet, ResourceAdminForm
 from catalog.admin.link_input import LinkForm
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
+from catalog.admin.readme_text import readme_lines
 from catalog.admin.section_topics import SectionTopicsMixin
 from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Resource, ResourceLink
@@ -55,6 +56,17 @@ class ResourceAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [*fields, "readme_lines"] if obj is not None else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "readme_lines"] if obj is not None else self.readonly_fields
+
+    @admin.display(description="as the README writes it")
+    def readme_lines(self, resource):
+        return readme_lines(resource)
 
     @admin.display(description="tags")
     def tag_list(self, resource):

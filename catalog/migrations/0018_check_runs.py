@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0016_trigram_similarity"),
+        ("catalog", "0017_section_implied_topics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
