@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.views.generic import DetailView, ListView, TemplateView
 
 from catalog.bibtex import catalog_keys, paper_bibtex
@@ -86,6 +87,9 @@ class ApiView(TemplateView):
             feed_size=FEED_SIZE,
             search_max_length=SEARCH_MAX_LENGTH,
             max_selection=MAX_SELECTION,
+            download_refresh=settings.CATALOG_DOWNLOAD_REFRESH_SECONDS,
+            download_limit=settings.CATALOG_DOWNLOAD_LIMIT,
+            download_window=settings.CATALOG_DOWNLOAD_WINDOW,
         )
         return context
 
