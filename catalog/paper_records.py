@@ -52,7 +52,8 @@ class PaperRecord(NamedTuple):
 
 def paper_records(papers):
     """The papers of the queryset `papers`, in its order, read a chunk at a time with the chunk's links (label
-    and URL, in their order), topics (slugs, sorted: its tags and those its section implies) and authors (names, in their order)."""
+    and URL, in their order), topics (slugs, sorted: its tags and those its section implies) and authors (names,
+    in their order)."""
     rows = papers.prefetch_related(None).values_list(*COLUMNS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
     while chunk := list(islice(rows, EXPORT_CHUNK_SIZE)):
         ids = [row[0] for row in chunk]
