@@ -128,7 +128,7 @@ def test_the_papers_page_and_the_json_list_the_best_match_first(catalog, client)
 
 def test_the_pages_of_a_search_follow_each_other_best_match_first(catalog, client):
     """A page's best matches are chosen first and then read: page after page, the list in rank order."""
-    section, workshop = Section.objects.get(), Venue.objects.get(name="Grokking Workshop")
+    workshop = Venue.objects.get(name="Grokking Workshop")
     Paper.objects.bulk_create(
         Paper(
             title=f"Grokking, study {number}" if number % 3 == 0 else f"Study {number}",
@@ -136,7 +136,7 @@ def test_the_pages_of_a_search_follow_each_other_best_match_first(catalog, clien
             venue=workshop if number % 3 == 2 else None,
             url=f"https://example.org/{number}",
             date=dt.date(2023, 1 + number % 12, 1),
-            section=section,
+            section=catalog,
             position=1000 + number,
         )
         for number in range(60)
