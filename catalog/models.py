@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from catalog import positions, search
+from catalog.dates import Day
 from catalog.readme import inline
 from catalog.search import FTS5_RELATION, TSVECTOR_RELATION, FTS5Field
 from catalog.urls_memo import memo_reverse
@@ -297,6 +298,16 @@ class EntryQuerySet(models.QuerySet):
         return self.prefetch_related(models.Prefetch("topics", queryset=Tag.objects.order_by("name")))
 
 
+# When the papers entered the catalog, last first; the papers of one import, newest publication first (the feeds).
+NEWEST_ADDITIONS = ("-created_at", "-date", "position", "-id")
+
+
+def newest_additions_by_day():
+    """The papers added last by day of entry, newest publication first within a day (the home page). New terms on
+    every call: a query may change the expressions it is given."""
+    return (Day("created_at").desc(), models.F("date").desc(), models.F("position").asc(), models.F("id").asc())
+
+
 class PaperQuerySet(EntryQuerySet):
     def with_code(self):
         return self.filter(has_code_link())
@@ -358,11 +369,17 @@ class Paper(models.Model):
             models.Index(fields=["date"], name="catalog_paper_date"),
             # The papers of a venue newest first, and their year and section read from the index alone (facets).
             models.Index(fields=["venue", "date", "section"], name="catalog_paper_venue_facets"),
-            # The venues of a set of papers (a tag's papers, counted by venue) read without the papers' rows.
-            models.Index(fields=["id", "venue"], name="catalog_paper_id_venue"),
+            # What the pages need of a set of papers (a search's matches, a tag's papers), read without the papers'
+            # rows, which an abstract makes several times wider: their venue, year and section counts, and the choice
+            # of a page of them best match, title or venue first.
+            models.Index(
+                fields=["id", "venue", "date", "section", "position", "title"], name="catalog_paper_id_facets"
+            ),
             models.Index(fields=["arxiv_id"], name="catalog_paper_arxiv_id"),
-            # The papers added last (the feeds).
-            models.Index(fields=["created_at"], name="catalog_paper_created_at"),
+            # The papers added last, in the feeds' order and in the home page's (by day of entry): read along these
+            # indexes, without sorting every paper.
+            models.Index(fields=list(NEWEST_ADDITIONS), name="catalog_paper_added_last"),
+            models.Index(*newest_additions_by_day(), name="catalog_paper_added_by_day"),
         ]
         constraints = [
             models.CheckConstraint(condition=HTTP_URL, name="catalog_paper_url_http"),

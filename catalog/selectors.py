@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import get_language
 from taggit.models import Tag
 
-from catalog.dates import Day, Year
+from catalog.dates import Year
 from catalog.filters import HAS_CODE_CHOICES
 from catalog.models import (
     Paper,
@@ -27,6 +27,7 @@ from catalog.models import (
     Venue,
     VenueKind,
     has_code_link,
+    newest_additions_by_day,
 )
 from catalog.templatetags.calendar_dates import calendar_date
 from catalog.urls_memo import memo_reverse
@@ -115,27 +116,27 @@ def paper_entries(papers):
 class PaperEntryPages:
     """The papers of a filtered list as its pages show them, for a paginator to slice.
 
-    Given the list's `ordering`, a page's papers are chosen by id first, in a subquery that reads the order alone;
-    their venue, section and star repo are then read for those papers only. Without it, the page is cut from the
-    list itself.
+    Given `page_papers`, a page's papers are chosen by id first, in a subquery that reads the order alone (from
+    indexes where they hold it); their other columns are then read for those papers only. Without it, the page is
+    cut from the list itself.
     """
 
     model = Paper
     ordered = True
 
-    def __init__(self, papers, *, ordering=None):
-        """`papers`: the list, filtered and ordered; `ordering`: its order_by() terms, or None."""
+    def __init__(self, papers, *, page_papers=None):
+        """`papers`: the list, filtered and ordered; `page_papers`: a function giving the papers whose ids a
+        subquery gives, in the list's order (see PaperFilter.page_papers), or None."""
         self.papers = papers
-        self.ordering = ordering
+        self.page_papers = page_papers
 
     def count(self):
         return self.papers.count()
 
     def __getitem__(self, page: slice):
-        if self.ordering is None:
+        if self.page_papers is None:
             return paper_entries(self.papers[page])
-        chosen = self.papers.values("pk")[page]
-        return paper_entries(Paper.objects.filter(pk__in=chosen).order_by(*self.ordering))
+        return paper_entries(self.page_papers(self.papers.values("pk")[page]))
 
 
 def resource_list_queryset():
@@ -157,11 +158,11 @@ def catalog_counts():
 def newest_additions(*, limit):
     """The papers added last; papers added on the same day come newest publication first.
 
-    The newest are picked by id in a subquery, so that their star repo columns are computed for those papers only.
+    The newest are picked by id in a subquery, along the index of that order (no paper row is read, none sorted), so
+    that their other columns are read for those papers only.
     """
-    order = (Day("created_at").desc(), "-date", "position", "id")
-    newest = Paper.objects.order_by(*order).values("pk")[:limit]
-    return paper_entries(Paper.objects.filter(pk__in=newest).order_by(*order))
+    newest = Paper.objects.order_by(*newest_additions_by_day()).values("pk")[:limit]
+    return paper_entries(Paper.objects.filter(pk__in=newest).order_by(*newest_additions_by_day()))
 
 
 def papers_per_month():
@@ -209,10 +210,15 @@ def count_of(model, field):
     return Coalesce(Subquery(rows), 0)
 
 
-def tags_with_counts():
+def tags_with_counts(*, of_papers=False):
+    """The topics of entries (with `of_papers`, of papers) with their paper and resource counts, by name.
+
+    Whether a tag has entries is asked with EXISTS, so that each count is computed once, for the SELECT."""
+    tagged_papers = Exists(PaperTopic.objects.filter(tag=OuterRef("pk")))
+    tagged = tagged_papers if of_papers else tagged_papers | Exists(ResourceTopic.objects.filter(tag=OuterRef("pk")))
     return (
         Tag.objects.annotate(paper_count=count_of(PaperTopic, "tag"), resource_count=count_of(ResourceTopic, "tag"))
-        .filter(Q(paper_count__gt=0) | Q(resource_count__gt=0))
+        .filter(tagged)
         .order_by("name")
     )
 

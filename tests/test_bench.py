@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from taggit.models import Tag
 
+from bench.__main__ import parse_arguments
 from bench.catalog import synthetic_metadata, synthetic_readme
 from bench.detail import Timings, measure_detail_pages
 from bench.load import load
@@ -41,6 +42,15 @@ def test_synthetic_authors_and_abstracts_are_realistic_and_repeatable():
     papers_of = [sum(1 for _, author, _ in credits if author == index) for index in range(len(names))]
     assert max(papers_of) > 5 * (len(credits) / len(names)), "a few authors have many papers"
     assert synthetic_metadata(list(range(1, 201)), seed=5) == (names, credits, abstracts)
+
+
+def test_the_harness_is_given_a_postgresql_database_by_url_and_no_other(capsys):
+    assert parse_arguments(["--database-url", "postgres://postgres@127.0.0.1/bench"]).database_url.endswith("/bench")
+    with pytest.raises(SystemExit):
+        parse_arguments(["--database-url", "sqlite:///catalog.sqlite3"])
+    assert "--database-url must be a PostgreSQL URL (postgres://...), not 'sqlite:///catalog.sqlite3'" in (
+        capsys.readouterr().err
+    )
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ class HomeView(TemplateView):
         context["newest"] = newest_additions(limit=NEWEST_ON_HOME)
         context["chart"] = monthly_chart(papers_per_month())
         context["sections"] = sections_with_counts()
-        context["tags"] = tags_with_counts().filter(paper_count__gt=0).order_by("-paper_count", "name")
+        context["tags"] = tags_with_counts(of_papers=True).order_by("-paper_count", "name")
         return context
 
 
