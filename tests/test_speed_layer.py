@@ -136,7 +136,7 @@ def test_paper_entries_hold_what_the_models_give():
             "links": [{"url": link.url, "label": link.label} for link in paper.links.order_by("kind", "position")],
             "tags": [
                 {"url": f"{reverse('catalog:paper-list')}?tag={tag.slug}", "name": tag.name}
-                for tag in paper.tags.order_by("pk")
+                for tag in paper.topics.order_by("name")
             ],
             "authors": [
                 {"name": author.name, "url": reverse("catalog:author-detail", kwargs={"slug": author.slug})}
