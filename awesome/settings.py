@@ -200,7 +200,9 @@ CATALOG_PAGE_CACHE_MAX_BYTES = env_int("CATALOG_PAGE_CACHE_MAX_BYTES", 4_000_000
 CATALOG_DOWNLOADS_DIR = Path(os.environ.get("CATALOG_DOWNLOADS_DIR") or BASE_DIR / "downloads")
 # The full-catalog downloads are written again at most this often while the catalog keeps changing.
 CATALOG_DOWNLOAD_REFRESH_SECONDS = env_number("CATALOG_DOWNLOAD_REFRESH_SECONDS", 60.0)
-# Downloads (CSV, BibTeX) each client address may ask for in a window of seconds; 0: no limit.
+# How long a request waits for the first file of a download before answering 503 "being prepared".
+CATALOG_DOWNLOAD_FIRST_WAIT_SECONDS = env_number("CATALOG_DOWNLOAD_FIRST_WAIT_SECONDS", 5.0)
+# Downloads (CSV, BibTeX, JSON) each client address may ask for in a window of seconds; 0: no limit.
 CATALOG_DOWNLOAD_LIMIT = env_int("CATALOG_DOWNLOAD_LIMIT", 20, "downloads")
 CATALOG_DOWNLOAD_WINDOW = env_int("CATALOG_DOWNLOAD_WINDOW", 60)
 # After a cache error (Redis down or hanging) the page cache serves without Redis for this long before trying again.
@@ -269,8 +271,6 @@ CATALOG_LINT_DISABLED_RULES = env_list("CATALOG_LINT_DISABLED_RULES")
 # from one address (counted in the cache: Redis shares the count between processes).
 SUGGESTIONS_RATE_LIMIT = env_int("SUGGESTIONS_RATE_LIMIT", 5, "suggestions")
 SUGGESTIONS_RATE_WINDOW = env_int("SUGGESTIONS_RATE_WINDOW", 3600)
-# Behind N reverse proxies that append to X-Forwarded-For, the reader's address is the N-th entry from the end.
-SUGGESTIONS_PROXY_COUNT = env_int("SUGGESTIONS_PROXY_COUNT", 0, "proxies")
 
 # check_links: how many requests at once (in all, and per host), the delay between two requests to one host,
 # the timeout and the retries of 429/5xx answers (seconds), and the hosts that refuse scripts.

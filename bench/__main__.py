@@ -1,10 +1,10 @@
 """Benchmark the catalog at several sizes and print one table: `python -m bench --sizes 1000,10000,100000`.
 
-For each size: a synthetic README of that many papers is imported into a new SQLite file and exported again
-(in a fresh process, whose peak memory is reported), `/papers/` and the home page are timed through Django's
-test client with caching off, and gunicorn (DEBUG off) serving that file is loaded with a bounded request loop
-for `/papers/?venue=ICLR` and for a static file of the same size served by whitenoise. It prints figures and
-asserts nothing.
+For each size: a synthetic README of that many papers is imported into a new SQLite file (or a PostgreSQL database
+made anew, `--database-url`) and exported again (in a fresh process, whose peak memory is reported), `/papers/` and
+the home page are timed through Django's test client with caching off, and gunicorn (DEBUG off) serving that
+database is loaded with a bounded request loop for `/papers/?venue=ICLR` and for a static file of the same size
+served by whitenoise. It prints figures and asserts nothing.
 """
 
 import argparse
@@ -22,7 +22,7 @@ import django
 
 from bench.catalog import synthetic_readme
 from bench.load import gunicorn, load
-from bench.measure import LOAD_PATH, PAGES, ROOT, bench_environment
+from bench.measure import LOAD_PATH, PAGES, ROOT, bench_environment, empty_database
 from bench.table import markdown_table
 
 
@@ -36,7 +36,14 @@ def parse_arguments(argv):
     parser.add_argument("--seed", type=int, default=0, help="Seed of the synthetic catalogs.")
     parser.add_argument("--profile", action="store_true", help="Write cProfile stats of each phase to the work dir.")
     parser.add_argument("--work-dir", type=Path, help="Keep READMEs, databases, profiles and logs here.")
+    parser.add_argument(
+        "--database-url",
+        help="Measure on this PostgreSQL database (postgres://...) instead of a new SQLite file per size. "
+        "It is dropped and created again for each size.",
+    )
     options = parser.parse_args(argv)
+    if options.database_url and not options.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error(f"--database-url must be a PostgreSQL URL (postgres://...), not {options.database_url!r}")
     try:
         options.sizes = [int(size) for size in options.sizes.split(",")]
     except ValueError:
@@ -62,6 +69,16 @@ def machine() -> list[str]:
     ]
 
 
+def database_line(url: str | None) -> str:
+    if not url:
+        return "Database: a new SQLite file per size"
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0]
+    return f"Database: PostgreSQL {version}, {url.rsplit('/', 1)[-1]} dropped and created again per size"
+
+
 def run(options, work: Path) -> None:
     environment = bench_environment(work / "unused.sqlite3")
     os.environ.update(environment)
@@ -82,6 +99,7 @@ def run(options, work: Path) -> None:
     cache = settings.CACHES.get("default", {}).get("BACKEND", "none")
     write(
         *machine(),
+        database_line(options.database_url),
         "Pages timed in process with Django's test client, caching off (p50/p95 of "
         f"{options.repeat} requests): " + ", ".join(f"{name} {url}" for name, url in PAGES.items()),
         f"Load: gunicorn, {options.workers} sync workers, DEBUG off, cache backend {cache}; "
@@ -94,13 +112,15 @@ def run(options, work: Path) -> None:
 
 
 def measure_size(options, work: Path, size: int, static_folder: Path, static_url: str) -> dict:
-    readme, database = work / f"readme-{size}.md", work / f"catalog-{size}.sqlite3"
+    readme = work / f"readme-{size}.md"
+    database = options.database_url or work / f"catalog-{size}.sqlite3"
     figures, page_body = work / f"figures-{size}.json", work / f"page-{size}.html"
     progress(f"{size} papers: generating the README")
     readme.write_text(synthetic_readme(papers=size, seed=options.seed), encoding="utf-8")
-    database.unlink(missing_ok=True)
+    empty_database(database)
     progress(f"{size} papers: import, export, pages")
-    command = [sys.executable, "-m", "bench.measure", "--readme", str(readme), "--database", str(database)]
+    command = [sys.executable, "-m", "bench.measure", "--readme", str(readme)]
+    command += ["--database-url", database] if options.database_url else ["--database", str(database)]
     command += ["--repeat", str(options.repeat), "--page-body", str(page_body), "--json", str(figures)]
     if options.profile:
         command += ["--profile", str(work / f"profile-{size}")]
@@ -115,7 +135,7 @@ def measure_size(options, work: Path, size: int, static_folder: Path, static_url
     return result
 
 
-def load_test(options, database: Path, static_path: str, size: int, log: Path) -> dict:
+def load_test(options, database: Path | str, static_path: str, size: int, log: Path) -> dict:
     with gunicorn(env=bench_environment(database), workers=options.workers, log=log) as port:
         figures = {}
         for name, path, expected in (("page", LOAD_PATH, None), ("static", static_path, size)):

@@ -26,6 +26,7 @@ PAGES = {
     "home": "/",
 }
 LOAD_PATH = "/papers/?venue=ICLR"
+ABSTRACTS_A_STATEMENT = 400
 NO_CACHE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 
@@ -58,18 +59,41 @@ class CatalogFigures:
     load: dict = field(default_factory=dict)
 
 
-def bench_environment(database: Path) -> dict[str, str]:
-    """The environment of the benchmark's processes: production settings (DEBUG off) on a SQLite file."""
+def bench_environment(database: Path | str) -> dict[str, str]:
+    """The environment of the benchmark's processes: production settings (DEBUG off) on `database`, a SQLite file
+    or a PostgreSQL URL."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "awesome.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "benchmark-only-not-secret-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         # Plain HTTP on loopback, as behind a proxy that ends TLS: no redirect to https.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        # The synthetic README of 100,000 papers (about 18 MB) is larger than the limit meant for the real list.
+        "CATALOG_README_MAX_BYTES": str(1_000_000_000),
     }
+
+
+def empty_database(database: Path | str) -> None:
+    """Make `database` new and empty: a SQLite file is removed; a PostgreSQL database is dropped and created again
+    (through the server's `postgres` database)."""
+    if isinstance(database, Path):
+        database.unlink(missing_ok=True)
+        return
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(database)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ValueError(f"Only PostgreSQL databases are given by URL, not {database!r}.")
+    server = {"host": config["HOST"], "port": config["PORT"], "user": config["USER"], "password": config["PASSWORD"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in server.items() if v}) as connection:
+        name = sql.Identifier(config["NAME"])
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -99,6 +123,7 @@ def measure_catalog(*, readme_path: Path, repeat: int, profile_dir: Path | None 
         exported = export_readme()
     with _profiled(profile_dir, "metadata"), _Timer() as metadata_time:
         add_authors_and_abstracts()
+    settle()
 
     client = Client()
     pages = {}
@@ -158,10 +183,28 @@ def add_authors_and_abstracts(seed: int = 0) -> None:
         author_ids = insert_rows_returning_ids(Author, ["name", "slug"], list(zip(names, slugs, strict=True)))
         rows = [(paper, author_ids[author], position) for paper, author, position in credits]
         insert_rows(PaperAuthor, ["paper", "author", "position"], rows)
+        table = connection.ops.quote_name(Paper._meta.db_table)
+        abstract_rows = list(abstracts.items())
         with connection.cursor() as cursor:
-            table = connection.ops.quote_name(Paper._meta.db_table)
-            rows = [(abstract, pk) for pk, abstract in abstracts.items()]
-            cursor.executemany(f"UPDATE {table} SET abstract = %s WHERE id = %s", rows)
+            # Many rows a statement: PostgreSQL runs the catalog's triggers once per statement.
+            for start in range(0, len(abstract_rows), ABSTRACTS_A_STATEMENT):
+                chunk = abstract_rows[start : start + ABSTRACTS_A_STATEMENT]
+                values = ", ".join(["(%s, %s)"] * len(chunk))
+                cursor.execute(
+                    f"UPDATE {table} SET abstract = v.column2 FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
+                    [value for row in chunk for value in row],
+                )
+
+
+def settle() -> None:
+    """The database as it is a while after such writes: PostgreSQL's autovacuum cleans up and analyzes a table within
+    a minute or so of a rewrite of all its rows, as the abstracts are. (SQLite writes rows in place.)"""
+    from django.db import connection
+
+    # VACUUM cannot run in a transaction (as in the tests, where nothing is settled yet).
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def load_page_body() -> bytes:
@@ -212,14 +255,16 @@ def _profile_to(path: Path):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--readme", type=Path, required=True, help="The README to import.")
-    parser.add_argument("--database", type=Path, required=True, help="A new SQLite file to hold the catalog.")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--database", type=Path, help="A new SQLite file to hold the catalog.")
+    where.add_argument("--database-url", help="An empty PostgreSQL database to hold the catalog, by URL.")
     parser.add_argument("--repeat", type=int, default=30, help="Requests per page for the percentiles.")
     parser.add_argument("--page-body", type=Path, help="Write the body of the load-tested page here.")
     parser.add_argument("--profile", type=Path, help="Write cProfile stats of each phase into this folder.")
     parser.add_argument("--json", type=Path, help="Write the figures here as JSON (default: stdout).")
     options = parser.parse_args(argv)
 
-    os.environ.update(bench_environment(options.database))
+    os.environ.update(bench_environment(options.database or options.database_url))
     sys.path.insert(0, str(ROOT))
     import django
     from django.core.management import call_command

@@ -10,8 +10,10 @@ topics (its tags and those its section implies) are its `keywords`.
 
 import re
 import string
+import time
 import unicodedata
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
@@ -76,7 +78,10 @@ KEY_STOPWORDS = frozenset(
 
 # Lower-case words that belong to the last name that follows them: "Jan van der Berg" is "van der Berg, Jan".
 NAME_PARTICLES = frozenset({"da", "de", "del", "della", "der", "di", "du", "la", "le", "ten", "ter", "van", "von"})
+KEYS_CACHE_KEY = "bibtex-keys"
 KEYS_CACHE_SECONDS = 7 * 24 * 3600
+# What `disambiguated_keys` adds to a base key.
+DISAMBIGUATING_SUFFIX = re.compile(r"[b-z]|-[0-9]+")
 
 
 def escape_latex(text: str) -> str:
@@ -128,25 +133,33 @@ def disambiguated_keys(rows) -> dict[int, str]:
 
 
 def catalog_keys() -> dict[int, str]:
-    """The keys that differ from the base key, for the whole catalog, cached for the catalog's version."""
-    cache_key = f"bibtex-keys:{current_state().version}"
-    keys = cache.get(cache_key)
-    if keys is None:
-        first_author = PaperAuthor.objects.filter(paper=OuterRef("pk")).order_by("position", "id")
-        rows = Paper.objects.annotate(first_author=Subquery(first_author.values("author__name")[:1])).values_list(
-            "pk", "first_author", "date__year", "title"
-        )
-        keys = disambiguated_keys(rows)
-        cache.set(cache_key, keys, KEYS_CACHE_SECONDS)
+    """The keys that differ from the base key, for the whole catalog: worked out for the catalog's version, or,
+    while the catalog changes every few seconds, at most `CATALOG_DOWNLOAD_REFRESH_SECONDS` ago (as the download
+    files are), since working them out reads every paper. `bibtex_key` ignores a key whose paper has since taken
+    another base key."""
+    version = current_state().version
+    cached = cache.get(KEYS_CACHE_KEY)
+    if cached is not None:
+        cached_version, worked_out_at, keys = cached
+        if cached_version == version or time.time() - worked_out_at < settings.CATALOG_DOWNLOAD_REFRESH_SECONDS:
+            return keys
+    first_author = PaperAuthor.objects.filter(paper=OuterRef("pk")).order_by("position", "id")
+    rows = Paper.objects.annotate(first_author=Subquery(first_author.values("author__name")[:1])).values_list(
+        "pk", "first_author", "date", "title"
+    )
+    keys = disambiguated_keys((pk, author, date.year, title) for pk, author, date, title in rows)
+    cache.set(KEYS_CACHE_KEY, (version, time.time(), keys), KEYS_CACHE_SECONDS)
     return keys
 
 
 def bibtex_key(paper: Paper, keys: dict[int, str]) -> str:
     """The paper's key, given `catalog_keys()`; its authors are read in order (prefetch `paper_authors__author`)."""
-    if paper.pk in keys:
-        return keys[paper.pk]
     authors = paper.author_list
-    return base_key(authors[0].name if authors else None, paper.date.year, paper.title)
+    key = base_key(authors[0].name if authors else None, paper.date.year, paper.title)
+    told_apart = keys.get(paper.pk)
+    if told_apart and DISAMBIGUATING_SUFFIX.fullmatch(told_apart, len(key)) and told_apart.startswith(key):
+        return told_apart
+    return key
 
 
 def paper_bibtex(paper: Paper, keys: dict[int, str]) -> str:

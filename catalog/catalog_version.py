@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
-from catalog.models import CatalogState, FormerTagSlug, FormerVenueName, LinkCheck, ReadmeFormat
+from catalog.models import CatalogState, CheckRun, FormerTagSlug, FormerVenueName, LinkCheck, ReadmeFormat
 
 STATE_TABLE = CatalogState._meta.db_table
 STATE_QUERY = f"SELECT version, changed_at FROM {STATE_TABLE} WHERE id = 1"
@@ -66,9 +66,10 @@ def current_state() -> State:
 def watched_tables() -> list[str]:
     """Every table of the catalog app that public pages show, and taggit's tags."""
     # Former tag slugs and venue names change only with their tag or venue, which moves the version on; the README's
-    # line ending shows only in the README, which no cached page holds.
+    # line ending shows only in the README, which no cached page holds; check runs only in the admin.
     unpublished = {
         STATE_TABLE,
+        CheckRun._meta.db_table,
         LinkCheck._meta.db_table,
         FormerTagSlug._meta.db_table,
         FormerVenueName._meta.db_table,

@@ -1,4 +1,4 @@
-"""The limit of downloads (CSV, BibTeX) per client address: `CATALOG_DOWNLOAD_LIMIT` every
+"""The limit of downloads (CSV, BibTeX, whole JSON) per client address: `CATALOG_DOWNLOAD_LIMIT` every
 `CATALOG_DOWNLOAD_WINDOW` seconds, counted in the cache (shared by every instance with Redis), answered 429."""
 
 import time

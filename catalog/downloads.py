@@ -1,26 +1,30 @@
-"""Full-catalog downloads (papers.csv, papers.bib): written to a file once per catalog version, then streamed.
+"""Full-catalog downloads (papers.csv, papers.bib, papers-all.json): written to a file once per catalog version,
+then streamed.
 
-A thread of the process writes the file (a temporary file, then a rename) holding the download's lock, at most once
-every `CATALOG_DOWNLOAD_REFRESH_SECONDS`, while requests are answered at once with the newest file written, with
-its own version's ETag; before the first file is written, with 503 and a Retry-After. No request waits for a write,
-so gunicorn's worker timeout never cuts one short. With 0, each request waits for the current version's file (one
-that finds another process writing it serves the newest file). Older files are removed once a newer one is written
-(a process still sending one keeps reading it). Each instance keeps its own files, in `CATALOG_DOWNLOADS_DIR`.
+A thread of the process (one per download) writes the file (a temporary file, then a rename) holding the
+download's lock, at most once every `CATALOG_DOWNLOAD_REFRESH_SECONDS`, while requests are answered at once with
+the newest file written, with its own version's ETag. Before the first file is written, a request waits for it at
+most `CATALOG_DOWNLOAD_FIRST_WAIT_SECONDS` (all a small catalog needs), then answers 503 with a Retry-After: no
+request waits long for a write, so gunicorn's worker timeout never cuts one short. With a refresh of 0, each request
+waits for the current version's file (one that finds another process writing it serves the newest file). Older
+files are removed once a newer one is written (a process still sending one keeps reading it). Each instance keeps
+its own files, in `CATALOG_DOWNLOADS_DIR`; a download that writes links to the site, in a folder per site.
 """
 
 import fcntl
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -30,6 +34,10 @@ from catalog.page_cache import HIT, MISS, STATUS_HEADER
 
 logger = logging.getLogger(__name__)
 PREPARING_RETRY_AFTER = 10
+WRITER_NAME = "download writer"
+# The thread of this process writing each download (by its lock), so that requests share one.
+_writers: dict[Path, threading.Thread] = {}
+_writers_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -37,14 +45,20 @@ class Download:
     filename: str
     content_type: str
     write: Callable[[QuerySet, TextIO], None]
+    # The site (scheme and host) the file links to, for a download that writes the site's own addresses.
+    site: str = ""
+
+    def folder(self) -> Path:
+        folder = Path(settings.CATALOG_DOWNLOADS_DIR)
+        return folder / re.sub(r"[^\w.-]+", "_", self.site.rstrip("/")) if self.site else folder
 
     def path(self, version: str) -> Path:
         stem, suffix = os.path.splitext(self.filename)
-        return Path(settings.CATALOG_DOWNLOADS_DIR) / f"{stem}-{version}{suffix}"
+        return self.folder() / f"{stem}-{version}{suffix}"
 
     def written(self) -> list[Path]:
         stem, suffix = os.path.splitext(self.filename)
-        return sorted(Path(settings.CATALOG_DOWNLOADS_DIR).glob(f"{stem}-*{suffix}"), key=_version_key)
+        return sorted(self.folder().glob(f"{stem}-*{suffix}"), key=_version_key)
 
 
 def _version_key(path: Path) -> tuple[int, int]:
@@ -60,19 +74,35 @@ def serve(request, download: Download, papers: QuerySet) -> HttpResponse:
     if status == MISS and not settings.CATALOG_DOWNLOAD_REFRESH_SECONDS:
         path = _write_or_newest(download, path, papers)
     elif status == MISS:
-        # A thread of this process writes the new file, if the newest is old enough; no request waits for it.
+        # A thread of this process writes the new file, if the newest is old enough; a request waits for it only
+        # while no file is written yet, and only briefly.
         written = download.written()
         if not written or not _recent(download):
-            _write_in_background(download, path, papers)
+            writer = _write_in_background(download, path, papers, first=not written)
+            if not written:
+                writer.join(settings.CATALOG_DOWNLOAD_FIRST_WAIT_SECONDS)
+                written = download.written()
         if not written:
             return being_prepared(download)
         path = written[-1]
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=download.filename, content_type=download.content_type
-    )
+    path, file = _opened(download, path)
+    response = FileResponse(file, as_attachment=True, filename=download.filename, content_type=download.content_type)
     response["ETag"] = f'"{path.stem.rsplit("-", 1)[1]}"'
     response[STATUS_HEADER] = status
     return response
+
+
+def _opened(download: Download, path: Path) -> tuple[Path, BinaryIO]:
+    """`path` opened, or the newest file if a newer one has replaced it since it was chosen (a write removes the
+    older files)."""
+    while True:
+        try:
+            return path, path.open("rb")
+        except FileNotFoundError:
+            written = download.written()
+            if not written or written[-1] == path:
+                raise
+            path = written[-1]
 
 
 def being_prepared(download: Download) -> HttpResponse:
@@ -99,22 +129,32 @@ def _recent(download: Download) -> Path | None:
     return written[-1] if age < settings.CATALOG_DOWNLOAD_REFRESH_SECONDS else None
 
 
-def _write_in_background(download: Download, path: Path, papers: QuerySet) -> None:
-    """Write the file in a thread holding the download's lock (nothing if another holds it), on a database
-    connection of its own: no request waits for it, and gunicorn's worker timeout does not apply to it."""
+def _write_in_background(download: Download, path: Path, papers: QuerySet, *, first: bool) -> threading.Thread:
+    """The thread of this process that writes the download, started unless one is still at work.
+
+    It writes holding the download's lock, on database connections of its own that it closes when it ends;
+    gunicorn's worker timeout does not apply to it. While another process holds the lock, the first file waits
+    for it (and then finds the file written), a later one is left to that process."""
 
     def write():
         try:
-            with _locked(_lock_path(download, path), wait=False) as held:
+            with _locked(lock, wait=first) as held:
                 if held:
                     _write(download, path, papers)
         except (DatabaseError, OSError) as error:
             logger.warning("The %s download was not written: %s", download.filename, error)
         finally:
-            connection.close()
+            connections.close_all()
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    threading.Thread(target=write, name=f"write {download.filename}", daemon=True).start()
+    lock = _lock_path(download, path)
+    with _writers_lock:
+        writer = _writers.get(lock)
+        if writer is None or not writer.is_alive():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = threading.Thread(target=write, name=f"{WRITER_NAME} {download.filename}", daemon=True)
+            writer.start()
+            _writers[lock] = writer
+    return writer
 
 
 def _lock_path(download: Download, path: Path) -> Path:

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from catalog import readme
 from catalog.models import Paper, PaperLink, Resource, SectionKind
 
+# Some entries, as their primary keys by kind name, e.g. {"paper": [3, 7]}; None: every entry of the catalog.
+Selection = dict[str, list[int]] | None
+
 
 @dataclass(frozen=True)
 class EntryKind:
@@ -90,6 +93,15 @@ class EntryKind:
     def links(self, node) -> list:
         """Unsaved link instances of the node's links."""
         return [self.link_model(**dict(zip(self.link_columns, row, strict=True))) for row in self.link_rows(node)]
+
+    def selected(self, queryset, selection: Selection):
+        """`queryset`, of this kind's entries or of their links, narrowed to the entries of the `selection`."""
+        if selection is None:
+            return queryset
+        chosen = selection.get(self.name, [])
+        if queryset.model is self.link_model:
+            return queryset.filter(**{f"{self.link_owner}__in": chosen})
+        return queryset.filter(pk__in=chosen)
 
 
 PAPER = EntryKind(

@@ -8,14 +8,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
 from catalog.filter_words import canonical_query, describe_filters
-from catalog.models import Paper
+from catalog.models import NEWEST_ADDITIONS, Paper
 from catalog.request_filters import bad_filters, filtered_papers, renamed_redirect
 
 FEED_SIZE = 50
 # What XML 1.0 cannot hold: control characters but tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF.
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# When they entered the catalog; the papers of one import, newest publication first.
-NEWEST_ADDITIONS = ("-created_at", "-date", "position", "-id")
 SITE_NAME = "Awesome Interpretability in LLMs"
 
 

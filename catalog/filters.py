@@ -112,8 +112,8 @@ def tag_filter(label):
 
 
 def title_match(text):
-    """An order_by() term putting first a title equal to the search `text` (case aside), then, for a search of two
-    words or more, the titles it begins: someone typing a title finds that paper on top."""
+    """0 for a title equal to the search `text` (case aside), 1, for a search of two words or more, for the titles it
+    begins, 2 for the others: someone typing a title finds that paper on top."""
     text = " ".join(text.split()).strip(" .")
     begins = models.Q(title__istartswith=text) if len(text.split()) > 1 else models.Q(pk__in=[])
     return models.Case(
@@ -121,7 +121,13 @@ def title_match(text):
         models.When(begins, then=1),
         default=2,
         output_field=models.IntegerField(),
-    ).asc()
+    )
+
+
+def best_match_first(papers, text):
+    """`papers`, matching the search `text`, best match first: a title equal to the search or begun by it, then by
+    rank, then newest first."""
+    return papers.order_by(*search.ahead_then_relevance(papers, text, title_match(text)), *NEWEST_FIRST)
 
 
 class IdListFilter(django_filters.BaseInFilter, IntegerFilter):
@@ -235,20 +241,31 @@ class PaperFilter(CatalogFilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset.order_by(*NEWEST_FIRST))
-        text = self.form.cleaned_data.get("q")
-        if text and not self.sort():
-            queryset = queryset.order_by(title_match(text), search.relevance(queryset, text), *NEWEST_FIRST)
+        if text := self.ranked_search():
+            queryset = best_match_first(queryset, text)
         return queryset
 
-    def page_ordering(self):
-        """The order_by() terms by which to choose a page's papers by id first, or None to read a page in one query.
+    def ranked_search(self):
+        """The search whose best matches come first (a `q` without `sort`), or None."""
+        text = self.form.cleaned_data.get("q")
+        return text if text and not self.sort() else None
 
-        By title, venue or stars, the whole list is sorted to find a page: the other columns are best left to the
-        page's papers. By date, the database reads the papers along an index and stops at the end of the page;
-        a search ranked best match first has its rank only within the search query.
+    def page_papers(self):
+        """A function giving the papers whose ids a subquery gives (the ids of a page, in the list's order), ordered
+        as the list is; or None to read a page of the list in one query.
+
+        By title, venue, stars or citations the whole list is sorted to find a page, and ranked best match first
+        every match is ranked: the page's ids are chosen first (for the best matches, from the search index and an
+        index of the papers alone), and the other columns are read for the page's papers only. By date, the database
+        reads the papers along an index and stops at the end of the page.
         """
         sort = self.form.cleaned_data.get("sort") or []
-        return ordering_terms(paper_ordering, sort) if SORTED_IN_FULL.intersection(sort) else None
+        if SORTED_IN_FULL.intersection(sort):
+            return lambda chosen: Paper.objects.filter(pk__in=chosen).order_by(*ordering_terms(paper_ordering, sort))
+        if text := self.ranked_search():
+            # The rank exists only within the search: the page's papers are ranked by searching again among them.
+            return lambda chosen: best_match_first(search.matching_among(Paper.objects.all(), text, chosen), text)
+        return None
 
     def queryset_without(self, *names, queryset=None):
         """`queryset` (by default the filter set's) narrowed by every valid parameter except `names`: the base of

@@ -6,6 +6,7 @@ of that section, so the README export can interleave them exactly as published.
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
@@ -15,6 +16,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from catalog import positions, search
+from catalog.dates import Day
 from catalog.readme import inline
 from catalog.search import FTS5_RELATION, TSVECTOR_RELATION, FTS5Field
 from catalog.urls_memo import memo_reverse
@@ -297,6 +299,16 @@ class EntryQuerySet(models.QuerySet):
         return self.prefetch_related(models.Prefetch("topics", queryset=Tag.objects.order_by("name")))
 
 
+# When the papers entered the catalog, last first; the papers of one import, newest publication first (the feeds).
+NEWEST_ADDITIONS = ("-created_at", "-date", "position", "-id")
+
+
+def newest_additions_by_day():
+    """The papers added last by day of entry, newest publication first within a day (the home page). New terms on
+    every call: a query may change the expressions it is given."""
+    return (Day("created_at").desc(), models.F("date").desc(), models.F("position").asc(), models.F("id").asc())
+
+
 class PaperQuerySet(EntryQuerySet):
     def with_code(self):
         return self.filter(has_code_link())
@@ -358,11 +370,17 @@ class Paper(models.Model):
             models.Index(fields=["date"], name="catalog_paper_date"),
             # The papers of a venue newest first, and their year and section read from the index alone (facets).
             models.Index(fields=["venue", "date", "section"], name="catalog_paper_venue_facets"),
-            # The venues of a set of papers (a tag's papers, counted by venue) read without the papers' rows.
-            models.Index(fields=["id", "venue"], name="catalog_paper_id_venue"),
+            # What the pages need of a set of papers (a search's matches, a tag's papers), read without the papers'
+            # rows, which an abstract makes several times wider: their venue, year and section counts, and the choice
+            # of a page of them best match, title or venue first.
+            models.Index(
+                fields=["id", "venue", "date", "section", "position", "title"], name="catalog_paper_id_facets"
+            ),
             models.Index(fields=["arxiv_id"], name="catalog_paper_arxiv_id"),
-            # The papers added last (the feeds).
-            models.Index(fields=["created_at"], name="catalog_paper_created_at"),
+            # The papers added last, in the feeds' order and in the home page's (by day of entry): read along these
+            # indexes, without sorting every paper.
+            models.Index(fields=list(NEWEST_ADDITIONS), name="catalog_paper_added_last"),
+            models.Index(*newest_additions_by_day(), name="catalog_paper_added_by_day"),
         ]
         constraints = [
             models.CheckConstraint(condition=HTTP_URL, name="catalog_paper_url_http"),
@@ -553,6 +571,66 @@ class Repository(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class CheckRun(models.Model):
+    """A link check or a metadata refresh asked for in the admin and run as a background task: its progress while
+    it runs, then what it found. At most one run of each kind is queued or running at a time."""
+
+    class Kind(models.TextChoices):
+        LINKS = "links", "link check"
+        METADATA = "metadata", "metadata refresh"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+        ABANDONED = "abandoned", "abandoned"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    scope = models.CharField(max_length=200, help_text="What it is about: the whole catalog, or the entries chosen.")
+    selection = models.JSONField(
+        null=True, blank=True, help_text="The entries chosen, as primary keys by kind; empty for the whole catalog."
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    step = models.CharField(max_length=100, blank=True, help_text="What it is asking now.")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    progress_at = models.DateTimeField(help_text="When it was asked for, started, or last made progress.")
+    summary = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="catalog_checkrun_one_active_per_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display().capitalize()} of {self.scope}: {self.get_status_display()}"
+
+    def state(self) -> str:
+        """Where the run is, e.g. "running: arXiv, 40 of 120"."""
+        if self.status == self.Status.QUEUED:
+            return "queued, waiting for a worker"
+        if self.status == self.Status.RUNNING and self.total is not None:
+            return f"running: {self.step}, {self.done} of {self.total}"
+        return self.get_status_display()
+
+    def outcome(self) -> str:
+        """The first line of what it found, or of why it failed."""
+        return (self.error or self.summary).partition("\n")[0]
 
 
 class LinkStatus(models.TextChoices):

@@ -270,6 +270,14 @@ def conditional(request, response, state: State):
     answer = get_conditional_response(request, etag=response.get("ETag"), last_modified=changed, response=response)
     if answer is response:
         return response
-    response.close()
+    release(response)
     answer[STATUS_HEADER] = response[STATUS_HEADER]
     return revalidated(answer, state)
+
+
+def release(response):
+    """Close the file a response not sent holds open (a download's), but not with `response.close()`: that also
+    sends `request_finished`, and Django then closes the request's database connection while the request is
+    still being answered (and, in a test, the connection of the test's transaction)."""
+    if file := getattr(response, "file_to_stream", None):
+        file.close()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models.functions import Coalesce, Concat, NullIf, Replace
+from django.db.models.lookups import In
 from django.utils.text import smart_split, unescape_string_literal
 
 from catalog.search_index import TSVECTOR_CONFIG, index_of
@@ -112,18 +113,56 @@ def matching(queryset, value):
     return queryset.filter(**{f"{TSVECTOR_RELATION}__document": _search_query(phrases)})
 
 
+def matching_among(queryset, value, ids):
+    """`matching(queryset, value)` narrowed to the entries whose ids the subquery `ids` gives: a few entries known to
+    match, to rank (`relevance` needs the search in the same query).
+
+    On SQLite the ids are checked against the FTS5 table's rowids as the search reads them. Written `+rowid`, they
+    are not handed to the table, which would run the search once per id; checked against the entry's own id, every
+    match's row would be read first."""
+    matched = matching(queryset, value)
+    if _vendor(queryset) == "sqlite":
+        rowid = models.Func(
+            models.F(f"{FTS5_RELATION}__pk"), template="+%(expressions)s", output_field=models.BigIntegerField()
+        )
+        return matched.filter(In(rowid, ids))
+    return matched.filter(pk__in=ids)
+
+
 def relevance(queryset, value):
     """An expression ordering a `matching(queryset, value)` queryset best match first (pass it to order_by)."""
     phrases = search_phrases(value)
     if not phrases:
         return models.F("pk").asc()
     if _vendor(queryset) == "sqlite":
-        weights = [models.Value(weight) for weight in index_of(queryset.model).bm25_weights]
-        bm25 = models.Func(
-            models.F(f"{FTS5_RELATION}__document"), *weights, function="bm25", output_field=models.FloatField()
-        )
-        return bm25.asc()  # bm25 is lower for better matches
-    return SearchRank(models.F(f"{TSVECTOR_RELATION}__document"), _search_query(phrases)).desc()
+        return _bm25(queryset).asc()  # bm25 is lower for better matches
+    return _rank(phrases).desc()
+
+
+def ahead_then_relevance(queryset, value, ahead):
+    """order_by() terms for a `matching(queryset, value)` queryset: first the entries whose `ahead` (an integer
+    expression) is lower, then the best matches.
+
+    PostgreSQL compares the two as one row value. Given `ahead` as a key of its own, it may sort every entry by it
+    first, counting on many small groups of equal values (an incremental sort), and then look each entry up in the
+    search index in turn, instead of reading the matches from the index: seconds for a common word in 100,000
+    papers."""
+    phrases = search_phrases(value)
+    if not phrases or _vendor(queryset) == "sqlite":
+        return [ahead.asc(), relevance(queryset, value)]
+    pair = models.Func(ahead, -_rank(phrases), template="ROW(%(expressions)s)", output_field=models.Field())
+    return [pair.asc()]
+
+
+def _bm25(queryset):
+    weights = [models.Value(weight) for weight in index_of(queryset.model).bm25_weights]
+    return models.Func(
+        models.F(f"{FTS5_RELATION}__document"), *weights, function="bm25", output_field=models.FloatField()
+    )
+
+
+def _rank(phrases):
+    return SearchRank(models.F(f"{TSVECTOR_RELATION}__document"), _search_query(phrases))
 
 
 def tsquery_expression(phrases):

@@ -30,6 +30,10 @@ TSVECTOR_CONFIG = "simple"
 # Every word of the index and of a query is a run of letters and digits: ASCII punctuation becomes a space, so
 # that PostgreSQL's parser splits URLs, hosts and hyphenated words where SQLite's unicode61 tokenizer does.
 PUNCTUATION = string.punctuation
+# PostgreSQL: the punctuation as a regular expression's bracket expression, each character escaped. translate()
+# compares each character of a text with each of its list: a kilobyte of abstract took about a millisecond, ten
+# times what the expression takes.
+PUNCTUATION_PATTERN = "[" + "".join("\\" + char for char in PUNCTUATION) + "]"
 FTS5_TOKENIZER = "unicode61 remove_diacritics 2"
 # The migration from which on the index is built from this declaration (before it, migrations made it).
 MIGRATION = ("catalog", "0011_search_index_from_declaration")
@@ -102,11 +106,15 @@ def links(weight, *, table, key) -> Text:
 def names(name, weight, *, through, entry_key, row_key, table, column="name") -> Text:
     """The `column` of the rows of `table` linked to the entry by rows of `through` (`entry_key` naming the entry,
     `row_key` the row), in the order of `through`'s `position`: e.g. a paper's authors."""
-    of_entry = f"FROM {through} t JOIN {table} r ON r.id = t.{row_key} WHERE t.{entry_key} = e.id"
+    row_text = f"(SELECT r.{column} FROM {table} r WHERE r.id = t.{row_key})"
     sql = {
         # SQLite reads the rows along the index of `entry_key`, in a fixed order.
-        "sqlite": f"coalesce((SELECT group_concat(r.{column}, ' ') {of_entry}), '')",
-        "postgresql": f"coalesce((SELECT string_agg(r.{column}, ' ' ORDER BY t.position, t.id) {of_entry}), '')",
+        "sqlite": f"coalesce((SELECT group_concat(r.{column}, ' ') FROM {through} t JOIN {table} r "
+        f"ON r.id = t.{row_key} WHERE t.{entry_key} = e.id), '')",
+        # PostgreSQL looks each row up by id: a join, planned with statistics that do not count yet what a long
+        # transaction wrote (an import), could read all of `table` for every entry.
+        "postgresql": f"coalesce((SELECT string_agg({row_text}, ' ' ORDER BY t.position, t.id) "
+        f"FROM {through} t WHERE t.{entry_key} = e.id), '')",
     }
     sources = (
         Source(through, key=entry_key, entry_column="id"),
@@ -258,16 +266,23 @@ def _sql_string(text) -> str:
 
 
 def _postgresql_document(index) -> str:
-    spaces = _sql_string(" " * len(PUNCTUATION))
     return " || ".join(
-        f"setweight(to_tsvector('{TSVECTOR_CONFIG}', translate(unaccent({text.sql['postgresql']}), "
-        f"{_sql_string(PUNCTUATION)}, {spaces})), '{text.weight}')"
+        f"setweight(to_tsvector('{TSVECTOR_CONFIG}', regexp_replace(unaccent({text.sql['postgresql']}), "
+        f"{_sql_string(PUNCTUATION_PATTERN)}, ' ', 'g')), '{text.weight}')"
         for text in index.texts
     )
 
 
+# The functions re-index the rows a statement wrote: little work, which PostgreSQL's JIT would compile first at a
+# cost of about a second a statement whenever the planner overestimates it (as on tables not analyzed yet).
+POSTGRESQL_FUNCTION_SETTINGS = "SET jit = off"
+
+
 def _postgresql_trigger_function(name, body) -> str:
-    return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
+    return (
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql {POSTGRESQL_FUNCTION_SETTINGS} "
+        f"AS $$ BEGIN {body} RETURN NULL; END $$"
+    )
 
 
 def _postgresql_triggers(name, table, function, events) -> list[str]:
@@ -291,7 +306,7 @@ def _postgresql_statements(index) -> list[str]:
     statements = [
         f"CREATE TABLE {search} ({name}_id bigint PRIMARY KEY, document tsvector NOT NULL)",
         f"CREATE INDEX {search}_document ON {search} USING gin (document)",
-        f"CREATE FUNCTION {refresh}(ids bigint[]) RETURNS void LANGUAGE sql AS $$ "
+        f"CREATE FUNCTION {refresh}(ids bigint[]) RETURNS void LANGUAGE sql {POSTGRESQL_FUNCTION_SETTINGS} AS $$ "
         f"DELETE FROM {search} WHERE {name}_id = ANY(ids); "
         f"INSERT INTO {search} ({name}_id, document) "
         f"SELECT e.id, {_postgresql_document(index)} FROM {table} e WHERE e.id = ANY(ids); $$",

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import get_language
 
-from catalog.dates import Day, Year
+from catalog.dates import Year
 from catalog.filters import HAS_CODE_CHOICES
 from catalog.models import (
     Paper,
@@ -25,6 +25,7 @@ from catalog.models import (
     Venue,
     VenueKind,
     has_code_link,
+    newest_additions_by_day,
 )
 from catalog.templatetags.calendar_dates import calendar_date
 from catalog.topics import topic_counts
@@ -114,27 +115,27 @@ def paper_entries(papers):
 class PaperEntryPages:
     """The papers of a filtered list as its pages show them, for a paginator to slice.
 
-    Given the list's `ordering`, a page's papers are chosen by id first, in a subquery that reads the order alone;
-    their venue, section and star repo are then read for those papers only. Without it, the page is cut from the
-    list itself.
+    Given `page_papers`, a page's papers are chosen by id first, in a subquery that reads the order alone (from
+    indexes where they hold it); their other columns are then read for those papers only. Without it, the page is
+    cut from the list itself.
     """
 
     model = Paper
     ordered = True
 
-    def __init__(self, papers, *, ordering=None):
-        """`papers`: the list, filtered and ordered; `ordering`: its order_by() terms, or None."""
+    def __init__(self, papers, *, page_papers=None):
+        """`papers`: the list, filtered and ordered; `page_papers`: a function giving the papers whose ids a
+        subquery gives, in the list's order (see PaperFilter.page_papers), or None."""
         self.papers = papers
-        self.ordering = ordering
+        self.page_papers = page_papers
 
     def count(self):
         return self.papers.count()
 
     def __getitem__(self, page: slice):
-        if self.ordering is None:
+        if self.page_papers is None:
             return paper_entries(self.papers[page])
-        chosen = self.papers.values("pk")[page]
-        return paper_entries(Paper.objects.filter(pk__in=chosen).order_by(*self.ordering))
+        return paper_entries(self.page_papers(self.papers.values("pk")[page]))
 
 
 def resource_list_queryset():
@@ -154,11 +155,11 @@ def catalog_counts(*, tags):
 def newest_additions(*, limit):
     """The papers added last; papers added on the same day come newest publication first.
 
-    The newest are picked by id in a subquery, so that their star repo columns are computed for those papers only.
+    The newest are picked by id in a subquery, along the index of that order (no paper row is read, none sorted), so
+    that their other columns are read for those papers only.
     """
-    order = (Day("created_at").desc(), "-date", "position", "id")
-    newest = Paper.objects.order_by(*order).values("pk")[:limit]
-    return paper_entries(Paper.objects.filter(pk__in=newest).order_by(*order))
+    newest = Paper.objects.order_by(*newest_additions_by_day()).values("pk")[:limit]
+    return paper_entries(Paper.objects.filter(pk__in=newest).order_by(*newest_additions_by_day()))
 
 
 def papers_per_month():
@@ -171,13 +172,14 @@ def papers_per_month():
     return sorted(per_month.items())
 
 
-def related_papers(paper, *, limit):
-    """Papers sharing the most topics with `paper`, then those at the same venue, newest first."""
+def related_paper_ids(paper, *, limit, leave_out=()):
+    """Ids of the papers sharing the most topics with `paper`, then those at the same venue, newest first; none of
+    `leave_out`."""
     tag_ids = [tag.pk for tag in paper.topics.all()]
     shares = Q(topics__in=tag_ids)
     same_venue = Q(venue=paper.venue) if paper.venue_id else Q(pk__in=[])
     related = (
-        Paper.objects.exclude(pk=paper.pk)
+        Paper.objects.exclude(pk__in=[paper.pk, *leave_out])
         .filter(shares | same_venue)
         .annotate(
             shared_tags=Count("topics", filter=shares, distinct=True),
@@ -185,7 +187,14 @@ def related_papers(paper, *, limit):
         )
         .order_by("-shared_tags", "-same_venue", "-date", "id")
     )
-    return paper_entries(related[:limit])
+    return list(related.values_list("pk", flat=True)[:limit])
+
+
+def paper_entry_lists(*id_lists):
+    """The entries of the papers of each list of ids, in that list's order, read together (paper_entries)."""
+    wanted = {pk for ids in id_lists for pk in ids}
+    entries = {entry["pk"]: entry for entry in paper_entries(Paper.objects.filter(pk__in=wanted))} if wanted else {}
+    return [[entries[pk] for pk in ids if pk in entries] for ids in id_lists]
 
 
 def venues_with_counts():

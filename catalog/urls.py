@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("papers.csv", cached_page(outputs.papers_csv, reads=PAPER_FILTERS, limited=True), name="papers-csv"),
     path("papers.bib", cached_page(outputs.papers_bib, reads=PAPER_FILTERS, limited=True), name="papers-bib"),
+    path(
+        "papers-all.json",
+        cached_page(outputs.papers_all_json, reads=PAPER_FILTERS, limited=True),
+        name="papers-all-json",
+    ),
     path("papers/feed/", cached_page(PaperFeed(), reads=PAPER_FILTERS), name="paper-feed"),
     path(
         "sitemap.xml",

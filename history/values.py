@@ -40,14 +40,15 @@ def record_many(entries: Iterable[tuple[object, Iterable[Change]]]) -> None:
 
 
 def form_changes(form, *, prefix: str = "") -> list[Change]:
-    """The model fields `form` changed, as (label, old, new); the old values are those the form was built with."""
-    model_fields = {field.name for field in form._meta.model._meta.get_fields()}
+    """The model fields `form` changed, and the other fields it names in `recorded_fields`, as (label, old, new);
+    the old values are those the form was built with."""
+    recorded = {field.name for field in form._meta.model._meta.get_fields()} | set(getattr(form, "recorded_fields", ()))
     changes = []
     for name in form.changed_data:
-        if name not in model_fields:
+        if name not in recorded:
             continue
         field = form.fields[name]
-        old = form.initial.get(name)
+        old = form.initial.get(name, field.initial)
         new = form.cleaned_data.get(name)
         if isinstance(field, forms.ModelMultipleChoiceField):
             pass  # the related objects themselves, old and new

@@ -1,7 +1,11 @@
-"""Where a suggestion's title, authors, date and venue come from when the reader leaves them empty."""
+"""A suggestion's title, authors, date and venue from the metadata sources, as the admin's add form fills a paper
+(catalog.sources.lookup): arXiv for an arXiv id or URL, OpenReview for a forum URL, Semantic Scholar for a DOI."""
 
 import datetime
 from dataclasses import dataclass
+
+from catalog.sources import arxiv
+from catalog.sources.lookup import LookupFailed, look_up
 
 
 @dataclass(frozen=True)
@@ -13,6 +17,17 @@ class PaperMetadata:
 
 
 def fetch_metadata(url: str) -> PaperMetadata | None:
-    """What the metadata sources know of the paper at `url`; None while no source is configured, so the reader types
-    the fields."""
-    return None
+    """What the sources know of the paper at `url`; None when no source knows it or none answers in time, and the
+    reader types the fields."""
+    try:
+        found = look_up(url)
+    except LookupFailed:
+        return None
+    paper = found.paper
+    return PaperMetadata(
+        title=paper.title,
+        authors=", ".join(paper.authors),
+        date=paper.published,
+        # An arXiv paper not yet published elsewhere is listed under the venue "arXiv".
+        venue=paper.venue or ("arXiv" if found.source == arxiv.NAME else ""),
+    )

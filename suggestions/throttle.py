@@ -1,11 +1,14 @@
 """At most SUGGESTIONS_RATE_LIMIT suggestions from one address per SUGGESTIONS_RATE_WINDOW seconds, counted in the
-cache (shared by every process when it is Redis)."""
+cache (shared by every process when it is Redis). The address is the client's behind the trusted proxies
+(DJANGO_TRUSTED_PROXY_COUNT), as ClientAddressMiddleware sets it for the sign-in throttling and the logs."""
 
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from catalog.middleware import request_address
 
 KEY = "suggestions:rate:{}"
 
@@ -17,20 +20,10 @@ class Limited:
     retry_after: int
 
 
-def client_address(request) -> str:
-    """The reader's address: REMOTE_ADDR, or behind SUGGESTIONS_PROXY_COUNT proxies the address the first of them
-    saw, from X-Forwarded-For (the entries before it are the client's word, not to be trusted)."""
-    proxies = settings.SUGGESTIONS_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def take_one(request) -> Limited | None:
     """Count one submission from the request's address; a Limited when the address is over its limit."""
     limit, window = settings.SUGGESTIONS_RATE_LIMIT, settings.SUGGESTIONS_RATE_WINDOW
-    key = KEY.format(client_address(request))
+    key = KEY.format(request_address(request))
     now = int(time.time())
     # The window opens with the first submission; the count and its start expire together.
     cache.add(key, {"start": now}, timeout=window)

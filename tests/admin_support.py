@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
+from catalog.admin.readme_text import readme_field_values
+
 PASSWORD = "a-long-password-1"
 
 
@@ -42,6 +44,7 @@ def paper_form_data(paper, **changes):
         "openreview_id": paper.openreview_id,
         "arxiv_primary_category": paper.arxiv_primary_category,
         "position": paper.position,
+        **readme_field_values(paper),
         **inline_management("links", total=len(links), initial=len(links)),
         **inline_management("paper_authors", total=len(credits), initial=len(credits)),
     }

@@ -1,4 +1,5 @@
 import os
+import threading
 from io import StringIO
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from catalog import page_cache
+from catalog import downloads, page_cache
 
 pytest_plugins = ["tests.browser"]
 
@@ -23,6 +24,7 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 SEED_README = Path(settings.BASE_DIR) / "fixtures" / "README.md"
+DOWNLOAD_WRITER_TIMEOUT = 120
 
 
 @pytest.fixture
@@ -48,10 +50,21 @@ def export():
     return run
 
 
+def join_download_writers():
+    """Wait for the threads writing downloads to end (closing their database connections), or fail: never hang."""
+    writers = [thread for thread in threading.enumerate() if thread.name.startswith(downloads.WRITER_NAME)]
+    for writer in writers:
+        writer.join(DOWNLOAD_WRITER_TIMEOUT)
+    assert not [writer.name for writer in writers if writer.is_alive()], "a download writer never ended"
+
+
 @pytest.fixture(autouse=True)
 def downloads_folder(settings, tmp_path):
-    """The full-catalog downloads of each test are written to a folder of its own."""
+    """The full-catalog downloads of each test are written to a folder of its own, by threads that have ended
+    before the test's database is emptied (pytest-django's database fixtures are set up before this one)."""
     settings.CATALOG_DOWNLOADS_DIR = tmp_path / "downloads"
+    yield
+    join_download_writers()
 
 
 @pytest.fixture(autouse=True)

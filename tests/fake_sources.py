@@ -1,4 +1,5 @@
-"""Fake arXiv, OpenReview and Semantic Scholar APIs for FakeServer, answering in each API's documented format.
+"""Fake arXiv, OpenReview, Semantic Scholar and GitHub (repositories) APIs for FakeServer, answering in each
+API's documented format.
 
 Each holds the papers it knows and a queue of scripted answers (`then`) given before the normal ones, for the
 failure cases: throttling, garbage, timeouts, an XML bomb.
@@ -236,6 +237,38 @@ class FakeSemanticScholar(Scripted):
         if paper is None:
             return None
         return {"paperId": paper["paperId"], **{name: paper.get(name) for name in fields}}
+
+
+REPO = {"stargazers_count": 1234, "archived": False, "pushed_at": "2024-05-06T07:08:09Z"}
+
+
+def repo_json(full_name, **fields):
+    return json.dumps({**REPO, "full_name": full_name, **fields}).encode()
+
+
+class FakeGitHubRepos:
+    """GitHub's `GET /repos/{owner}/{name}` for a few repositories of `lab`, scripted by path; `limits` holds a
+    (status, headers) answer given once before the normal one."""
+
+    def __init__(self):
+        self.limits = {}
+
+    def __call__(self, request):
+        path = request.path
+        if path in self.limits:
+            status, headers = self.limits.pop(path)
+            return Answer(status, headers, b'{"message": "API rate limit exceeded"}')
+        if path == "/repos/lab/tool":
+            if request.headers.get("If-None-Match") == '"v1"':
+                return Answer(304, {"ETag": '"v1"'})
+            return Answer(200, {"ETag": '"v1"', "X-RateLimit-Remaining": "59"}, repo_json("lab/tool"))
+        if path == "/repos/lab/old-name":
+            return Answer(301, {"Location": "/repositories/42"}, b'{"message": "Moved Permanently"}')
+        if path == "/repositories/42":
+            return Answer(200, {"ETag": '"v9"'}, repo_json("lab/new-name", archived=True, stargazers_count=7))
+        if path == "/repos/lab/later":
+            return Answer(200, {}, repo_json("lab/later", stargazers_count=1))
+        return Answer(404, {}, b'{"message": "Not Found"}')
 
 
 def json_answer(status, data, headers=None):

@@ -32,15 +32,24 @@ def edit(number):
         venue.save()
 
 
-def publish(folder, number):
-    """Publish as the admin's button does; True when files were written."""
-    from catalog.services.files import file_lock
-    from catalog.services.publish import NothingToPublish, preview_publish, publish
+REVIEW_ATTEMPTS = 5
 
-    try:
-        publish(fingerprint=preview_publish().fingerprint)
-    except NothingToPublish:
-        return False
+
+def publish(folder, number):
+    """Publish as the admin's button does; True when files were written. A review that an editor's save made
+    outdated before the button was pressed is done again, as the admin asks the maintainer to."""
+    from catalog.services.files import file_lock
+    from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
+
+    for attempt in range(1, REVIEW_ATTEMPTS + 1):
+        try:
+            publish(fingerprint=preview_publish().fingerprint)
+            break
+        except NothingToPublish:
+            return False
+        except ReviewOutdated:
+            if attempt == REVIEW_ATTEMPTS:
+                raise
     with file_lock(folder / "README.md", shared=True):
         for name in ("README.md", "catalog.json"):
             (folder / f"published-{number}-{name}").write_bytes((folder / name).read_bytes())
@@ -63,7 +72,7 @@ def main(seconds, edit_every, publish_every, folder):
     while time.monotonic() < deadline:
         now = time.monotonic()
         try:
-            if now >= next_edit:
+            if edit_every and now >= next_edit:
                 next_edit = now + edit_every
                 edit(edits)
                 edits += 1

@@ -117,7 +117,7 @@ def fetch(base, path) -> str:
 def wait_for_downloads(base, timeout=600):
     """Ask for the full-catalog downloads until their files are written (503 "being prepared" until then)."""
     deadline = time.monotonic() + timeout
-    for path in ("/papers.csv", "/papers.bib"):
+    for path in ("/papers.csv", "/papers.bib", "/papers-all.json"):
         while True:
             try:
                 fetch(base, path)
@@ -165,7 +165,14 @@ def request_mix(base, papers):
             ["/papers.json", "/papers.json?page=3", f"/papers.json?tag={random.choice(tags)}&page_size=100"]
         ),
         "download": lambda: random.choice(
-            ["/papers.csv", "/papers.bib", f"/papers.csv?tag={random.choice(tags)}", "/papers.bib?venue=ICLR"]
+            [
+                "/papers.csv",
+                "/papers.bib",
+                "/papers-all.json",
+                f"/papers.csv?tag={random.choice(tags)}",
+                "/papers.bib?venue=ICLR",
+                f"/papers-all.json?tag={random.choice(tags)}",
+            ]
         ),
     }
     return mix
@@ -313,7 +320,9 @@ def main():
     parser.add_argument("--clients", type=int, default=64, help="concurrent readers (default 64)")
     parser.add_argument("--seconds", type=float, default=60, help="how long the readers run (default 60)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
-    parser.add_argument("--edit-every", type=float, default=3, help="seconds between catalog edits (default 3)")
+    parser.add_argument(
+        "--edit-every", type=float, default=3, help="seconds between catalog edits (default 3; 0: no edits)"
+    )
     parser.add_argument(
         "--publish-every", type=float, default=6, help="seconds between publishes (default 6; 0: no publishing)"
     )

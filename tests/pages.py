@@ -3,7 +3,15 @@
 from catalog.models import Paper, Resource, Section
 
 PUBLIC_PAGES = ["/", "/papers/", "/resources/", "/venues/", "/tags/", "/about/", "/api/"]
-OUTPUTS = ["/papers.json", "/papers.csv", "/papers.bib", "/papers/feed/", "/sitemap.xml", "/robots.txt"]
+OUTPUTS = [
+    "/papers.json",
+    "/papers-all.json",
+    "/papers.csv",
+    "/papers.bib",
+    "/papers/feed/",
+    "/sitemap.xml",
+    "/robots.txt",
+]
 
 
 def detail_pages() -> list[str]:

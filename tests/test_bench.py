@@ -7,12 +7,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from taggit.models import Tag
 
+from bench.__main__ import parse_arguments
 from bench.catalog import synthetic_metadata, synthetic_readme
+from bench.detail import Timings, measure_detail_pages
 from bench.load import load
-from bench.measure import PAGES, measure_catalog
+from bench.measure import PAGES, add_authors_and_abstracts, measure_catalog
 from bench.table import COLUMNS, markdown_table
 from catalog import readme
 from catalog.models import Author, Paper, Section, Venue
+from catalog.services.readme_import import import_readme
 
 
 def test_a_synthetic_readme_has_the_papers_asked_for_spread_over_sections_venues_and_dates():
@@ -39,6 +42,15 @@ def test_synthetic_authors_and_abstracts_are_realistic_and_repeatable():
     papers_of = [sum(1 for _, author, _ in credits if author == index) for index in range(len(names))]
     assert max(papers_of) > 5 * (len(credits) / len(names)), "a few authors have many papers"
     assert synthetic_metadata(list(range(1, 201)), seed=5) == (names, credits, abstracts)
+
+
+def test_the_harness_is_given_a_postgresql_database_by_url_and_no_other(capsys):
+    assert parse_arguments(["--database-url", "postgres://postgres@127.0.0.1/bench"]).database_url.endswith("/bench")
+    with pytest.raises(SystemExit):
+        parse_arguments(["--database-url", "sqlite:///catalog.sqlite3"])
+    assert "--database-url must be a PostgreSQL URL (postgres://...), not 'sqlite:///catalog.sqlite3'" in (
+        capsys.readouterr().err
+    )
 
 
 @pytest.mark.django_db
@@ -77,6 +89,22 @@ def test_the_harness_imports_exports_and_times_a_tiny_catalog_into_one_table(tmp
         "ratio": "50%",
         "errors": "0 / 1",
     }
+
+
+@pytest.mark.django_db
+def test_the_detail_harness_times_paper_pages_and_their_two_lists_on_a_tiny_catalog(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text(synthetic_readme(papers=30), encoding="utf-8")
+    import_readme(path=path)
+    add_authors_and_abstracts()
+
+    figures = measure_detail_pages(pages=3)
+
+    assert figures["papers"] == 30
+    timings = [value for value in figures.values() if isinstance(value, Timings)]
+    assert [len(timing.wall) for timing in timings] == [1, 3, 1, 3, 3]
+    assert all(len(timing.cpu) == len(timing.wall) for timing in timings)
+    assert figures["queries of the first page"] > max(figures["queries per other page"]) > 0
 
 
 class Handler(BaseHTTPRequestHandler):

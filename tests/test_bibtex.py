@@ -7,9 +7,18 @@ import pybtex.database
 import pytest
 from taggit.models import Tag
 
-from catalog.bibtex import base_key, bibtex_authors, bibtex_key, disambiguated_keys, escape_latex, paper_bibtex
+from catalog.bibtex import (
+    base_key,
+    bibtex_authors,
+    bibtex_key,
+    catalog_keys,
+    disambiguated_keys,
+    escape_latex,
+    paper_bibtex,
+)
 from catalog.identity import arxiv_id
 from catalog.models import Paper, PaperAuthor, Venue, VenueKind
+from tests.factories import PaperFactory
 
 ENTRY = re.compile(r"^@(?P<type>\w+)\{(?P<key>[^,\s]+),\n(?P<body>.*?)\n\}\n", re.DOTALL | re.MULTILINE)
 FIELD = re.compile(r"^  (?P<name>\w+) = (?P<value>.*),$")
@@ -222,3 +231,25 @@ def test_a_key_of_the_catalog_map_wins_over_the_base_key():
     unsaved._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none()}
     assert bibtex_key(unsaved, {17: "anon2022interpretabilityb"}) == "anon2022interpretabilityb"
     assert bibtex_key(unsaved, {}) == "anon2022interpretability"
+
+
+def test_a_key_of_the_catalog_map_is_ignored_once_its_paper_has_another_base_key():
+    renamed = paper(title="Circuits in the wild")
+    renamed._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none()}
+    assert bibtex_key(renamed, {17: "anon2022interpretabilityb"}) == "anon2022circuits"
+
+
+@pytest.mark.django_db
+def test_while_the_catalog_changes_the_keys_are_worked_out_again_at_most_once_a_refresh_period(
+    settings, django_assert_num_queries
+):
+    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 60
+    PaperFactory(title="Grokking explained", date=dt.date(2023, 1, 1))
+    assert catalog_keys() == {}
+    newer = PaperFactory(title="Grokking revisited", date=dt.date(2023, 5, 1))
+
+    with django_assert_num_queries(1):  # the catalog's version, not every paper
+        assert catalog_keys() == {}, "within the period, the keys worked out a moment ago"
+
+    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 0
+    assert catalog_keys() == {newer.pk: "anon2023grokkingb"}

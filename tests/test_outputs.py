@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import json
 from unittest import mock
 from xml.etree import ElementTree
 
@@ -16,7 +17,7 @@ from catalog import sitemaps
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
 from catalog.page_cache import HIT, STATUS_HEADER
 from catalog.services.authors import set_authors
-from catalog.views.outputs import CSV_HEADER, EXPORT_CHUNK_SIZE, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE
+from catalog.views.outputs import CSV_HEADER, EXPORT_CHUNK_SIZE, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE, JSON_VERSION
 from tests.pages import PUBLIC_PAGES
 from tests.test_bibtex import parse_bibtex
 from tests.topics import having_topic
@@ -103,7 +104,7 @@ def get_bibtex(client, query=""):
 def test_every_output_answers(seeded, client):
     # /healthz asks on a connection of its own, which cannot read the schema this test's open transaction holds
     # (SQLite's shared in-memory test database): its own tests below run without a transaction of writes.
-    for name in ["papers-json", "papers-csv", "papers-bib", "paper-feed", "sitemap", "robots"]:
+    for name in ["papers-json", "papers-all-json", "papers-csv", "papers-bib", "paper-feed", "sitemap", "robots"]:
         assert client.get(reverse(f"catalog:{name}")).status_code == 200, name
 
 
@@ -116,6 +117,18 @@ def test_json_has_a_versioned_paginated_shape(seeded, client):
     assert len(data["papers"]) == JSON_PAGE_SIZE
     assert data["previous"] is None
     assert data["next"] == "http://testserver/papers.json?page=2"
+
+
+@pytest.mark.parametrize("query", ["", "tag=sae&sort=title", "q=zebra"])
+def test_the_whole_json_has_every_paper_as_the_pages_have_them(seeded, client, query):
+    Paper.objects.filter(pk=Paper.objects.first().pk).update(title="Zebra <b>circuits</b> & more")
+    response = client.get(f"/papers-all.json?{query}")
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == 'attachment; filename="papers-all.json"'
+    text = content(response).decode()
+    assert "<b>" not in text, "markup is escaped as in the pages"
+    papers = all_json_papers(client, query)
+    assert json.loads(text) == {"version": JSON_VERSION, "papers": papers, "count": len(papers)}
 
 
 def test_json_describes_each_paper(seeded, client):
@@ -208,12 +221,12 @@ def test_json_honours_each_filter(seeded, client, query, expected):
 
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
-@pytest.mark.parametrize("url", ["/papers.json", "/papers.csv", "/papers.bib"])
+@pytest.mark.parametrize("url", ["/papers.json", "/papers-all.json", "/papers.csv", "/papers.bib"])
 def test_bad_filter_values_are_400_with_a_message(seeded, client, url, query):
     response = client.get(f"{url}?{query}")
     assert response.status_code == 400
     field = query.split("&")[-1].split("=")[0]
-    if url == "/papers.json":
+    if url.endswith(".json"):
         assert field in response.json()["errors"]
     else:
         assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -324,7 +337,8 @@ def test_exports_of_a_few_papers_run_a_fixed_number_of_queries(seeded, client, d
         assert (response[STATUS_HEADER], response.content) == (HIT, rendered)
 
 
-def test_exports_load_many_papers_chunk_by_chunk(seeded, client, django_assert_num_queries):
+@pytest.mark.parametrize("url", ["/papers.csv", "/papers-all.json"])
+def test_exports_load_many_papers_chunk_by_chunk(seeded, client, django_assert_num_queries, url):
     section = Section.objects.filter(papers__isnull=False).first()
     synthetic = [
         Paper(
@@ -341,8 +355,9 @@ def test_exports_load_many_papers_chunk_by_chunk(seeded, client, django_assert_n
     chunks = -(-total // EXPORT_CHUNK_SIZE)
     # the catalog's version, one query read in chunks, and each chunk's links, tags and authors
     with django_assert_num_queries(2 + 3 * chunks):
-        rows = get_csv_rows(client)
-    assert len(rows) == total and chunks == 3
+        text = content(client.get(url)).decode()
+    papers = json.loads(text)["papers"] if url.endswith(".json") else list(csv.DictReader(io.StringIO(text)))
+    assert len(papers) == total and chunks == 3
 
 
 def test_bibtex_has_one_entry_per_paper_with_unique_keys(seeded, client):

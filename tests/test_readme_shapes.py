@@ -26,7 +26,8 @@ from catalog.readme import (
     render_list_item,
     render_section,
 )
-from catalog.readme.items import CODE_LABEL, LIST_LINE, SEPARATORS, new_entry_hints, read_list_item
+from catalog.readme.items import CODE_LABEL, LIST_LINE, SEPARATORS, read_list_item
+from catalog.readme.layout import new_entry_hints
 from catalog.readme.lint import lint
 from catalog.readme.rows import read_paper_row, render_paper_row, table_columns
 from catalog.services.readme_export import export_readme
@@ -34,9 +35,11 @@ from catalog.services.readme_export import export_readme
 SAMPLES = Path(__file__).resolve().parent / "readme_samples"
 # Sample -> (papers, resources) it lists.
 ENTRIES = {
+    "aligned_tables.md": (7, 0),
     "awesome_lint.md": (0, 15),
-    "bracketed.md": (4, 2),
+    "bracketed.md": (7, 2),
     "headings.md": (1, 4),
+    "markup.md": (0, 12),
     "paper_tables.md": (6, 0),
     "skeleton.md": (0, 0),
 }
@@ -72,8 +75,9 @@ def test_every_entry_of_each_sample_is_recognised_and_the_sample_renders_back_by
     assert (len(entries(document, PaperRow)), len(entries(document, ResourceItem))) == ENTRIES[name]
     assert render(document) == text
     kept = [line for s in document.sections for node in s.body if type(node) is Text for line in node.lines]
-    # What stays text is prose, the table of contents (links to #anchors) and headings: no entry-like line.
-    assert not [line for line in kept if line.startswith("|") or (LIST_LINE.match(line) and "](http" in line)]
+    # What stays text is prose, the table of contents (links to #anchors), headings and rows of empty cells: no
+    # entry-like line.
+    assert not [line for line in kept if "](http" in line and (line.startswith("|") or LIST_LINE.match(line))]
 
 
 @pytest.mark.django_db
@@ -102,7 +106,7 @@ def test_awesome_lint_items_keep_their_links_markers_separators_and_nesting():
     assert entry(document, "Patchwork").hints == {"separator": " - ", "bold": "outer"}
     assert entry(document, "Circuit Sketch").hints == {"separator": " – ", "bold": False}
     assert entry(document, "Feature Atlas").hints == {"bold": False}
-    assert section(document, "Courses").hints["layout"]["marker"] == "1."
+    assert section(document, "Courses").hints["layout"]["marker"] == "N."
     assert entry(document, "Advanced Probing").hints == {"marker": "3.", "separator": " — ", "bold": False}
     assert section(document, "Contents").body[0].lines[0] == "- [Libraries](#libraries)"
 
@@ -116,7 +120,7 @@ def test_new_entries_take_their_sections_prevailing_layout_and_read_entries_keep
     for title, line in [
         ("Libraries", "- [New Tool](https://example.org/new) - Does things."),
         ("Reading", "* [New Tool](https://example.org/new) - Does things."),
-        ("Courses", "1. [New Tool](https://example.org/new) - Does things."),
+        ("Courses", "4. [New Tool](https://example.org/new) - Does things."),
         ("Community", "+ [New Tool](https://example.org/new) - Does things."),
     ]:
         target = section(document, title)
@@ -134,7 +138,7 @@ def test_new_entries_take_their_sections_prevailing_layout_and_read_entries_keep
     papers = section(parse(sample("bracketed.md")), "Representation Engineering")
     hints = new_entry_hints(papers.hints, paper=True)
     papers.body.append(PaperRow("A New Paper", "https://example.org/p", "ICML", datetime.date(2024, 7, 1), hints=hints))
-    assert last_line(papers) == "- [A New Paper](https://example.org/p) (ICML 2024-07-01)"
+    assert last_line(papers) == "- [A New Paper](https://example.org/p) (ICML, 2024-07-01)"
     assert new_entry_hints(section(parse(sample("paper_tables.md")), "Circuit Analysis").hints, paper=True) == {}
 
 

@@ -1,7 +1,6 @@
 """refresh_metadata against a fake GitHub API on 127.0.0.1: ETags, renames, 404s, rate limits, the token."""
 
 import datetime as dt
-import json
 import time
 from io import StringIO
 
@@ -10,42 +9,13 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import Paper, Repository, Resource, Section, SectionKind
 from catalog.services.github import refresh_repositories
-from tests.fake_http import Answer, FakeServer
-
-REPO = {"stargazers_count": 1234, "archived": False, "pushed_at": "2024-05-06T07:08:09Z"}
-
-
-def repo_json(full_name, **fields):
-    return json.dumps({**REPO, "full_name": full_name, **fields}).encode()
-
-
-class FakeGitHub:
-    """Scripted answers by path; `limits` holds a (status, headers) answer given once before the normal one."""
-
-    def __init__(self):
-        self.limits = {}
-
-    def __call__(self, request):
-        path = request.path
-        if path in self.limits:
-            status, headers = self.limits.pop(path)
-            return Answer(status, headers, b'{"message": "API rate limit exceeded"}')
-        if path == "/repos/lab/tool":
-            if request.headers.get("If-None-Match") == '"v1"':
-                return Answer(304, {"ETag": '"v1"'})
-            return Answer(200, {"ETag": '"v1"', "X-RateLimit-Remaining": "59"}, repo_json("lab/tool"))
-        if path == "/repos/lab/old-name":
-            return Answer(301, {"Location": "/repositories/42"}, b'{"message": "Moved Permanently"}')
-        if path == "/repositories/42":
-            return Answer(200, {"ETag": '"v9"'}, repo_json("lab/new-name", archived=True, stargazers_count=7))
-        if path == "/repos/lab/later":
-            return Answer(200, {}, repo_json("lab/later", stargazers_count=1))
-        return Answer(404, {}, b'{"message": "Not Found"}')
+from tests.fake_http import FakeServer
+from tests.fake_sources import FakeGitHubRepos
 
 
 @pytest.fixture
 def github(settings):
-    fake = FakeGitHub()
+    fake = FakeGitHubRepos()
     with FakeServer(fake) as server:
         server.fake = fake
         settings.CATALOG_GITHUB_API_URL = server.base

@@ -21,6 +21,7 @@ from catalog.models import Paper, PaperLink, Resource, ResourceLink, Section, Se
 from catalog.search import Lexeme, fts5_query, search_phrases, tsquery
 from catalog.services.merging import merge_venues
 from tests.admin_support import inline_management, make_user, paper_form_data
+from tests.test_site_pages import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,31 @@ def test_the_papers_page_and_the_json_list_the_best_match_first(catalog, client)
     assert '<option value="" selected>Best match</option>' in html
     json_titles = [paper["title"] for paper in client.get("/papers.json", {"q": "grokking"}).json()["papers"]]
     assert json_titles == papers("grokking")
+
+
+def test_the_pages_of_a_search_follow_each_other_best_match_first(catalog, client):
+    """A page's best matches are chosen first and then read: page after page, the list in rank order."""
+    workshop = Venue.objects.get(name="Grokking Workshop")
+    Paper.objects.bulk_create(
+        Paper(
+            title=f"Grokking, study {number}" if number % 3 == 0 else f"Study {number}",
+            abstract="" if number % 3 == 0 else "We find grokking" + " and more" * (number % 5),
+            venue=workshop if number % 3 == 2 else None,
+            url=f"https://example.org/{number}",
+            date=dt.date(2023, 1 + number % 12, 1),
+            section=catalog,
+            position=1000 + number,
+        )
+        for number in range(60)
+    )
+    ranked = papers("grokking")
+    assert len(ranked) == 63
+
+    listed = []
+    for number in (1, 2):
+        html = client.get("/papers/", {"q": "grokking", "page": number}).content.decode()
+        listed += Page(html).texts("h3", cls="paper-title")
+    assert listed == ranked
 
 
 def test_without_q_the_order_is_newest_first_as_before(catalog):

@@ -8,6 +8,7 @@ import datetime as dt
 import gc
 
 import pytest
+from django.db import connection
 from django.template.defaultfilters import date as date_filter
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
@@ -57,6 +58,23 @@ def test_rows_inserted_in_bulk_are_the_rows_bulk_create_writes():
     PaperLink.objects.bulk_create(as_instances(PaperLink, LINK_COLUMNS, [(django_ids[0], *link)]))
     ours, django = (PaperLink.objects.filter(paper=pk).values_list("pk", flat=True) for pk in (ids[0], django_ids[0]))
     assert written(PaperLink, ours) == written(PaperLink, django) != []
+
+
+def test_rows_inserted_in_bulk_go_many_to_a_statement():
+    """PostgreSQL runs the catalog's triggers once per statement: an import's links cost a few runs, not one a row."""
+    paper = PaperFactory()
+    rows = [(paper.pk, "code", "Code", f"https://github.com/o/{number}", number) for number in range(2500)]
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(many)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        insert_rows(PaperLink, LINK_COLUMNS, rows)
+
+    assert not any(statements) and 3 <= len(statements) <= len(rows) / 100
+    assert list(paper.links.order_by("position").values_list("url", flat=True)) == [row[3] for row in rows]
 
 
 def test_every_memoised_url_is_the_one_reverse_gives_under_any_script_prefix():

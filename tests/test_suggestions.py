@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Paper, Section
-from suggestions import forms as suggestion_forms
-from suggestions.metadata import PaperMetadata
 from suggestions.models import Suggestion
+from tests.fake_sources import NOTES, S2_PAPERS, fake_sources
 
 pytestmark = pytest.mark.django_db
 
@@ -159,15 +158,69 @@ def test_the_form_needs_its_csrf_token(seeded, client):
     assert not Suggestion.objects.exists()
 
 
-def test_empty_fields_are_filled_from_the_metadata_sources(seeded, client, monkeypatch):
-    metadata = PaperMetadata(title="Filled Title", authors="A. Author", date=None, venue="ICML")
-    seen = []
-    monkeypatch.setattr(suggestion_forms, "fetch_metadata", lambda url: seen.append(url) or metadata)
-    response = client.post(SUGGEST, suggestion_data(title="", authors="", venue=""))
+SAE_PAPER = {
+    "title": "Scaling and Evaluating Sparse Autoencoders",
+    "authors": ["Leo Gao", "Tom Dupré la Tour"],
+    "abstract": "Sparse autoencoders at scale.",
+    "published": "2024-06-06",
+}
+
+
+@pytest.mark.parametrize(
+    ("reference", "filled"),
+    [
+        (
+            "https://arxiv.org/pdf/2406.04093v2",
+            ("Scaling and Evaluating Sparse Autoencoders", "Leo Gao, Tom Dupré la Tour", "2024-06-06", "arXiv"),
+        ),
+        (
+            "https://openreview.net/forum?id=Abc123XyZ",
+            (
+                "Towards Monosemanticity: Decomposing Language Models",
+                "Trenton Bricken, Adly Templeton",
+                "2024-01-11",
+                "ICLR 2024 poster",
+            ),
+        ),
+        ("doi:10.1000/xyz", ("A journal paper", "Jane Roe", "2021-05-04", "Journal of Tests")),
+    ],
+)
+def test_empty_fields_are_filled_from_the_metadata_sources(seeded, client, settings, reference, filled):
+    journal = {
+        **S2_PAPERS["DOI:10.1000/xyz"],
+        "publicationDate": "2021-05-04",
+        "venue": "Journal of Tests",
+        "authors": [{"authorId": "7", "name": "Jane Roe"}],
+    }
+    with fake_sources(
+        settings, arxiv_papers={"2406.04093": SAE_PAPER}, notes=NOTES, s2_papers={"DOI:10.1000/xyz": journal}
+    ):
+        blank = suggestion_data(reference=reference, title="", authors="", date="", venue="")
+        response = client.post(SUGGEST, blank)
+    assert response.status_code == 302, response.content.decode()
+    suggestion = Suggestion.objects.get()
+    assert (suggestion.title, suggestion.authors, suggestion.date.isoformat(), suggestion.venue) == filled
+
+
+def test_what_the_reader_typed_is_kept_and_the_sources_fill_the_rest(seeded, client, settings):
+    with fake_sources(settings, arxiv_papers={"2406.04093": SAE_PAPER}) as sources:
+        response = client.post(SUGGEST, suggestion_data(title="My Own Title", date="", venue="NeurIPS"))
     assert response.status_code == 302
     suggestion = Suggestion.objects.get()
-    assert (suggestion.title, suggestion.authors, suggestion.venue) == ("Filled Title", "A. Author", "ICML")
-    assert seen == ["https://arxiv.org/abs/2406.04093"]
+    assert (suggestion.title, suggestion.date.isoformat(), suggestion.venue) == (
+        "My Own Title",
+        "2024-06-06",
+        "NeurIPS",
+    )
+    assert len(sources.arxiv.requests) == 1
+
+
+def test_a_paper_the_sources_do_not_know_is_typed_by_the_reader(seeded, client, settings):
+    with fake_sources(settings) as sources:
+        response = client.post(SUGGEST, suggestion_data(title="", date=""))
+    assert sources.arxiv.requests, "arXiv was asked"
+    content = response.content.decode()
+    assert "Give the title of the paper." in content and "Give the date of the paper." in content
 
 
 def test_without_metadata_sources_the_reader_types_the_fields(seeded, client):
@@ -176,9 +229,9 @@ def test_without_metadata_sources_the_reader_types_the_fields(seeded, client):
     assert "Give the title of the paper." in content and "Give the date of the paper." in content
 
 
-def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(seeded, client, settings):
+def test_behind_a_trusted_proxy_the_address_is_the_one_the_proxy_saw(seeded, client, settings):
     settings.SUGGESTIONS_RATE_LIMIT = 1
-    settings.SUGGESTIONS_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     first = client.post(SUGGEST, suggestion_data(), HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.1")
     assert first.status_code == 302
     spoofed = suggestion_data(reference="2406.04091", title="Paper 1")

@@ -2,7 +2,17 @@
 
 from django.contrib import admin
 
-from catalog.admin import authors, link_checks, papers, repositories, resources, sections, tags, venues
+from catalog.admin import (
+    authors,
+    check_runs,
+    link_checks,
+    papers,
+    repositories,
+    resources,
+    sections,
+    tags,
+    venues,
+)
 
 # The changelists need the width: the catalog has few models, all linked from the index page.
 admin.site.enable_nav_sidebar = False
@@ -10,4 +20,4 @@ admin.site.site_header = "Awesome Interpretability catalog"
 admin.site.site_title = "Catalog admin"
 admin.site.index_title = "Papers, resources and the README"
 
-__all__ = ["authors", "link_checks", "papers", "repositories", "resources", "sections", "tags", "venues"]
+__all__ = ["authors", "check_runs", "link_checks", "papers", "repositories", "resources", "sections", "tags", "venues"]

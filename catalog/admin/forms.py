@@ -11,10 +11,11 @@ from django.utils.text import slugify
 from taggit.forms import TagField
 from taggit.models import Tag
 
+from catalog.admin.readme_text import ReadmeTextMixin
 from catalog.admin.tag_input import TagInput, canonical_tag_names
 from catalog.identity import normalise_title, openreview_id, paper_identity, reference
 from catalog.models import Paper, PaperAuthor, Resource, Section, SectionKind
-from catalog.readme.items import new_entry_hints
+from catalog.readme.layout import new_entry_hints
 from catalog.services.authors import authors_named
 from catalog.services.duplicates import duplicate_papers, duplicate_titles
 from catalog.validators import validate_no_control_characters, validate_one_line
@@ -93,7 +94,12 @@ class NewEntryLayoutMixin:
         entry = self.instance
         if entry.pk is None and not entry.render_hints and entry.section_id:
             entry.render_hints = new_entry_hints(entry.section.render_hints, paper=self.is_paper)
+        entry.render_hints = self.edited_hints(dict(entry.render_hints))
         return super().save(commit)
+
+    def edited_hints(self, hints: dict) -> dict:
+        """The entry's layout hints with what the form edits of them."""
+        return hints
 
 
 def check_section_kind(section, kind, entries):
@@ -112,8 +118,15 @@ PAPER_ABOUT_FIELDS = ["abstract", "doi", "openreview_id", "arxiv_primary_categor
 PAPER_PLACE_FIELDS = ["position", "position_pinned"]
 
 
-class PaperAdminForm(NewEntryLayoutMixin, forms.ModelForm):
+class PaperAdminForm(ReadmeTextMixin, NewEntryLayoutMixin, forms.ModelForm):
     is_paper = True
+    readme_description = forms.CharField(
+        required=False,
+        label="Description in the README",
+        help_text="Written after the paper where its section lists papers as list items or headings (a table row "
+        "has none).",
+        widget=WIDE_TEXT_INPUT,
+    )
     reference = forms.CharField(
         required=False,
         label="Fill in from",
@@ -141,6 +154,7 @@ class PaperAdminForm(NewEntryLayoutMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reference"].widget.attrs["data-lookup-url"] = reverse("admin:catalog_paper_lookup")
+        self.add_readme_fields()
 
     def clean_section(self):
         return check_section_kind(self.cleaned_data.get("section"), SectionKind.PAPERS, "papers")

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.urls import path
 
 from catalog.admin import actions
+from catalog.admin.check_runs import CHECK_ACTIONS, ENTRY_CHANGE_LIST
 from catalog.admin.exportable import ExportableChangesMixin
 from catalog.admin.filters import (
     ArchivedFilter,
@@ -24,6 +26,7 @@ from catalog.admin.link_input import LinkForm
 from catalog.admin.lookup import lookup_view
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
+from catalog.admin.readme_text import README_FIELDSET, readme_lines, with_kept_cells, without_kept_cells
 from catalog.admin.section_topics import SectionTopicsMixin
 from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Paper, PaperAuthor, PaperLink, has_code_link
@@ -96,11 +99,19 @@ class PaperAdmin(
         (None, {"fields": [*PAPER_FIELDS, "section_topics", "save_duplicate"]}),
         ("Abstract and identifiers", {"fields": PAPER_ABOUT_FIELDS}),
         ("Place in the section", {"fields": PAPER_PLACE_FIELDS}),
+        (README_FIELDSET, {"fields": ["readme_lines", "readme_description"]}),
         ("Metadata (refresh_metadata fills it)", {"fields": SOURCE_FIELDS}),
     ]
-    readonly_fields = [*SOURCE_FIELDS, "section_topics"]
+    readonly_fields = [*SOURCE_FIELDS, "section_topics", "readme_lines"]
     action_form = actions.PaperActionForm
-    actions = [actions.add_tag, actions.remove_tag, actions.move_to_section, actions.set_venue]
+    actions = [
+        actions.add_tag,
+        actions.remove_tag,
+        actions.move_to_section,
+        actions.set_venue,
+        *CHECK_ACTIONS,
+    ]
+    change_list_template = ENTRY_CHANGE_LIST
 
     class Media:
         js = ["js/admin-paper-lookup.js"]
@@ -108,11 +119,23 @@ class PaperAdmin(
 
     def get_fieldsets(self, request, obj=None):
         """The add form starts with the field that fills in the others from a pasted reference, and has no
-        metadata of refresh_metadata yet."""
+        metadata of refresh_metadata yet nor README lines; the change form has a field for each cell of the
+        paper's README table the catalog has no field for."""
         if obj is not None:
-            return self.fieldsets
-        (name, options), *rest, _metadata = self.fieldsets
-        return [(name, {**options, "fields": ["reference", *options["fields"]]}), *rest]
+            return with_kept_cells(self.fieldsets, obj)
+        (name, options), *rest, (readme, _), _metadata = self.fieldsets
+        first = (name, {**options, "fields": ["reference", *options["fields"]]})
+        return [first, *rest, (readme, {"fields": ["readme_description"]})]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form of the declared fields; the cells of the paper's table are added by the form itself."""
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = without_kept_cells(fields)
+        return super().get_form(request, obj, change, **kwargs)
+
+    @admin.display(description="as the README writes it")
+    def readme_lines(self, paper):
+        return readme_lines(paper)
 
     def get_urls(self):
         lookup = path("lookup/", self.admin_site.admin_view(lookup_view(self)), name="catalog_paper_lookup")

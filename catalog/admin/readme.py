@@ -9,12 +9,10 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from catalog.readme import ERROR, RenderError
+from catalog.admin.readme_checks import export_findings, refused_for_errors
+from catalog.readme import RenderError
 from catalog.repository.config import connected as repository_connected
-from catalog.services.configured_lint import lint_readme
-from catalog.services.finding_entries import linked_findings
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
-from catalog.services.readme_export import export_readme
 from catalog.services.readme_preview import added_lines, render_preview
 from suggestions.services import suggesters_since
 
@@ -53,8 +51,7 @@ def readme_page(request):
         preview = None
     context = {
         **admin.site.each_context(request),
-        "findings": (findings := _findings(request, preview)),
-        "error_count": sum(finding.severity == ERROR for finding in findings),
+        **(export_findings(request, preview.exported) if preview else {}),
         "title": "README",
         "preview": preview,
         "lines": diff_lines(preview.diff.text) if preview else [],
@@ -67,33 +64,8 @@ def readme_page(request):
     return TemplateResponse(request, "admin/readme.html", context)
 
 
-def _export_errors(request) -> int:
-    """How many error-severity findings the checks report on the export now."""
-    try:
-        findings = lint_readme(text=export_readme())
-    except (ValueError, RenderError):
-        return 0  # reported when the page is shown; publishing reports a RenderError itself
-    return sum(finding.severity == ERROR for finding in findings)
-
-
-def _findings(request, preview):
-    """What lint_readme reports on the export, shown on the page without blocking a publish."""
-    if preview is None:
-        return []
-    try:
-        return linked_findings(text=preview.exported, findings=lint_readme(text=preview.exported))
-    except ValueError as error:
-        messages.error(request, f"CATALOG_LINT_DISABLED_RULES: {error}")
-        return []
-
-
 def _publish(request):
-    if not request.POST.get("publish_anyway") and (errors := _export_errors(request)):
-        messages.error(
-            request,
-            f"Nothing was published: the checks find {errors} error{pluralize(errors)} in the export. Correct "
-            "them, or tick “Publish anyway” to publish with them.",
-        )
+    if refused_for_errors(request):
         return
     try:
         written = publish(fingerprint=request.POST.get("fingerprint", ""))

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
 from catalog.admin import actions
+from catalog.admin.check_runs import CHECK_ACTIONS, ENTRY_CHANGE_LIST
 from catalog.admin.filters import ArchivedFilter, LinkStatusFilter, TagFilter
 from catalog.admin.forms import LinkFormSet, ResourceAdminForm
 from catalog.admin.link_input import LinkForm
 from catalog.admin.metadata import EntryMetadataMixin
 from catalog.admin.parameters import CheckedParametersMixin
+from catalog.admin.readme_text import readme_lines
 from catalog.admin.section_topics import SectionTopicsMixin
 from catalog.admin.tag_input import NewTagNamesMixin
 from catalog.models import Resource, ResourceLink
@@ -48,10 +50,23 @@ class ResourceAdmin(
         actions.add_tag,
         actions.remove_tag,
         actions.move_to_section,
+        *CHECK_ACTIONS,
     ]
+    change_list_template = ENTRY_CHANGE_LIST
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [*fields, "readme_lines"] if obj is not None else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "readme_lines"] if obj is not None else self.readonly_fields
+
+    @admin.display(description="as the README writes it")
+    def readme_lines(self, resource):
+        return readme_lines(resource)
 
     @admin.display(description="tags")
     def tag_list(self, resource):

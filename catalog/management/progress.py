@@ -12,8 +12,8 @@ class ProgressBar:
         self.total = total
         self.draw()
 
-    def advance(self, label: str = "") -> None:
-        self.done += 1
+    def advance(self, label: str = "", count: int = 1) -> None:
+        self.done += count
         self.draw(label)
 
     def finish(self) -> None:

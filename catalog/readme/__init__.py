@@ -1,6 +1,6 @@
 """The README format: pure functions between markdown text and a Document tree (no Django)."""
 
-from .document import NOT_AN_ENTRY, normalise_line_endings, parse, render, render_section
+from .document import NOT_AN_ENTRY, normalise_line_endings, parse, render, render_section, rendered_nodes
 from .inline import RenderError, text_problem, url_problem
 from .items import render_list_item
 from .rows import DEFAULT_TABLE_HEAD, render_paper_row, table_columns
@@ -28,6 +28,7 @@ __all__ = [
     "render_paper_row",
     "render_list_item",
     "render_section",
+    "rendered_nodes",
     "table_columns",
     "text_problem",
     "url_problem",

@@ -5,21 +5,15 @@ from __future__ import annotations
 import re
 
 from . import inline
-from .items import (
-    ITEM,
-    LIST_LINE,
-    is_list_item,
-    read_heading_item,
-    read_list_item,
-    render_list_item,
-    section_layout,
-)
-from .rows import DEFAULT_TABLE_HEAD, EntryError, read_paper_row, render_paper_row, table_columns
+from .items import LIST_LINE, read_heading_item, read_list_item, render_list_item
+from .layout import entry_number, numbered, section_layout
+from .rows import EntryError, read_paper_row, render_paper_row, table_columns, table_widths, with_tables
 from .tree import CRLF, ERROR, LF, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
 _HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t\r]*)")
 NOT_AN_ENTRY = "not recognised as an entry, kept as text"
 _ALIGNMENT_ROW = re.compile(r"\|(?: *:?-+:? *\|)+[ \t]*")
+_BLANK_ROW = re.compile(r"\|(?: *\|)+[ \t\r]*")
 
 
 def line_ending(text: str) -> str:
@@ -94,12 +88,8 @@ def _parse_section(section: Section, lines: list[str], start: int, end: int, doc
 
 
 def _set_layout(section: Section) -> None:
-    """Give `section` the layout most of its list entries are written in (new entries take it)."""
-    layout = section_layout([node for node in section.body if is_list_item(node)])
-    papers = [node for node in section.body if isinstance(node, PaperRow)]
-    if papers and all(paper.hints.get("shape") == ITEM for paper in papers):
-        layout["papers"] = ITEM
-    if layout:
+    """Give `section` the layout most of its entries are written in (new entries take it)."""
+    if layout := section_layout(section.body):
         section.hints["layout"] = layout
 
 
@@ -116,9 +106,11 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
             index = after
         elif columns:
             body.append(TableHead(lines[index : index + 2], columns, line=index + 1))
+            widths = table_widths(tuple(lines[index : index + 2]))
             index += 2
             while index < end and lines[index].startswith("|") and not _starts_table(lines, index, end):
-                _add(body, _read_row(lines[index], index + 1, columns, document), lines[index], index + 1)
+                row = _read_row(lines[index], index + 1, columns, widths, document)
+                _add(body, row, lines[index], index + 1)
                 index += 1
         elif LIST_LINE.match(lines[index]):
             stop = index
@@ -150,14 +142,15 @@ def _starts_table(lines: list[str], index: int, end: int) -> bool:
     )
 
 
-def _read_row(line: str, number: int, columns, document: Document) -> PaperRow | None:
+def _read_row(line: str, number: int, columns, widths, document: Document) -> PaperRow | None:
     try:
-        row = read_paper_row(line, columns)
+        row = read_paper_row(line, columns, widths)
     except EntryError as error:
         document.problems.append(Problem(number, str(error), ERROR))
         return None
     if row is None:
-        document.problems.append(Problem(number, NOT_AN_ENTRY))
+        if not _BLANK_ROW.fullmatch(line):  # a row of empty cells, some tables end with, is no entry
+            document.problems.append(Problem(number, NOT_AN_ENTRY))
         return None
     row.line = number
     return row
@@ -183,22 +176,30 @@ def render_section(section: Section) -> list[str]:
     if section.level:
         lines.append("#" * section.level + " " + _heading_text(section) + section.hints.get("trailing", ""))
     lines += [""] * section.blank_lines_after_heading
-    columns = None
-    for node in section.body:
-        if isinstance(node, TableHead):
-            columns = node.columns
-            lines += node.lines
-        elif isinstance(node, PaperRow) and not (node.hints and node.hints.get("shape")):
-            if columns is None:
-                columns = table_columns(DEFAULT_TABLE_HEAD)
-                lines += DEFAULT_TABLE_HEAD
-            lines.append(render_paper_row(node, columns))
-        elif isinstance(node, PaperRow | ResourceItem):
-            columns = None
-            lines.append(render_list_item(node))
-        else:
-            if not all(line.startswith("|") for line in node.lines):
-                columns = None
-            lines += node.lines
+    for _, node_lines, _ in rendered_nodes(section):
+        lines += node_lines
     lines += [""] * section.blank_lines_after
     return lines
+
+
+def rendered_nodes(section: Section):
+    """(node, its lines, the head of its table) for each node of the section's body as the section writes it: a
+    table row in its table's columns, a list entry with its number. What the section writes between nodes (the
+    default table head before a row that has none, blank lines before an entry added with them) comes as
+    (None, lines, None)."""
+    previous = None
+    number = 0
+    for node, head in with_tables(section.body):
+        if node is None:
+            yield None, head.lines, None
+        elif head is not None:
+            yield node, [render_paper_row(node, head.columns, table_widths(tuple(head.lines)))], head
+        elif isinstance(node, PaperRow | ResourceItem):
+            if isinstance(previous, PaperRow | ResourceItem) and node.hints.get("blank_lines_before"):
+                yield None, [""] * node.hints["blank_lines_before"], None
+            written = numbered(node, number)
+            number = entry_number(written, number)
+            yield node, [render_list_item(written)], None
+        else:
+            yield node, node.lines, None
+        previous = node

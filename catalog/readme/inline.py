@@ -30,16 +30,23 @@ _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _CLOSING_HASHES = re.compile(r"(?<![^ ])#+$")
 _ESCAPED_CLOSING_HASHES = re.compile(r"(?<![^ ])\\(?=#+$)")
 
-_LABEL = r"(?:\\.|[^\\\[\]])+"
+# A link's label: escaped characters, or any but brackets and backslashes, or a pair of brackets around such text
+# (`[Title [Lab]](url)`, which GitHub shows with its brackets).
+_LABEL = r"(?:\\.|[^\\\[\]]|\[(?:\\.|[^\\\[\]])*\])+"
 _URL = r"https?://(?:\\.|\((?:\\.|[^\s()\\])*\)|[^\s()\\])+"
 LABEL = _LABEL
 URL = _URL
 LINK = rf"\[{_LABEL}\]\({_URL}\)"
 LINK_RE = re.compile(rf"\[(?P<label>{_LABEL})\]\((?P<url>{_URL})\)")
-LINK_LIST_RE = re.compile(rf"{LINK}(?:, {LINK})*")
+# Links listed one after the other: `, ` between them, or (as some lists write them) spaces or a comma alone.
+LINK_SEPARATOR = ", "
+LINK_LIST_RE = re.compile(rf"{LINK}(?:(?:, *| +|,){LINK})*")
 STAR_REPO_RE = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
+STAR_BADGE_ALT = "GitHub Repo stars"
+# The stars badge of a repository, under any alternative text and with any query (`?style=social`).
 STAR_BADGE_RE = re.compile(
-    rf"!\[GitHub Repo stars\]\(https://img\.shields\.io/github/stars/(?P<repo>{STAR_REPO_RE.pattern})\)"
+    r"!\[(?P<badge_alt>[^\\\[\]()]*)\]"
+    rf"\(https://img\.shields\.io/github/stars/(?P<repo>{STAR_REPO_RE.pattern})(?P<badge_query>\?[^\s()\\]*)?\)"
 )
 _URL_RE = re.compile(_URL)
 # A link target without whitespace, parentheses or backslashes: valid whatever else it holds (most URLs).
@@ -157,8 +164,8 @@ def render_link(link: Link, specials: str) -> str:
     return f"[{escape(label, specials)}]({escape_url(url, specials)})"
 
 
-def render_links(links: list[Link], specials: str) -> str:
-    return ", ".join([render_link(link, specials) for link in links])
+def render_links(links: list[Link], specials: str, separator: str = LINK_SEPARATOR) -> str:
+    return separator.join([render_link(link, specials) for link in links])
 
 
 def parse_links(text: str, specials: str) -> list[Link] | None:
@@ -168,13 +175,49 @@ def parse_links(text: str, specials: str) -> list[Link] | None:
     return [Link(unescape(m["label"], specials), unescape_url(m["url"], specials)) for m in LINK_RE.finditer(text)]
 
 
-def render_star_badge(repo: str) -> str:
+def link_separator(text: str) -> str | None:
+    """What separates the links of the link list `text`: `, ` when it has fewer than two; None if its links are not
+    all separated alike."""
+    ends = [(match.start(), match.end()) for match in LINK_RE.finditer(text)]
+    separators = {text[end:start] for (_, end), (start, _) in zip(ends, ends[1:], strict=False)}
+    if len(separators) > 1:
+        return None
+    return separators.pop() if separators else LINK_SEPARATOR
+
+
+def render_star_badge(repo: str, hints: dict | None = None) -> str:
+    """The stars badge of `repo`, with the alternative text and query of `hints` (`badge_alt`, `badge_query`)."""
     check(None if STAR_REPO_RE.fullmatch(repo) else "must be owner/name", "star repo", repo)
-    return f"![GitHub Repo stars](https://img.shields.io/github/stars/{repo})"
+    if not hints:
+        return f"![{STAR_BADGE_ALT}](https://img.shields.io/github/stars/{repo})"
+    alt, query = hints.get("badge_alt", STAR_BADGE_ALT), hints.get("badge_query", "")
+    return f"![{alt}](https://img.shields.io/github/stars/{repo}{query})"
 
 
-def split_title_link(text: str, specials: str) -> tuple[str, str, bool] | None:
-    """(title, url, bold) of a `[**Title**](url)` or `[Title](url)` link filling all of `text`."""
+def badge_hints(match: re.Match) -> dict:
+    """The hints keeping how the stars badge of `match` (of STAR_BADGE_RE) is written, where it is not the default."""
+    hints = {}
+    if match["badge_alt"] != STAR_BADGE_ALT:
+        hints["badge_alt"] = match["badge_alt"]
+    if match["badge_query"]:
+        hints["badge_query"] = match["badge_query"]
+    return hints
+
+
+def written(value: str, source: str | None, *, escape, unescape) -> str:
+    """`value` written with `escape`, or as `source`, the text it was read from, while `source` still reads as
+    `value`: markup or escapes written by hand (`` `code` ``, `x.ai`, `[Lab]`) are kept until the value changes."""
+    return source if source is not None and unescape(source) == value else escape(value)
+
+
+def source_hint(hints: dict, key: str, source: str, value: str, escape) -> None:
+    """Keep `source`, the text `value` was read from, as `hints[key]` if the value is not written so by `escape`."""
+    if escape(value) != source:
+        hints[key] = source
+
+
+def split_title_link(text: str, specials: str) -> tuple[str, str, bool, str] | None:
+    """(title, url, bold, label as written) of a `[**Title**](url)` or `[Title](url)` link filling all of `text`."""
     match = LINK_RE.fullmatch(text)
     if not match:
         return None
@@ -182,13 +225,19 @@ def split_title_link(text: str, specials: str) -> tuple[str, str, bool] | None:
     bold = len(label) > 4 and label.startswith("**") and label.endswith("**")
     if bold:
         label = label[2:-2]
-    return unescape(label, specials), unescape_url(match["url"], specials), bold
+    return unescape(label, specials), unescape_url(match["url"], specials), bold, label
 
 
-def render_title_link(title: str, url: str, *, bold: bool, specials: str) -> str:
+def render_title_link(title: str, url: str, *, bold: bool, specials: str, source: str | None = None) -> str:
+    """The link of a title; `source` is the title as it was written, kept while it still reads as `title`."""
     check(text_problem(title), "title", title)
     check(url_problem(url), "link", url)
-    text = escape(title, specials)
+    if source is None:
+        text = escape(title, specials)
+    else:
+        text = written(
+            title, source, escape=lambda value: escape(value, specials), unescape=lambda text: unescape(text, specials)
+        )
     if bold:
         text = f"**{text}**"
     return f"[{text}]({escape_url(url, specials)})"

@@ -3,20 +3,23 @@
 - this list's own: `- ![GitHub Repo stars](badge) [**Name**](url): Description. ([Doc](url), [Demo](url))`;
 - awesome-lint's: `- [Name](url) - Description.`, with `*`, `+` or `1.` markers, an en or em dash or a colon,
   a bold name (`**[Name](url)**`), and sub-items indented under an item;
-- a bold title and bracketed links: `* **Title** [[paper]](url) [[code]](url)`;
+- a bold title and bracketed links: `* **Title** [[paper]](url) [[code]](url)`, a venue and date before the
+  links or after them (`**Title** (ICLR 2024) [[paper]](url)`), and text after them (`[[paper]](url) ⭐⭐`);
 - a heading `### 1. [Title](url)` (numbered or at level 3 or deeper) and a one-line summary paragraph under it.
 
-Links inside a description stay in place. An item ending with a venue and a date, `(ICLR 2024)`, `(NeurIPS,
+Any separator between the name and the description is kept (a dash or colon with spaces, spaces alone, a stray
+bracket or comma before them). Links inside a description stay in place; a title or description written with
+markup or escapes of its own (`` `code` ``, `*emphasis*`, `x.ai`, `[Lab]`) is kept as written while it is not
+edited (`title_source`, `description_source`). An item ending with a venue and a date, `(ICLR 2024)`, `(NeurIPS,
 2023-12-10)` or `(2023)`, is a paper. How an item is written (marker, indentation, separator, bold) is kept as
-its layout hints; a section's prevailing layout (`section_layout`) is what its new entries take
-(`new_entry_hints`). As for
-table rows, a line is read as an entry only if rendering what was read gives the line back exactly.
+its layout hints (`layout` gives a section's prevailing one to the entries added to it). As for table rows, a line
+is read as an entry only if rendering what was read gives the line back exactly.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import Counter
 from dataclasses import replace
 
 from . import inline
@@ -25,11 +28,15 @@ from .rows import DATE_FORMATS, read_date, render_date
 from .tree import Link, PaperRow, ResourceItem
 
 DEFAULT_LAYOUT = {"marker": "-", "separator": ": ", "bold": True}
+# The separators between an item's name and its description most lists use; any other is read too (`_SEPARATOR`).
 SEPARATORS = (": ", " - ", " – ", " — ", " -- ")
+# A dash or colon with spaces around it, or spaces alone (`[Name](url) Description`), after a stray closing bracket
+# or a comma (`[Name](url)] - Description`, `[Name](url), [Other](url)`): kept as written.
+_SEPARATOR = re.compile(r"[\])]?[,.;]?(?: *(?:--|[-–—:|]) +| +)")
 LIST_LINE = re.compile(r" *(?:[-*+]|[0-9]{1,9}[.)]) ")
 ITEM = "item"
 HEADING = "heading"
-_HEADING_HINTS = {"shape", "heading", "gap", "description"}
+_HEADING_HINTS = {"shape", "heading", "gap", "description", "description_source"}
 _ENTRY_HEADING = re.compile(r"(?P<marks>#{2,6}) (?P<number>[0-9]{1,9}\. )?(?P<item>\[.*)")
 _SUMMARY = re.compile(r"[^\s#|<>`*+\-0-9].*")
 
@@ -39,7 +46,8 @@ _ITEM = re.compile(
     rf"(?P<indent> *)(?P<marker>[-*+]|[0-9]{{1,9}}[.)]) "
     rf"(?:{inline.STAR_BADGE_RE.pattern}(?P<sep> +))?"
     rf"(?:(?P<outer>\*\*)?(?P<link>{inline.LINK})(?(outer)\*\*)"
-    rf"|\*\*(?P<name>(?:\\.|[^\\*])+)\*\*(?P<bracketed>(?: {_BRACKETED})+))"
+    rf"|\*\*(?P<name>(?:\\.|[^\\*])+)\*\*(?P<middle> \([^()]*\))?(?P<gap> *)"
+    rf"(?P<bracketed>{_BRACKETED}(?: {_BRACKETED})*))"
     rf"(?P<rest>.*)"
 )
 _LINK_GROUP = re.compile(rf" \((?P<links>{inline.LINK_LIST_RE.pattern})\)$")
@@ -60,32 +68,48 @@ def read_list_item(line: str) -> ResourceItem | PaperRow | None:
     venue_date = _VENUE_DATE.search(rest)
     if venue_date:
         rest = rest[: venue_date.start()]
+    # `**Title** (Venue 2024) [[paper]](url)`: the venue and date before the links.
+    if match["middle"] and (venue_date or not (venue_date := _VENUE_DATE.fullmatch(match["middle"]))):
+        return None
     link_group = _LINK_GROUP.search(rest)
     if link_group:
         rest = rest[: link_group.start()]
-    separator = next((separator for separator in SEPARATORS if rest.startswith(separator)), None)
-    if rest and (separator is None or len(rest) == len(separator)):
+    separator = _SEPARATOR.match(rest)
+    if rest and (separator is None or separator.end() == len(rest)):
         return None
     hints: dict = {}
     _hint(hints, "indent", match["indent"], "")
     _hint(hints, "marker", match["marker"], DEFAULT_LAYOUT["marker"])
     _hint(hints, "badge_separator", match["sep"] or "", " " if match["repo"] else "")
+    if match["repo"]:
+        hints.update(inline.badge_hints(match))
     if match["link"]:
-        name, url, inner_bold = inline.split_title_link(match["link"], LIST_SPECIALS)
+        name, url, inner_bold, label = inline.split_title_link(match["link"], LIST_SPECIALS)
         if match["outer"] and inner_bold:
             return None
         _hint(hints, "bold", "outer" if match["outer"] else inner_bold, True)
         links = inline.parse_links(link_group["links"], LIST_SPECIALS) if link_group else []
+        link_separator = inline.link_separator(link_group["links"]) if link_group else inline.LINK_SEPARATOR
+        if link_separator is None:
+            return None
+        _hint(hints, "link_separator", link_separator, inline.LINK_SEPARATOR)
     else:
         if link_group:
             return None
-        name = inline.unescape(match["name"], LIST_SPECIALS)
+        label = match["name"]
+        name = inline.unescape(label, LIST_SPECIALS)
         bracketed = _BRACKETED_RE.finditer(match["bracketed"])
         first, *links = [Link(inline.unescape(m["label"], LIST_SPECIALS), m["url"]) for m in bracketed]
         url, hints["url_label"] = first.url, first.label
+        _hint(hints, "bracket_gap", match["gap"], " ")
+        _hint(hints, "venue_first", bool(match["middle"]), False)
+    inline.source_hint(hints, "title_source", label, name, PLAIN[0])
+    description = ""
     if rest:
-        _hint(hints, "separator", separator, DEFAULT_LAYOUT["separator"])
-    description = _unescape_rich(rest[len(separator) :]) if rest else ""
+        _hint(hints, "separator", separator.group(), DEFAULT_LAYOUT["separator"])
+        written = rest[separator.end() :]
+        description = _unescape_rich(written)
+        inline.source_hint(hints, "description_source", written, description, RICH[0])
     _hint(hints, "trailing", trailing, "")
     if venue_date:
         try:
@@ -105,13 +129,14 @@ def read_heading_item(lines: list[str], index: int, end: int) -> tuple[ResourceI
     if not match or not (match["number"] or len(match["marks"]) >= 3):
         return None
     node = read_list_item("- " + match["item"])
-    if node is None or _description(node):
+    if node is None or entry_description(node):
         return None
     node.hints.update(shape=HEADING, heading=match["marks"] + " " + (match["number"] or ""))
     summary = index + 1 + (index + 1 < end and lines[index + 1] == "")
     if summary < end and _SUMMARY.fullmatch(lines[summary]) and (summary + 1 == end or lines[summary + 1] == ""):
         _hint(node.hints, "gap", summary - index - 1, 0)
         text = inline.unescape(lines[summary], LIST_SPECIALS)
+        inline.source_hint(node.hints, "description_source", lines[summary], text, PLAIN[0])
         if isinstance(node, PaperRow):
             node.hints["description"] = text
         else:
@@ -192,24 +217,32 @@ def _render(node) -> str:
 
     parts = [hints.get("indent", ""), style("marker"), " "]
     if node.star_repo:
-        parts += [inline.render_star_badge(node.star_repo), hints.get("badge_separator", " ")]
+        parts += [inline.render_star_badge(node.star_repo, hints), hints.get("badge_separator", " ")]
     url_label = hints.get("url_label")
+    title_source = hints.get("title_source")
     if url_label is not None:
         inline.check(inline.text_problem(name), "title", name)
-        parts += ["**", inline.escape(name, LIST_SPECIALS), "**"]
-        parts += [_render_bracketed(Link(url_label, node.url)), *map(_render_bracketed, links)]
+        parts += ["**", _written(name, title_source, PLAIN), "**"]
+        if hints.get("venue_first"):
+            parts += [" (", *_venue(node), render_date(node.date, hints.get("date_format")), ")"]
+        bracketed = [_render_bracketed(Link(url_label, node.url)), *map(_render_bracketed, links)]
+        parts += [hints.get("bracket_gap", " "), " ".join(bracketed)]
     else:
         bold = style("bold")
-        link = inline.render_title_link(name, node.url, bold=bold is True, specials=LIST_SPECIALS)
+        link = inline.render_title_link(name, node.url, bold=bold is True, specials=LIST_SPECIALS, source=title_source)
         parts.append(f"**{link}**" if bold == "outer" else link)
     if description:
         inline.check(inline.text_problem(description), "description")
         if not is_paper and not links and _VENUE_DATE.search(" " + description):
             raise RenderError("its description ends with what reads as a venue and date, like '(ICLR 2024)'")
-        parts += [style("separator"), _escape_rich(description)]
+        separator = style("separator")
+        if _SEPARATOR.match(separator + description).end() != len(separator):
+            raise RenderError(f"its description would read as part of the separator {separator.strip()!r}")
+        parts += [separator, _written(description, hints.get("description_source"), RICH)]
     if links and url_label is None:
-        parts += [" (", inline.render_links(links, LIST_SPECIALS), ")"]
-    if is_paper:
+        separator = hints.get("link_separator", inline.LINK_SEPARATOR)
+        parts += [" (", inline.render_links(links, LIST_SPECIALS, separator), ")"]
+    if is_paper and not hints.get("venue_first"):
         parts += [" (", *_venue(node), render_date(node.date, hints.get("date_format")), ")"]
     parts.append(hints.get("trailing", ""))
     return "".join(parts)
@@ -217,7 +250,7 @@ def _render(node) -> str:
 
 def _render_heading(node) -> str:
     hints = node.hints
-    description = _description(node)
+    description = entry_description(node)
     item_hints = {key: value for key, value in hints.items() if key not in _HEADING_HINTS}
     if isinstance(node, PaperRow):
         item = replace(node, hints=item_hints)
@@ -227,13 +260,14 @@ def _render_heading(node) -> str:
     if not description:
         return heading
     inline.check(inline.text_problem(description), "description")
-    return heading + "\n" * (1 + hints.get("gap", 0)) + inline.escape(description, LIST_SPECIALS)
+    summary = _written(description, hints.get("description_source"), PLAIN)
+    return heading + "\n" * (1 + hints.get("gap", 0)) + summary
 
 
 def _render_bracketed(link: Link) -> str:
-    """` [[label]](url)`: a link whose label shows in brackets."""
+    """`[[label]](url)`: a link whose label shows in brackets."""
     label, url = inline.render_link(link, LIST_SPECIALS).split("](", 1)
-    return f" [{label}]]({url}"
+    return f"[{label}]]({url}"
 
 
 def _venue(row: PaperRow) -> list[str]:
@@ -251,6 +285,13 @@ def _paper_links(row: PaperRow) -> list[Link]:
     if sorted(kinds) != sorted("c" * len(row.code_links) + "b" * len(row.blog_links)):
         return [*row.code_links, *row.blog_links]
     return [next(code) if kind == "c" else next(blog) for kind in kinds]
+
+
+def _written(value: str, source: str | None, codec) -> str:
+    """`value` written by the `(escape, unescape)` pair `codec`, or as it was written (`source`) while that still
+    reads as `value`."""
+    escape, unescape = codec
+    return escape(value) if source is None else inline.written(value, source, escape=escape, unescape=unescape)
 
 
 def _escape_rich(text: str) -> str:
@@ -286,34 +327,14 @@ def _map_outside_links(text: str, change, change_label) -> str:
     return "".join(parts)
 
 
-def section_layout(items: list) -> dict:
-    """The layout most of `items` (list entries) are written in, where it is not the default."""
-    layout = {}
-    for key, default in DEFAULT_LAYOUT.items():
-        relevant = [item for item in items if key != "separator" or _description(item)]
-        values = Counter(_prevailing_value(key, item.hints.get(key, default)) for item in relevant)
-        if values and (prevailing := values.most_common(1)[0][0]) != default:
-            layout[key] = prevailing
-    return layout
+# How a title or summary (PLAIN) and a description keeping its links (RICH) are written and read back.
+PLAIN = (
+    functools.partial(inline.escape, specials=LIST_SPECIALS),
+    functools.partial(inline.unescape, specials=LIST_SPECIALS),
+)
+RICH = (_escape_rich, _unescape_rich)
 
 
-def new_entry_hints(section_hints: dict, *, paper: bool) -> dict:
-    """The layout hints of an entry added to a section with `section_hints`: the section's prevailing layout.
-
-    Entries read from a file keep their own hints (moved to another section, they look the same); only a new
-    one takes its section's layout. A paper is a list item where the section's papers are, else a table row.
-    """
-    layout = section_hints.get("layout", {})
-    if paper and layout.get("papers") != ITEM:
-        return {}
-    hints = {key: value for key, value in layout.items() if key in DEFAULT_LAYOUT}
-    return {**hints, "shape": ITEM} if paper else hints
-
-
-def _description(item) -> str:
+def entry_description(item) -> str:
+    """The description of a list entry (a paper's is one of its hints)."""
     return item.hints.get("description", "") if isinstance(item, PaperRow) else item.description
-
-
-def _prevailing_value(key: str, value):
-    """Numbered items prevail as "1.": GitHub numbers an ordered list from its first item."""
-    return "1." if key == "marker" and value[0].isdigit() else value

@@ -227,13 +227,17 @@ def _table_cells(lines):
 
 
 def _missing_placeholders(lines):
+    """Empty cells in a paper table whose rows write `-` for a value they have not (a table that never does writes
+    empty cells instead, and a row of empty cells is no entry)."""
     for start, _, rows in _tables(lines):
         columns = table_columns(lines[start : start + 2])
         if not columns:
             continue
-        for index in rows:
-            cells = _cells(lines[index])
-            if len(cells) != len(columns):
+        rows = [(index, cells) for index in rows if len(cells := _cells(lines[index])) == len(columns)]
+        if not any(cell.strip() == "-" for _, cells in rows for cell in cells[1:]):
+            continue
+        for index, cells in rows:
+            if not any(cell.strip() for cell in cells):
                 continue
             for column, cell in zip(columns[1:], cells[1:], strict=True):
                 if not cell.strip():

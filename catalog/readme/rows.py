@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from dataclasses import replace
 from typing import NamedTuple
 
 from . import inline
 from .inline import TABLE_SPECIALS, RenderError
-from .tree import PaperRow
+from .tree import PaperRow, TableHead, Text
 
 # The roles of the paper-table columns the catalog has fields for, by header name; other columns are kept verbatim.
 COLUMN_ROLES = {
@@ -41,6 +42,9 @@ DEFAULT_TABLE_HEAD = [
 ]
 NO_LINKS = "-"
 NO_VENUE = "-"
+# What a venue, code or blog cell without a value may hold.
+PLACEHOLDERS = (NO_LINKS, "", "—", "–")
+_PLACEHOLDER_ROLES = {"venue", "code", "blog"}
 _SEED_FOUR = ("title", "venue", "date", "code")
 _SEED_FIVE = ("title", "venue", "date", "code", "blog")
 _SEED_PADDING = {
@@ -135,9 +139,10 @@ def _hint(hints: dict, key: str, value, default) -> None:
         hints[key] = value
 
 
-def read_paper_row(line: str, columns: tuple[str, ...]) -> PaperRow | None:
+def read_paper_row(line: str, columns: tuple[str, ...], widths: tuple | None = None) -> PaperRow | None:
     """The paper of a table row, which may have more cells than the header (GitHub ignores them, they are kept)
-    or fewer (GitHub shows them empty) if what is missing is empty."""
+    or fewer (GitHub shows them empty) if what is missing is empty. `widths` (`table_widths`) are the columns'
+    widths, for rows padded to them."""
     split = split_cells(line)
     if split is None:
         return None
@@ -146,29 +151,49 @@ def read_paper_row(line: str, columns: tuple[str, ...]) -> PaperRow | None:
     width = len(columns)
     overflow = "|".join(cells[width:]) + "|" if len(cells) > width else ""
     missing = max(width - len(cells), 0)
+    contents = [cell.strip(" ") for cell in cells[:width]]
+    empty = _placeholder(roles, contents)
+    if empty is None:
+        return None
     # A missing cell reads as the placeholder of its column: it is left out again only while it still is one.
-    contents = [cell.strip(" ") for cell in cells[:width]] + [NO_LINKS] * missing
+    contents += [empty] * missing
     by_role = dict(zip(roles, contents, strict=True))
     title_cell = _TITLE_CELL.fullmatch(by_role["title"])
     date_text = by_role.get("date", by_role.get("year"))
     if not title_cell or not (_DATE if "date" in by_role else _YEAR).fullmatch(date_text):
         return None
     title_link = inline.split_title_link(title_cell["link"], TABLE_SPECIALS)
-    venue = by_role.get("venue", NO_VENUE)
-    links = {group: _read_link_cell(by_role.get(role, NO_LINKS)) for role, group in LINK_COLUMNS.items()}
-    if title_link is None or None in links.values() or not venue:
+    venue = by_role.get("venue", empty)
+    link_cells = {group: by_role.get(role, empty) for role, group in LINK_COLUMNS.items()}
+    links = {
+        group: [] if text == empty else inline.parse_links(text, TABLE_SPECIALS) for group, text in link_cells.items()
+    }
+    if title_link is None or None in links.values():
+        return None
+    several = [text for group, text in link_cells.items() if len(links[group]) > 1]
+    link_separators = {inline.link_separator(text) for text in several}
+    if None in link_separators or len(link_separators) > 1:
         return None
     date = read_date(date_text)
     hints: dict = {}
-    padding = [[len(cell) - len(cell.lstrip(" ")), len(cell) - len(cell.rstrip(" "))] for cell in cells[:width]]
+    padding = [_padding(cell) for cell in cells[:width]]
     padding += default_padding[len(padding) :]
     _hint(hints, "padding", padding, default_padding)
     _hint(hints, "bold", title_link[2], True)
+    if title_cell["repo"]:
+        hints.update(inline.badge_hints(title_cell))
     badge_separator = _DEFAULT_BADGE_SEPARATOR if title_cell["repo"] else ""
     _hint(hints, "badge_separator", title_cell["sep"] or "", badge_separator)
     _hint(hints, "title_end", title_cell["end"] or "", default_title_end)
     if "date" in by_role:
         _hint(hints, "date_format", DATE_FORMATS[len(date_text)], None)
+    _hint(hints, "empty", empty, NO_LINKS)
+    _hint(
+        hints,
+        "link_separator",
+        link_separators.pop() if link_separators else inline.LINK_SEPARATOR,
+        inline.LINK_SEPARATOR,
+    )
     _hint(hints, "kept_cells", [contents[index] for index in kept], [])
     _hint(hints, "missing_cells", missing, 0)
     _hint(hints, "overflow", overflow, "")
@@ -176,13 +201,79 @@ def read_paper_row(line: str, columns: tuple[str, ...]) -> PaperRow | None:
     row = PaperRow(
         title=title_link[0],
         url=title_link[1],
-        venue=None if venue == NO_VENUE else inline.unescape(venue, TABLE_SPECIALS),
+        venue=None if venue == empty else inline.unescape(venue, TABLE_SPECIALS),
         date=date,
         star_repo=title_cell["repo"] or "",
         hints=hints,
         **links,
     )
-    return row if _renders_as(line, render_paper_row, row, columns) else None
+    candidates = [row]
+    if widths and "padding" in hints:
+        # A row padded to its columns' widths (as table formatters write them) is written so when edited too.
+        fitted = {key: value for key, value in hints.items() if key != "padding"} | {"fit": True}
+        candidates.insert(0, replace(row, hints=fitted))
+    for candidate in candidates:
+        if _renders_as(line, render_paper_row, candidate, columns, widths):
+            return candidate
+    # A title written with escapes or markup of its own (tried last: nearly every title is written canonically).
+    if _escape_cell(row.title) == title_link[3]:
+        return None
+    for candidate in candidates:
+        candidate.hints["title_source"] = title_link[3]
+        if _renders_as(line, render_paper_row, candidate, columns, widths):
+            return candidate
+    return None
+
+
+def _placeholder(roles, contents: list[str]) -> str | None:
+    """What the row writes in a venue, code or blog cell without a value: `-` (or nothing to say), an empty cell or
+    a dash; None if its cells use more than one."""
+    used = {
+        text for role, text in zip(roles, contents, strict=False) if role in _PLACEHOLDER_ROLES and text in PLACEHOLDERS
+    }
+    if len(used) > 1:
+        return None
+    return used.pop() if used else NO_LINKS
+
+
+def _padding(cell: str) -> list[int]:
+    """The spaces before and after the contents of `cell` (all before, for an empty cell)."""
+    left = len(cell) - len(cell.lstrip(" "))
+    return [left, len(cell) - len(cell.strip(" ")) - left]
+
+
+@functools.lru_cache(maxsize=64)
+def table_widths(head: tuple[str, ...]) -> tuple[tuple[int, str], ...] | None:
+    """(width, alignment) of each column of a table head (its header and alignment rows): the width of the
+    alignment row's cell, and left, right or center from its colons."""
+    split = split_cells(head[1]) if len(head) == 2 else None
+    if split is None:
+        return None
+    return tuple((len(cell), _alignment(cell.strip())) for cell in split[0])
+
+
+def _alignment(cell: str) -> str:
+    if cell.endswith(":"):
+        return "center" if cell.startswith(":") else "right"
+    return "left"
+
+
+def _fitted(contents: list[str], widths: tuple) -> list[list[int]]:
+    """The padding that fills each cell to its column's width, as table formatters write it: contents after one
+    space (before one space in a right-aligned column, centred in a centred one); one space each side when the
+    contents do not fit."""
+    padding = []
+    for text, (width, alignment) in zip(contents, widths, strict=True):
+        room = width - len(text)
+        if room < 2:
+            padding.append([1, 1])
+        elif alignment == "right":
+            padding.append([room - 1, 1])
+        elif alignment == "center":
+            padding.append([room // 2, room - room // 2])
+        else:
+            padding.append([1, room - 1])
+    return padding
 
 
 def read_date(text: str) -> datetime.date:
@@ -193,8 +284,8 @@ def read_date(text: str) -> datetime.date:
         raise EntryError(f"invalid date {text}: {error}") from None
 
 
-def _read_link_cell(text: str):
-    return [] if text == NO_LINKS else inline.parse_links(text, TABLE_SPECIALS)
+def _escape_cell(text: str) -> str:
+    return inline.escape(text, TABLE_SPECIALS)
 
 
 def _renders_as(line: str, render, *args) -> bool:
@@ -204,14 +295,15 @@ def _renders_as(line: str, render, *args) -> bool:
         return False
 
 
-def render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
+def render_paper_row(row: PaperRow, columns: tuple[str, ...], widths: tuple | None = None) -> str:
+    """The table row of `row` in a table with `columns` (of `widths`, for a row padded to them)."""
     try:
-        return _render_paper_row(row, columns)
+        return _render_paper_row(row, columns, widths)
     except RenderError as error:
         raise RenderError(f"paper {row.title!r}: {error}") from None
 
 
-def _render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
+def _render_paper_row(row: PaperRow, columns: tuple[str, ...], widths: tuple | None) -> str:
     roles, default_padding, default_title_end, default_layout, absent, _ = _layout(columns)
     hints = row.hints
     for name in absent:
@@ -220,51 +312,59 @@ def _render_paper_row(row: PaperRow, columns: tuple[str, ...]) -> str:
             raise RenderError(
                 f"it has {'a venue' if role == name else role + ' links'} but its table has no {role.title()} column"
             )
-    if hints:
-        bold, title_end, date_format = (
-            hints.get("bold", True),
-            hints.get("title_end", default_title_end),
-            hints.get("date_format"),
-        )
-    else:  # nearly every row
-        bold, title_end, date_format = True, default_title_end, None
-    title = inline.render_title_link(row.title, row.url, bold=bold, specials=TABLE_SPECIALS)
+    if not hints:  # nearly every row
+        title = inline.render_title_link(row.title, row.url, bold=True, specials=TABLE_SPECIALS)
+        if row.star_repo:
+            title = inline.render_star_badge(row.star_repo) + _DEFAULT_BADGE_SEPARATOR + title
+        return default_layout.format(*_contents(row, roles, title + default_title_end, row.date.isoformat()))
+    title = inline.render_title_link(
+        row.title, row.url, bold=hints.get("bold", True), specials=TABLE_SPECIALS, source=hints.get("title_source")
+    )
     if row.star_repo:
         separator = hints.get("badge_separator", _DEFAULT_BADGE_SEPARATOR)
-        title = inline.render_star_badge(row.star_repo) + separator + title
-    title += title_end
-    date = row.date.isoformat() if date_format is None else render_date(row.date, date_format)
-    if roles in _SEED_PADDING:  # this list's own tables, most rows: no cell looked up by its role
-        contents = [title, _venue_cell(row.venue), date, _render_link_cell(row.code_links)]
-        if len(roles) == 5:
-            contents.append(_render_link_cell(row.blog_links))
+        title = inline.render_star_badge(row.star_repo, hints) + separator + title
+    title += hints.get("title_end", default_title_end)
+    date = render_date(row.date, hints.get("date_format"))
+    empty = hints.get("empty", NO_LINKS)
+    contents = _contents(row, roles, title, date, empty, hints.get("link_separator", inline.LINK_SEPARATOR), hints)
+    if hints.get("fit") and widths and len(widths) == len(columns):
+        padding = _fitted(contents, widths)
     else:
-        kept = iter(hints.get("kept_cells", ()))
-        contents = [_cell(role, row, title, date, kept) for role in roles]
-    if not hints:
-        return default_layout.format(*contents)
-    padding = hints.get("padding")
-    if not padding or len(padding) != len(columns):
-        padding = default_padding
+        padding = hints.get("padding")
+        if not padding or len(padding) != len(columns):
+            padding = default_padding
     missing = hints.get("missing_cells", 0)
-    if missing and all(text == NO_LINKS for text in contents[-missing:]):
+    if missing and all(text == empty for text in contents[-missing:]):
         contents, padding = contents[:-missing], padding[:-missing]
     layout = _row_layout(tuple(map(tuple, padding))) if padding is not default_padding else default_layout
     return layout.format(*contents) + hints.get("overflow", "") + hints.get("trailing", "")
 
 
-def _cell(role: str | None, row: PaperRow, title: str, date: str, kept) -> str:
+def _contents(row, roles, title, date, empty=NO_LINKS, separator=inline.LINK_SEPARATOR, hints=None) -> list[str]:
+    """The cells' contents of `row`, writing `empty` for a value it has not and `separator` between links."""
+    if roles in _SEED_PADDING and empty == NO_LINKS and separator == inline.LINK_SEPARATOR:
+        # This list's own tables, most rows: no cell looked up by its role.
+        contents = [title, _venue_cell(row.venue), date, _render_link_cell(row.code_links)]
+        if len(roles) == 5:
+            contents.append(_render_link_cell(row.blog_links))
+        return contents
+    kept = iter(hints.get("kept_cells", ()) if hints else ())
+    return [_cell(role, row, title, date, kept, empty, separator) for role in roles]
+
+
+def _cell(role: str | None, row: PaperRow, title: str, date: str, kept, empty: str, separator: str) -> str:
     if role == "title":
         return title
     if role == "venue":
-        return _venue_cell(row.venue)
+        return empty if row.venue is None else _venue_cell(row.venue)
     if role == "date":
         return date
     if role == "year":
         return str(row.date.year)
     if role in LINK_COLUMNS:
-        return _render_link_cell(getattr(row, LINK_COLUMNS[role]))
-    return next(kept, NO_LINKS)
+        links = getattr(row, LINK_COLUMNS[role])
+        return inline.render_links(links, TABLE_SPECIALS, separator) if links else empty
+    return next(kept, empty)
 
 
 def render_date(date: datetime.date, date_format: str | None) -> str:
@@ -285,9 +385,52 @@ def _venue_cell(venue: str | None) -> str:
     if venue is None:
         return NO_VENUE
     inline.check(inline.text_problem(venue), "venue", venue)
-    inline.check("must not be '-'" if venue == NO_VENUE else None, "venue")
+    inline.check("must not be '-' or a dash" if venue in PLACEHOLDERS else None, "venue")
     return inline.escape(venue, TABLE_SPECIALS)
 
 
 def _render_link_cell(links) -> str:
     return inline.render_links(links, TABLE_SPECIALS) if links else NO_LINKS
+
+
+def kept_columns(head_lines: list[str]) -> list[str]:
+    """The names, as written in its header, of the columns of a paper table the catalog has no field for (their
+    cells are a row's `kept_cells`, in this order)."""
+    columns = table_columns(head_lines)
+    if columns is None:
+        return []
+    names = [cell.strip() for cell in split_cells(head_lines[0])[0]]
+    return [name for name, column in zip(names, columns, strict=True) if column_role(column) is None]
+
+
+def kept_cell_problem(text: str) -> str | None:
+    """Why `text` cannot be a table cell kept as written, or None: it must be one line that reads back as one cell."""
+    if problem := inline.text_problem(text, required=False):
+        return problem
+    if any(split_cells(f"|{space}{text}{space}|") != ([f"{space}{text}{space}"], "") for space in ("", " ")):
+        return "must not contain a '|' that is not escaped as '\\|', nor end with a backslash"
+    return None
+
+
+def with_tables(body: list):
+    """(node, head) for each node of a section's body: `head` is the head of the table a paper row is written in,
+    None for other nodes. A row with no table before it opens a table with the default head: (None, that head)
+    comes first."""
+    head = None
+    for node in body:
+        if isinstance(node, TableHead):
+            head = node
+        elif isinstance(node, PaperRow) and not (node.hints and node.hints.get("shape")):
+            if head is None:
+                head = _default_head()
+                yield None, head
+            yield node, head
+            continue
+        elif not isinstance(node, Text) or not all(line.startswith("|") for line in node.lines):
+            head = None
+        yield node, None
+
+
+@functools.cache
+def _default_head() -> TableHead:
+    return TableHead(DEFAULT_TABLE_HEAD, table_columns(DEFAULT_TABLE_HEAD))

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from catalog.admin.readme import PUBLISH_PERMISSION, diff_lines
+from catalog.admin.readme_checks import export_findings, refused_for_errors
 from catalog.readme import RenderError
 from catalog.repository import config
 from catalog.repository.changes import entry_changes
@@ -22,7 +23,6 @@ from catalog.repository.lock import Busy
 from catalog.repository.models import RepositoryEvent
 from catalog.repository.publish import publish_to_repository, reviewed, untaken_commits
 from catalog.repository.sync import sync_repository
-from catalog.services.configured_lint import lint_readme
 from catalog.services.publish import catalog_snapshot
 from catalog.services.readme_export import readme_diff
 from catalog.services.readme_files import ReadmeProblems
@@ -84,11 +84,6 @@ def _repository_state(request) -> dict:
         current_name=f"{settings.CATALOG_GIT_README} ({settings.CATALOG_GIT_BRANCH})",
         exported_name="database export",
     )
-    try:
-        findings = lint_readme(text=exported)
-    except ValueError as error:
-        messages.error(request, f"CATALOG_LINT_DISABLED_RULES: {error}")
-        findings = []
     return {
         "reachable": True,
         "head": head,
@@ -98,7 +93,7 @@ def _repository_state(request) -> dict:
         "diff": diff,
         "lines": diff_lines(diff.text),
         "fingerprint": reviewed(head, exported),
-        "findings": findings,
+        **export_findings(request, exported),
     }
 
 
@@ -127,6 +122,8 @@ def _take_in(request) -> None:
 
 
 def _publish(request) -> None:
+    if refused_for_errors(request):
+        return
     try:
         outcome = publish_to_repository(user=request.user, fingerprint=request.POST.get("fingerprint") or None)
     except (config.RepositoryError, GitError, GitHubError, Busy, OSError) as error:

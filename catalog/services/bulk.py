@@ -14,31 +14,39 @@ PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.
 _NOT_CONVERTED = object()
 
 
+# At most this many rows a statement: few statements (PostgreSQL runs the catalog's triggers once per statement),
+# none too large to build.
+MAX_BATCH = 1000
+
+
 def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
-    """INSERT `rows` (tuples of values of the fields named in `columns`) into `model`'s table.
+    """INSERT `rows` (tuples of values of the fields named in `columns`) into `model`'s table, many rows a statement.
 
     Every other field but the primary key gets its default, as `Model()` would give it.
     """
-    if rows:
-        columns, rows = _with_defaults(model, columns, rows)
-        fields, sql = _insert_sql(model, columns)
-        with connection.cursor() as cursor:
-            cursor.executemany(sql + _placeholders(len(fields)), _prepared(fields, rows))
+    _insert(model, columns, rows, returning=False)
 
 
 def insert_rows_returning_ids(model, columns: list[str], rows: list[tuple]) -> list[int]:
     """INSERT `rows` as `insert_rows` does; the primary keys given to them, in the order of `rows`."""
+    return _insert(model, columns, rows, returning=True)
+
+
+def _insert(model, columns, rows, *, returning):
+    if not rows:
+        return []
     columns, rows = _with_defaults(model, columns, rows)
     fields, sql = _insert_sql(model, columns)
-    batch = max(connection.ops.bulk_batch_size(fields, rows), 1)
-    returning = f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
+    batch = min(max(connection.ops.bulk_batch_size(fields, rows), 1), MAX_BATCH)
+    returned = f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}" if returning else ""
     ids = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = list(_prepared(fields, rows[start : start + batch]))
             values = ", ".join([_placeholders(len(fields))] * len(chunk))
-            cursor.execute(sql + values + returning, [value for row in chunk for value in row])
-            ids += [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql + values + returned, [value for row in chunk for value in row])
+            if returning:
+                ids += [row[0] for row in cursor.fetchall()]
     return ids
 
 

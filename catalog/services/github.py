@@ -15,7 +15,8 @@ import httpx
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from catalog.models import Paper, Repository, Resource
+from catalog.entry_kinds import KINDS, Selection
+from catalog.models import Repository
 
 ATTEMPTS = 3
 
@@ -35,10 +36,11 @@ class RefreshReport:
     stopped: str = ""
 
 
-def star_repos() -> list[str]:
-    """Every `owner/name` named by a paper's or a resource's star badge, sorted."""
-    names = set(Paper.objects.with_star_repo().values_list("star_repo", flat=True))
-    names |= set(Resource.objects.with_star_repo().values_list("star_repo", flat=True))
+def star_repos(selection: Selection = None) -> list[str]:
+    """Every `owner/name` named by the star badge of a paper or a resource (of the `selection`), sorted."""
+    names = set()
+    for kind in KINDS:
+        names |= set(kind.selected(kind.model.objects.with_star_repo(), selection).values_list("star_repo", flat=True))
     return sorted(names)
 
 

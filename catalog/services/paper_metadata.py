@@ -73,10 +73,13 @@ def fill_url_identifiers() -> int:
     return len(changed)
 
 
-def papers_to_ask(name: str, *, everything: bool) -> dict[str, list[Paper]]:
-    """The papers `name` is to be asked about, by the id it is asked with, in the order of their ids."""
+def papers_to_ask(name: str, *, everything: bool, paper_ids: list[int] | None = None) -> dict[str, list[Paper]]:
+    """The papers (of `paper_ids`) `name` is to be asked about, by the id it is asked with, in the order of their
+    ids."""
     source = SOURCES[name]
     papers = Paper.objects.only(*READ_FIELDS).order_by("pk")
+    if paper_ids is not None:
+        papers = papers.filter(pk__in=paper_ids)
     if not everything:
         papers = papers.filter(**{f"{source.answered_field}__isnull": True})
     by_key = defaultdict(list)

@@ -31,17 +31,24 @@ class Found:
     paper: SourcePaper
 
 
+def listed_url(kind: str, identifier: str) -> str:
+    """The URL a paper named by `identity.reference` is listed under: its arXiv abs page, OpenReview forum or doi.org
+    address."""
+    return {"arxiv": ABS_URL, "openreview": FORUM_URL, "doi": DOI_URL}[kind].format(identifier)
+
+
 def look_up(text: str) -> Found:
     """The paper `text` names, with its source and the URL to list it under; LookupFailed says why there is none."""
     named = reference(text)
     if named is None:
         raise LookupFailed("Paste an arXiv id or URL, an OpenReview URL or a DOI.", status=400)
     kind, identifier = named
-    source, key, url = {
-        "arxiv": (arxiv, identifier, ABS_URL.format(identifier)),
-        "openreview": (openreview, identifier, FORUM_URL.format(identifier)),
-        "doi": (semantic_scholar, f"DOI:{identifier}", DOI_URL.format(identifier)),
+    source, key = {
+        "arxiv": (arxiv, identifier),
+        "openreview": (openreview, identifier),
+        "doi": (semantic_scholar, f"DOI:{identifier}"),
     }[kind]
+    url = listed_url(kind, identifier)
     timeout = min(settings.CATALOG_METADATA_TIMEOUT, TIMEOUT)
     with source.from_settings(timeout=timeout, max_wait=0) as http:
         [batch] = source.fetch([key], http=http)

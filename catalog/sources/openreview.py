@@ -73,6 +73,7 @@ def read_note(note: dict) -> SourcePaper:
         published=published(note),
         openreview_id=str(note["id"]),
         pdf_url=PDF_URL.format(note["id"]) if value(content, "pdf") else "",
+        venue=unwrap(text(value(content, "venue"))),
     )
 
 

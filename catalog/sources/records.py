@@ -19,6 +19,7 @@ class SourcePaper:
     primary_category: str = ""
     citation_count: int | None = None
     pdf_url: str = ""
+    venue: str = ""
 
 
 @dataclass

@@ -13,7 +13,7 @@ from catalog.sources.records import Batch, SourceError, SourcePaper, unwrap
 
 NAME = "Semantic Scholar"
 BATCH_SIZE = 500
-FIELDS = "title,authors,abstract,externalIds,citationCount,publicationDate,year"
+FIELDS = "title,authors,abstract,externalIds,citationCount,publicationDate,year,venue"
 
 
 def from_settings(**options) -> PoliteClient:
@@ -74,6 +74,7 @@ def read_paper(paper: dict) -> SourcePaper:
         arxiv_id=str(external.get("ArXiv") or ""),
         doi=str(external.get("DOI") or ""),
         citation_count=count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None,
+        venue=unwrap(paper["venue"]) if isinstance(paper.get("venue"), str) else "",
     )
 
 

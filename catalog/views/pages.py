@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.views.generic import DetailView, ListView, TemplateView
 
 from catalog.bibtex import catalog_keys, paper_bibtex
@@ -9,19 +10,22 @@ from catalog.selectors import (
     PaperEntryPages,
     catalog_counts,
     newest_additions,
+    paper_entry_lists,
     paper_list_queryset,
     papers_per_month,
-    related_papers,
+    related_paper_ids,
     resource_list_queryset,
     sections_with_counts,
     tags_with_counts,
     venues_with_counts,
 )
+from catalog.similar_papers import similar_paper_ids
 from catalog.views.outputs import CSV_HEADER, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE, JSON_VERSION
 from catalog.views.pagination import page_numbers, paginate
 
 NEWEST_ON_HOME = 8
 RELATED_ON_DETAIL = 6
+SIMILAR_ON_DETAIL = 5
 
 
 class HomeView(TemplateView):
@@ -84,6 +88,9 @@ class ApiView(TemplateView):
             feed_size=FEED_SIZE,
             search_max_length=SEARCH_MAX_LENGTH,
             max_selection=MAX_SELECTION,
+            download_refresh=settings.CATALOG_DOWNLOAD_REFRESH_SECONDS,
+            download_limit=settings.CATALOG_DOWNLOAD_LIMIT,
+            download_window=settings.CATALOG_DOWNLOAD_WINDOW,
         )
         return context
 
@@ -97,7 +104,11 @@ class PaperDetailView(DetailView):
         context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["abstract_line"] = " ".join(self.object.abstract.split())
         context["bibtex"] = paper_bibtex(self.object, catalog_keys())
-        context["related"] = related_papers(self.object, limit=RELATED_ON_DETAIL)
+        # A paper similar by its words is not listed again among those sharing its tags.
+        state = getattr(self.request, "catalog_state", None)
+        similar = similar_paper_ids(self.object, limit=SIMILAR_ON_DETAIL, state=state)
+        related = related_paper_ids(self.object, limit=RELATED_ON_DETAIL, leave_out=similar)
+        context["similar"], context["related"] = paper_entry_lists(similar, related)
         return context
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
-from catalog.models import Paper
+from catalog.models import Paper, Section
 from catalog.repository import config
 from catalog.repository.models import RepositoryEvent
 from catalog.services.readme_export import export_readme
@@ -115,3 +115,22 @@ def test_both_buttons_need_the_publish_permission(synced, client):
 def test_an_unreachable_repository_is_said_on_the_page(synced, maintainer, client, settings, tmp_path):
     settings.CATALOG_GIT_REMOTE = str(tmp_path / "gone.git")
     assert "Cannot read the repository" in page(client)
+
+
+def test_an_error_in_the_export_is_linked_to_its_entry_and_needs_publish_anyway(synced, maintainer, client):
+    listed = Paper.objects.get(url="https://arxiv.org/pdf/2403.00745")
+    twin = Paper.objects.create(
+        title="A copy", url=listed.url, date=listed.date, section=Section.objects.get(title="Position Papers")
+    )
+    assert twin.section.position < listed.section.position, "the copy comes first: the listed paper is the duplicate"
+    html = page(client)
+    assert f'(<a href="/admin/catalog/paper/{listed.pk}/change/">{listed.title}</a>): duplicate (error)' in html
+    assert "Publish anyway, with 1 error" in html
+    head = synced.head()
+    data = {"publish": "1", "fingerprint": form_value(html, "fingerprint")}
+    refused = client.post(PAGE, data, follow=True).content.decode()
+    assert "Nothing was published: the checks find 1 error in the export." in refused
+    assert synced.head() == head
+    client.post(PAGE, {**data, "publish_anyway": "1"})
+    assert synced.head() != head
+    assert "[**A copy**]" in synced.show("main:README.md")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.management.progress import ProgressBar
-from catalog.models import LinkResult
+from catalog.management.report import write_lines
 from catalog.services.catalog_link_checks import check_links, check_settings
 
 
@@ -48,23 +48,9 @@ class Command(BaseCommand):
         )
         bar.finish()
         if verbosity >= 1:
-            self.write_summary(report, dry_run=dry_run)
+            write_lines(self, report.lines())
+            if dry_run:
+                self.stdout.write("Dry run: nothing stored.")
         if verbosity >= 2:
             for outcome in report.outcomes:
                 self.stdout.write(f"{outcome.result.label}: {outcome.status or '-'} {outcome.url}")
-
-    def write_summary(self, report, *, dry_run):
-        checked = len(report.outcomes)
-        counts = ", ".join(
-            f"{report.counts[result]} {result.label.lower()}" for result in LinkResult if report.counts[result]
-        )
-        self.stdout.write(f"Checked {checked} URL{'s' if checked != 1 else ''}: {counts or 'nothing to check'}.")
-        for outcome in report.failing():
-            status = f"{outcome.status} " if outcome.status else ""
-            self.stdout.write(
-                self.style.ERROR(f"{outcome.result.label}: {status}{outcome.url}") + f" ({outcome.detail})"
-            )
-            for usage in report.usages.get(outcome.url, []):
-                self.stdout.write(f"    used by {usage}")
-        if dry_run:
-            self.stdout.write("Dry run: nothing stored.")

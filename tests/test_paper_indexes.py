@@ -1,0 +1,86 @@
+"""What the pages need of many papers is read from indexes, not from the papers' rows, which an abstract makes several
+times wider: a search's counts and its choice of a page, the home page's newest additions, the feeds' papers.
+
+SQLite's query plans, as EXPLAIN QUERY PLAN gives them (PostgreSQL plans by its statistics of the data).
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from bench.catalog import synthetic_readme
+from catalog.filters import PaperFilter
+from catalog.models import NEWEST_ADDITIONS, Paper, newest_additions_by_day
+from catalog.selectors import PaperTally, newest_additions
+from catalog.services.readme_import import import_readme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def papers(db, tmp_path):
+    """A catalog like the benchmark's, of 1,000 papers, imported (the import ends with ANALYZE): SQLite plans a
+    smaller one otherwise, reading a few rows as cheaply as an index."""
+    if connection.vendor != "sqlite":
+        pytest.skip("These are SQLite's query plans.")
+    readme = tmp_path / "README.md"
+    readme.write_text(synthetic_readme(papers=1000), encoding="utf-8")
+    import_readme(path=readme)
+
+
+def plan(queryset=None, *, sql=None) -> list[str]:
+    """The steps of the plan of `queryset`, or of `sql` as a query ran it (its values written in)."""
+    sql, params = queryset.query.sql_with_params() if queryset is not None else (sql, ())
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return [detail for *_, detail in cursor.fetchall()]
+
+
+def paper_reads(steps) -> list[str]:
+    """The steps of a plan that read the paper table of the query itself (not of a subquery)."""
+    return [step for step in steps if step.split()[1] == "catalog_paper"]
+
+
+def ranked_search(q):
+    filterset = PaperFilter(QueryDict(urlencode({"q": q})), queryset=Paper.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return filterset
+
+
+def test_a_search_counts_its_matches_from_an_index(papers):
+    matches = Paper.objects.matching("steering").order_by()
+    with CaptureQueriesContext(connection) as captured:
+        tally = PaperTally.of_result(matches, count_code=True)
+    assert tally.total == matches.count() > 0
+
+    (counts,) = [query["sql"] for query in captured]
+    reads = paper_reads(plan(sql=counts))
+    assert reads and all("USING COVERING INDEX" in step for step in reads), reads
+
+
+def test_a_search_chooses_its_page_of_best_matches_from_indexes(papers):
+    filterset = ranked_search("steering")
+    chosen = filterset.qs.values("pk")[:50]
+
+    reads = paper_reads(plan(chosen))
+    assert reads and all("USING COVERING INDEX catalog_paper_id_facets" in step for step in reads), reads
+    # The page's papers, ranked again among themselves, come in the order of the whole list.
+    page = filterset.page_papers()(chosen)
+    assert list(page.values_list("pk", flat=True)) == list(filterset.qs.values_list("pk", flat=True)[:50])
+
+
+def test_the_newest_additions_are_read_along_their_index_without_a_sort(papers):
+    newest = Paper.objects.order_by(*newest_additions_by_day()).values("pk")[:8]
+
+    (scan,) = plan(newest)  # no sort
+    assert scan.startswith("SCAN catalog_paper USING ") and scan.endswith("INDEX catalog_paper_added_by_day"), scan
+    assert [entry["pk"] for entry in newest_additions(limit=8)] == list(newest.values_list("pk", flat=True))
+
+
+def test_the_feeds_read_the_papers_added_last_along_their_index_without_a_sort(papers):
+    assert plan(Paper.objects.order_by(*NEWEST_ADDITIONS)[:50]) == [
+        "SCAN catalog_paper USING INDEX catalog_paper_added_last"
+    ]
