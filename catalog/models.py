@@ -290,8 +290,9 @@ class EntryQuerySet(models.QuerySet):
 
     def with_topic(self, tag):
         """The entries that have the topic `tag` (a Tag): tagged with it, or listed in a section that implies it."""
-        topics = self.model.topics.through.objects.filter(tag=tag)
-        return self.filter(pk__in=topics.values("entry"))
+        from catalog.topics import having
+
+        return self.filter(having(self.model, tag))
 
     def with_topics(self):
         """The entries with their `topics` read along (one query), by name."""

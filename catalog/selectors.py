@@ -11,7 +11,6 @@ from urllib.parse import quote
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import get_language
-from taggit.models import Tag
 
 from catalog.dates import Year
 from catalog.filters import HAS_CODE_CHOICES
@@ -21,7 +20,6 @@ from catalog.models import (
     PaperLink,
     PaperTopic,
     Resource,
-    ResourceTopic,
     Section,
     SectionKind,
     Venue,
@@ -30,6 +28,7 @@ from catalog.models import (
     newest_additions_by_day,
 )
 from catalog.templatetags.calendar_dates import calendar_date
+from catalog.topics import topic_counts
 from catalog.urls_memo import memo_reverse
 
 PAPER_LIST_RELATED = ("venue", "section")
@@ -143,15 +142,13 @@ def resource_list_queryset():
     return Resource.objects.with_repository().with_topics().select_related("section").prefetch_related("links")
 
 
-def catalog_counts():
+def catalog_counts(*, tags):
+    """The numbers of papers, resources, venues of papers and `tags` (as tags_with_counts() gives them)."""
     return {
         "papers": Paper.objects.count(),
         "resources": Resource.objects.count(),
         "venues": Venue.objects.filter(Exists(Paper.objects.filter(venue=OuterRef("pk")))).count(),
-        "tags": Tag.objects.filter(
-            Exists(PaperTopic.objects.filter(tag=OuterRef("pk")))
-            | Exists(ResourceTopic.objects.filter(tag=OuterRef("pk")))
-        ).count(),
+        "tags": len(tags),
     }
 
 
@@ -210,16 +207,25 @@ def count_of(model, field):
     return Coalesce(Subquery(rows), 0)
 
 
-def tags_with_counts(*, of_papers=False):
-    """The topics of entries (with `of_papers`, of papers) with their paper and resource counts, by name.
+@dataclass(frozen=True)
+class TagCount:
+    slug: str
+    name: str
+    paper_count: int
+    resource_count: int
 
-    Whether a tag has entries is asked with EXISTS, so that each count is computed once, for the SELECT."""
-    tagged_papers = Exists(PaperTopic.objects.filter(tag=OuterRef("pk")))
-    tagged = tagged_papers if of_papers else tagged_papers | Exists(ResourceTopic.objects.filter(tag=OuterRef("pk")))
-    return (
-        Tag.objects.annotate(paper_count=count_of(PaperTopic, "tag"), resource_count=count_of(ResourceTopic, "tag"))
-        .filter(tagged)
-        .order_by("name")
+
+def tags_with_counts() -> list[TagCount]:
+    """The tags that are a topic of a paper or a resource, by name, with their numbers of papers and resources."""
+    papers = {slug: (name, count) for slug, name, count in topic_counts(Paper)}
+    resources = {slug: (name, count) for slug, name, count in topic_counts(Resource)}
+    names = {slug: name for slug, (name, _) in (papers | resources).items()}
+    return sorted(
+        (
+            TagCount(slug, name, papers.get(slug, ("", 0))[1], resources.get(slug, ("", 0))[1])
+            for slug, name in names.items()
+        ),
+        key=lambda tag: (tag.name, tag.slug),
     )
 
 
@@ -294,7 +300,7 @@ def paper_facets(filterset):
     section = cleaned.get("section")
     year = cleaned.get("year")
     # Without a filter, every paper's topics count: no need to look each one's paper up among all papers.
-    tag_rows = tag_counts(PaperTopic, in_result.values("pk") if in_force else None)
+    tag_rows = topic_counts(Paper, in_result.values("pk") if in_force else None)
     return PaperFacets(
         choices={
             "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
@@ -420,24 +426,7 @@ def section_counts(sections, counts):
 def resource_tag_choices(filterset):
     """Counts per tag within the current result of the resource filters (every further tag narrows it)."""
     in_result = filterset.qs.order_by().values("pk")
-    return choices(tag_counts(ResourceTopic, in_result), selected=selected_tags(filterset.form.cleaned_data))
-
-
-def tag_counts(topic_model, entries):
-    """(slug, name, count) of the topics of `entries` (a values("pk") queryset, None for all), most used first.
-
-    The topics (catalog/topics.py) are counted by tag id; each tag's slug and name are read once per tag.
-    """
-    topics = topic_model.objects.all() if entries is None else topic_model.objects.filter(entry__in=entries)
-    tag = Tag.objects.filter(pk=OuterRef("tag_id"))
-    rows = (
-        topics.values("tag_id")
-        .annotate(count=Count("*"))
-        # Annotated apart from the count, the slug and name stay out of the GROUP BY.
-        .annotate(slug=Subquery(tag.values("slug")), name=Subquery(tag.values("name")))
-        .order_by("-count", "name")
-    )
-    return [(row["slug"], row["name"], row["count"]) for row in rows]
+    return choices(topic_counts(Resource, in_result), selected=selected_tags(filterset.form.cleaned_data))
 
 
 def selected_tags(cleaned_data):

@@ -3,13 +3,13 @@
 import re
 
 import pytest
-from taggit.models import Tag
 
 from catalog.models import Paper, Repository
 from tests.axe import axe_violations
 from tests.browser import PHONE, screenshot
 from tests.pages import PUBLIC_PAGES, detail_pages
 from tests.test_bibtex import parse_bibtex
+from tests.topics import having_topic
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_a_filter_applies_as_it_changes_and_keeps_the_focus(live_catalog, page):
         page.get_by_label("Year").select_option("2024")
     assert page.url.endswith("/papers/?year=2024&tag=sae")
     assert page.evaluate("document.activeElement.id") == "id_year"
-    expected = Paper.objects.with_topic(Tag.objects.get(slug="sae")).filter(date__year=2024).count()
+    expected = having_topic(Paper.objects.filter(date__year=2024), "sae").count()
     assert page.get_by_role("heading", level=2, name=f"{expected} papers").is_visible()
     assert page.console_errors == []
 

@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Exists, OuterRef
 from taggit.models import Tag
 
 from catalog.models import LinkStatus
+from catalog.topics import topic_counts
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -47,8 +47,7 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        topics = model_admin.model.topics.through.objects.filter(tag=OuterRef("pk"))
-        return [(tag.slug, tag.name) for tag in Tag.objects.filter(Exists(topics)).order_by("name")]
+        return sorted(((slug, name) for slug, name, _ in topic_counts(model_admin.model)), key=lambda tag: tag[1])
 
     def queryset(self, request, queryset):
         if self.value() is None:

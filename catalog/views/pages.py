@@ -33,11 +33,12 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["counts"] = catalog_counts()
+        tags = tags_with_counts()
+        context["counts"] = catalog_counts(tags=tags)
         context["newest"] = newest_additions(limit=NEWEST_ON_HOME)
         context["chart"] = monthly_chart(papers_per_month())
         context["sections"] = sections_with_counts()
-        context["tags"] = tags_with_counts(of_papers=True).order_by("-paper_count", "name")
+        context["tags"] = sorted((tag for tag in tags if tag.paper_count), key=lambda tag: (-tag.paper_count, tag.name))
         return context
 
 
