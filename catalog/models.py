@@ -620,12 +620,17 @@ class CheckRun(models.Model):
     def __str__(self):
         return f"{self.get_kind_display().capitalize()} of {self.scope}: {self.get_status_display()}"
 
+    @property
+    def active(self) -> bool:
+        """Queued or running: it has not ended yet."""
+        return self.status in self.ACTIVE
+
     def state(self) -> str:
-        """Where the run is, e.g. "running: arXiv, 40 of 120"."""
+        """Where the run is, e.g. "running: arXiv, 40 of 120 checked"."""
         if self.status == self.Status.QUEUED:
             return "queued, waiting for a worker"
         if self.status == self.Status.RUNNING and self.total is not None:
-            return f"running: {self.step}, {self.done} of {self.total}"
+            return f"running: {self.step}, {self.done} of {self.total} checked"
         return self.get_status_display()
 
     def outcome(self) -> str:

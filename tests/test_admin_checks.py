@@ -187,7 +187,7 @@ def test_a_second_run_of_a_kind_is_refused_while_one_is_queued_or_running(catalo
     )
     page = start(maintainer, "links").content.decode()
     assert "Not started: a link check of the whole catalog" in page
-    assert "is running: URLs, 3 of 10. Wait for it to end before starting another." in page
+    assert "is running: URLs, 3 of 10 checked. Wait for it to end before starting another." in page
     assert links.requests == [] and CheckRun.objects.count() == 1
     refused = select(maintainer, "paper", "check_links_of_selected", [catalog["second"]]).content.decode()
     assert "Not started: a link check" in refused and links.requests == []
@@ -228,8 +228,73 @@ def test_the_progress_of_a_running_check_shows_in_the_admin(catalog, maintainer,
     monkeypatch.setitem(check_runs.WORK, CheckRun.Kind.LINKS, halfway)
     monkeypatch.setattr(check_runs, "PROGRESS_INTERVAL", 0)
     start(maintainer, "links")
-    assert "running: URLs, 1 of 4" in seen[0]
-    assert "Link check: <a href" in seen[1] and "running: URLs, 1 of 4" in seen[1]
+    assert "running: URLs, 1 of 4 checked" in seen[0]
+    assert "Link check: <a href" in seen[1] and "running: URLs, 1 of 4 checked" in seen[1]
+
+
+def running_links_run(**values):
+    return CheckRun.objects.create(
+        kind="links",
+        scope="the whole catalog",
+        status="running",
+        progress_at=timezone.now(),
+        step="URLs",
+        total=4,
+        done=1,
+        **values,
+    )
+
+
+def status_url(run):
+    return f"{RUNS}{run.pk}/status/"
+
+
+def test_the_status_of_a_run_is_asked_as_json_while_it_runs_and_gives_its_result_when_it_ends(db, maintainer):
+    run = running_links_run()
+    answer = maintainer.get(status_url(run))
+    assert answer["Content-Type"] == "application/json" and "no-cache" in answer["Cache-Control"]
+    running = answer.json()
+    assert (running["active"], running["state"], running["done"], running["total"]) == (
+        True,
+        "running: URLs, 1 of 4 checked",
+        1,
+        4,
+    )
+    assert "Link check: <a href" in running["html"] and "running: URLs, 1 of 4 checked" in running["html"]
+    assert '<progress max="4" value="1"' in running["html"]
+
+    CheckRun.objects.filter(pk=run.pk).update(
+        status="done", done=4, finished_at=timezone.now(), summary="Checked 4 URLs: 3 ok, 1 broken.\nBroken: 404 x"
+    )
+    done = maintainer.get(status_url(run)).json()
+    assert (done["active"], done["state"], done["outcome"]) == (False, "done", "Checked 4 URLs: 3 ok, 1 broken.")
+    assert "done <time" in done["html"] and "Checked 4 URLs: 3 ok, 1 broken." in done["html"]
+    assert "<progress" not in done["html"]
+
+
+def test_the_status_of_a_run_is_for_staff_who_may_view_check_runs(db, client):
+    run = running_links_run()
+    assert client.get(status_url(run))["Location"].startswith("/admin/login/"), "signed out: the sign-in page"
+    client.force_login(make_user("paula", permissions=["view_paper"]))
+    assert client.get(status_url(run)).status_code == 403
+    client.force_login(make_user("vera", permissions=["view_checkrun"]))
+    assert client.get(status_url(run)).json()["active"] is True
+    assert client.post(status_url(run)).status_code == 405
+    assert client.get(f"{RUNS}{run.pk + 1}/status/").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["/admin/", "/admin/catalog/paper/", "/admin/catalog/resource/", RUNS, "run"])
+def test_the_pages_showing_a_running_check_follow_it_and_not_a_finished_one(db, maintainer, page):
+    run = running_links_run()
+    CheckRun.objects.create(
+        kind="metadata", scope="1 paper", status="done", progress_at=timezone.now(), finished_at=timezone.now()
+    )
+    url = f"{RUNS}{run.pk}/change/" if page == "run" else page
+    html = maintainer.get(url).content.decode()
+    assert f'<span class="check-run-line" data-status-url="{status_url(run)}" role="status">Link check: ' in html
+    assert html.count("data-status-url=") == 1, "the metadata refresh has ended: nothing to follow"
+    assert "running: URLs, 1 of 4 checked" in html, "without JavaScript: the state when the page was loaded"
+    assert '<script src="/static/js/admin-check-runs.js" defer></script>' in html
 
 
 def test_a_run_that_breaks_is_failed_with_its_error_and_frees_its_kind(catalog, links, maintainer, monkeypatch):

@@ -3,11 +3,14 @@ to, and the same as actions on the entries selected in the papers' and resources
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from catalog.admin.parameters import CheckedParametersMixin
 from catalog.models import CheckRun
@@ -34,7 +37,7 @@ def start(request, *, kind: str, selection=None) -> None:
         return
     link = reverse("admin:catalog_checkrun_change", args=[run.pk])
     what = f"{run.get_kind_display().capitalize()} of {run.scope}"
-    if run.status in CheckRun.ACTIVE:
+    if run.active:
         text = format_html('{} {}: <a href="{}">follow it in the check runs</a>.', what, run.state(), link)
     else:
         text = format_html('{} {}: {} (<a href="{}">the whole report</a>)', what, run.state(), run.outcome(), link)
@@ -98,7 +101,29 @@ class CheckRunAdmin(CheckedParametersMixin, admin.ModelAdmin):
 
     def get_urls(self):
         starting = path("start/", self.admin_site.admin_view(start_view), name="catalog_checkrun_start")
-        return [starting, *super().get_urls()]
+        status = path(
+            "<int:run_id>/status/", self.admin_site.admin_view(self.status_view), name="catalog_checkrun_status"
+        )
+        return [starting, status, *super().get_urls()]
+
+    @method_decorator(require_GET)
+    def status_view(self, request, run_id):
+        """Where run `run_id` is, as JSON, for the admin's pages to follow it (static/js/admin-check-runs.js):
+        whether it is still `active`, its state and outcome, and its line as `html`."""
+        if not self.has_view_permission(request):
+            return JsonResponse({"error": "You may not view check runs."}, status=403)
+        run = get_object_or_404(CheckRun, pk=run_id)
+        line = render_to_string("admin/catalog/check_run_state.html", {"run": run}, request=request)
+        return JsonResponse(
+            {
+                "active": run.active,
+                "state": run.state(),
+                "done": run.done,
+                "total": run.total,
+                "outcome": run.outcome(),
+                "html": line,
+            }
+        )
 
     def has_add_permission(self, request):
         return False
