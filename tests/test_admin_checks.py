@@ -5,6 +5,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -133,6 +134,9 @@ def test_refresh_metadata_asks_the_sources_and_github_and_keeps_their_answers(ca
     assert run.status == "done", run.error
     paper = Paper.objects.get(pk=catalog["first"].pk)
     assert paper.abstract and paper.authors.count() == 5
+    entry = LogEntry.objects.get(object_id=str(paper.pk), content_type__model="paper")
+    assert (entry.user, entry.change_message) == (maintainer.user, "Filled from arXiv by the metadata refresh.")
+    assert ("Abstract", "", paper.abstract) in entry.field_changes.values_list("field", "old", "new")
     assert Repository.objects.get(full_name="lab/tool").stars == 1234
     assert Repository.objects.get(full_name="lab/old-name").renamed_to == "lab/new-name"
     assert "arXiv: 1 paper asked, 1 filled, 0 unknown, 0 failed." in run.summary
@@ -218,7 +222,7 @@ def test_a_run_without_progress_for_half_an_hour_no_longer_holds_its_kind(catalo
 def test_the_progress_of_a_running_check_shows_in_the_admin(catalog, maintainer, monkeypatch):
     seen = []
 
-    def halfway(selection, progress):
+    def halfway(run, progress):
         progress.start("URLs", 4)
         progress.advance()
         seen.append(maintainer.get(RUNS).content.decode())
@@ -298,7 +302,7 @@ def test_the_pages_showing_a_running_check_follow_it_and_not_a_finished_one(db, 
 
 
 def test_a_run_that_breaks_is_failed_with_its_error_and_frees_its_kind(catalog, links, maintainer, monkeypatch):
-    def broken(selection, progress):
+    def broken(run, progress):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setitem(check_runs.WORK, CheckRun.Kind.LINKS, broken)

@@ -74,7 +74,7 @@ def test_a_maintainer_follows_a_link_check_as_it_goes_without_reloading(catalog,
     found = {}
     check_the_links = check_runs.WORK[CheckRun.Kind.LINKS]
 
-    def watched(selection, progress):
+    def watched(run, progress):
         advance = progress.advance
 
         def advance_then_look(count=1):
@@ -85,7 +85,7 @@ def test_a_maintainer_follows_a_link_check_as_it_goes_without_reloading(catalog,
                 found["papers while a run goes"] = axe_violations(page)
 
         progress.advance = advance_then_look
-        return check_the_links(selection, progress)
+        return check_the_links(run, progress)
 
     monkeypatch.setitem(check_runs.WORK, CheckRun.Kind.LINKS, watched)
     monkeypatch.setattr(check_runs, "PROGRESS_INTERVAL", 0)

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from catalog.models import Paper, Venue
 from history.models import FieldChange
 from tests.admin_support import make_user, paper_form_data
+from tests.fake_sources import ABSTRACT
+from tests.test_refresh_papers import SAE_AUTHORS, papers, refresh, sources  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,33 @@ def test_a_readme_sync_keeps_the_old_and_new_value(seeded, seed_text, tmp_path):
     path.write_text(edited, encoding="utf-8")
     call_command("import_readme", str(path), "--sync", stdout=StringIO(), stderr=StringIO())
     assert ("date", old, "2020-01-01") in changes(paper)
+
+
+def test_a_metadata_refresh_keeps_the_old_and_new_values_it_fills_but_not_the_citation_counts(sources, papers, client):  # noqa: F811
+    refresh("--skip-github")
+
+    sae = papers["sae"]
+    entry = LogEntry.objects.get(object_id=str(sae.pk), content_type__model="paper")
+    assert entry.change_message == "Filled from arXiv by the metadata refresh."
+    assert (entry.user.username, entry.user.is_active, entry.user.has_usable_password()) == (
+        "metadata-refresh",
+        False,
+        False,
+    ), "an account that names the work and can never sign in"
+    assert changes(sae) == [
+        ("Authors", "", ", ".join(SAE_AUTHORS)),
+        ("Abstract", "", ABSTRACT),
+        ("DOI", "", "10.48550/arXiv.2403.00745"),
+        ("ArXiv primary category", "", "cs.LG"),
+    ], "the authors in their order; neither the citation count nor the arXiv id derived from the URL"
+    assert ("OpenReview id", "", "Abc123XyZ") in changes(papers["openreview"]), "set from its URL"
+    assert changes(papers["blog"]) == [], "nothing changed, nothing logged"
+
+    Paper.objects.filter(pk=sae.pk).update(citation_count=1)
+    logged = LogEntry.objects.count()
+    refresh("--skip-github", "--all")
+    assert Paper.objects.get(pk=sae.pk).citation_count == 412 and LogEntry.objects.count() == logged
+
+    client.force_login(make_user("maintainer", superuser=True))
+    page = client.get(f"/admin/catalog/paper/{sae.pk}/history/").content.decode()
+    assert "metadata-refresh" in page and '<tr><th scope="row">ArXiv primary category</th><td>(empty)</td>' in page

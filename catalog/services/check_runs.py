@@ -115,10 +115,10 @@ def perform_run(run_id: int) -> str:
     )
     if not claimed:
         return f"Check run {run_id} was not queued any more: not run."
-    run = CheckRun.objects.get(pk=run_id)
+    run = CheckRun.objects.select_related("requested_by").get(pk=run_id)
     progress = RunProgress(run)
     try:
-        lines, failure = WORK[run.kind](run.selection, progress)
+        lines, failure = WORK[run.kind](run, progress)
     except RunAbandoned as stopped:
         return str(stopped)
     except Exception as error:
@@ -136,20 +136,21 @@ def perform_run(run_id: int) -> str:
     return lines[0].text if lines else ""
 
 
-def _check_links(selection: Selection, progress: RunProgress) -> tuple[list[ReportLine], str]:
+def _check_links(run: CheckRun, progress: RunProgress) -> tuple[list[ReportLine], str]:
     report = check_links(
         check=check_settings(),
-        selection=selection,
+        selection=run.selection,
         on_start=lambda total: progress.start("URLs", total),
         on_outcome=lambda outcome: progress.advance(),
     )
     return report.lines(), ""
 
 
-def _refresh_metadata(selection: Selection, progress: RunProgress) -> tuple[list[ReportLine], str]:
+def _refresh_metadata(run: CheckRun, progress: RunProgress) -> tuple[list[ReportLine], str]:
     """The whole catalog as `refresh_metadata` does it; chosen entries asked about again, papers and star repos.
-    The first line sums up every step, the command's report follows."""
-    lines, outcomes = [derive_identifiers()], []
+    The papers' history names who asked for it. The first line sums up every step, the command's report follows."""
+    selection, user = run.selection, run.requested_by
+    lines, outcomes = [derive_identifiers(user=user)], []
     names, paper_ids, repos = STEP_NAMES, None, None
     if selection is not None:
         paper_ids, repos = selection.get(PAPER.name, []), star_repos(selection)
@@ -160,6 +161,7 @@ def _refresh_metadata(selection: Selection, progress: RunProgress) -> tuple[list
             everything=selection is not None,
             paper_ids=paper_ids,
             repos=repos,
+            user=user,
             on_start=lambda total, name=name: progress.start(step_label(name), total),
             on_advance=lambda label, count: progress.advance(count),
         )

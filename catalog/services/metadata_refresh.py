@@ -30,10 +30,11 @@ def step_label(name: str) -> str:
     return "GitHub" if name == GITHUB else SOURCES[name].label
 
 
-def derive_identifiers() -> ReportLine:
-    """Papers' arXiv ids, canonical URLs, DOIs and OpenReview ids from their URLs, without any request."""
+def derive_identifiers(*, user=None) -> ReportLine:
+    """Papers' arXiv ids, canonical URLs, DOIs and OpenReview ids from their URLs, without any request; `user`
+    asked for it (None: nobody)."""
     arxiv = fill_arxiv_fields()
-    identified = fill_url_identifiers()
+    identified = fill_url_identifiers(user=user)
     return ReportLine(
         INFO,
         f"arXiv: {plural(arxiv.arxiv_papers, 'paper')} with an arXiv id, {arxiv.changed} changed; "
@@ -48,24 +49,26 @@ def refresh_step(
     paper_ids: list[int] | None = None,
     repos: list[str] | None = None,
     max_wait: float | None = None,
+    user=None,
     on_start: Callable[[int], None] | None = None,
     on_advance: Callable[[str, int], None] | None = None,
 ) -> StepOutcome:
     """Ask source `name` (a key of SOURCES, or GITHUB) about the papers (of `paper_ids`) or the star repos (`repos`;
-    None: every one the catalog names). `on_start(total)` and `on_advance(label, count)` follow its progress."""
+    None: every one the catalog names), for `user` (None: nobody; the papers' history names the system account).
+    `on_start(total)` and `on_advance(label, count)` follow its progress."""
     on_start = on_start or (lambda total: None)
     on_advance = on_advance or (lambda label, count: None)
     if name == GITHUB:
         return _refresh_github(star_repos() if repos is None else repos, max_wait, on_start, on_advance)
-    return _refresh_papers(name, everything, paper_ids, max_wait, on_start, on_advance)
+    return _refresh_papers(name, everything, paper_ids, max_wait, user, on_start, on_advance)
 
 
-def _refresh_papers(name, everything, paper_ids, max_wait, on_start, on_advance) -> StepOutcome:
+def _refresh_papers(name, everything, paper_ids, max_wait, user, on_start, on_advance) -> StepOutcome:
     by_key = papers_to_ask(name, everything=everything, paper_ids=paper_ids)
     label = SOURCES[name].label
     on_start(sum(len(papers) for papers in by_key.values()))
     client_options = {} if max_wait is None else {"max_wait": max_wait}
-    report = refresh_source(name, by_key, on_batch=lambda count: on_advance(label, count), **client_options)
+    report = refresh_source(name, by_key, on_batch=lambda count: on_advance(label, count), user=user, **client_options)
     outcome = StepOutcome(
         [
             ReportLine(

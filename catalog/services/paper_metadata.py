@@ -6,6 +6,10 @@ answered, so an interrupted refresh resumes where it stopped. What a source give
 (authors, abstract, DOI); what the paper has is kept; the arXiv category and the citation count are the
 source's own and follow it. A batch the source does not answer changes nothing. The README's fields (title,
 URL, date, venue) are never touched.
+
+Each paper changed gets an entry in its admin history, by the maintainer who asked for the refresh or else by the
+inactive account `metadata-refresh`, with the old and new value of its authors, abstract, DOI, OpenReview id and
+arXiv category. The citation count, a counter that moves daily, and the times the sources answered are not logged.
 """
 
 from collections import defaultdict
@@ -15,12 +19,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from catalog.identity import doi, openreview_id
 from catalog.models import Paper, PaperAuthor
-from catalog.services.authors import set_authors
+from catalog.services.authors import clean_names, set_authors
 from catalog.sources import arxiv, openreview, semantic_scholar
 from catalog.sources.records import Batch, SourcePaper
+from history.entries import log_changes, system_account
+from history.values import Change
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,19 @@ SOURCES = {
         "Semantic Scholar", semantic_scholar, "semantic_scholar_answered_at", semantic_scholar_key
     ),
 }
-READ_FIELDS = ["pk", "arxiv_id", "doi", "openreview_id", "abstract", "arxiv_primary_category", "citation_count"]
+READ_FIELDS = [
+    "pk",
+    "title",
+    "arxiv_id",
+    "doi",
+    "openreview_id",
+    "abstract",
+    "arxiv_primary_category",
+    "citation_count",
+]
+HISTORY_USERNAME = "metadata-refresh"
+# What a refresh changes that the history does not keep: a counter.
+UNLOGGED_FIELDS = {"citation_count"}
 
 
 @dataclass
@@ -56,20 +75,36 @@ class SourceReport:
     failed: dict[str, str] = field(default_factory=dict)
 
 
+def field_label(name: str) -> str:
+    return capfirst(Paper._meta.get_field(name).verbose_name)
+
+
+def log_refresh(user, changed: list[tuple[Paper, str, list[Change]]]) -> None:
+    """The history entries of the papers `changed`, by `user` or else the account named HISTORY_USERNAME."""
+    if changed:
+        log_changes(user or system_account(HISTORY_USERNAME), changed)
+
+
 @transaction.atomic
-def fill_url_identifiers() -> int:
+def fill_url_identifiers(*, user=None) -> int:
     """Give papers without a DOI or an OpenReview id the one their URL names; the number of papers changed."""
-    changed = []
-    lacking = Paper.objects.filter(Q(doi="") | Q(openreview_id="")).only("pk", "url", "doi", "openreview_id")
+    changed, logged = [], []
+    lacking = Paper.objects.filter(Q(doi="") | Q(openreview_id="")).only("pk", "title", "url", "doi", "openreview_id")
     for paper in lacking.order_by("pk"):
         found_doi, found_forum = (
             paper.doi or doi(paper.url) or "",
             paper.openreview_id or openreview_id(paper.url) or "",
         )
         if (found_doi, found_forum) != (paper.doi, paper.openreview_id):
+            values = [
+                (field_label("doi"), paper.doi, found_doi),
+                (field_label("openreview_id"), paper.openreview_id, found_forum),
+            ]
+            logged.append((paper, "Identifiers set from its URL by the metadata refresh.", values))
             paper.doi, paper.openreview_id = found_doi, found_forum
             changed.append(paper)
     Paper.objects.bulk_update(changed, ["doi", "openreview_id"], batch_size=500)
+    log_refresh(user, logged)
     return len(changed)
 
 
@@ -94,54 +129,60 @@ def refresh_source(
     by_key: dict[str, list[Paper]],
     *,
     on_batch: Callable[[int], None] | None = None,
+    user=None,
     **client_options,
 ) -> SourceReport:
-    """Ask source `name` about the papers of `by_key` (see papers_to_ask) and save each batch as it comes."""
+    """Ask source `name` about the papers of `by_key` (see papers_to_ask) and save each batch as it comes; `user`
+    asked for it (None: nobody, the history names HISTORY_USERNAME)."""
     source = SOURCES[name]
     report = SourceReport(label=source.label)
     with source.client.from_settings(**client_options) as http:
         for batch in source.client.fetch(list(by_key), http=http):
-            save_batch(source, batch, by_key, report)
+            save_batch(source, batch, by_key, report, user=user)
             if on_batch:
                 on_batch(sum(len(by_key[key]) for key in [*batch.found, *batch.unknown, *batch.failed]))
     return report
 
 
 @transaction.atomic
-def save_batch(source: Source, batch: Batch, by_key: dict[str, list[Paper]], report: SourceReport) -> None:
+def save_batch(source: Source, batch: Batch, by_key: dict[str, list[Paper]], report: SourceReport, *, user) -> None:
     now = timezone.now()
     answered = [paper for key in [*batch.found, *batch.unknown] for paper in by_key[key]]
     with_authors = set(PaperAuthor.objects.filter(paper__in=answered).values_list("paper_id", flat=True).distinct())
-    new_authors, changed_fields = {}, {source.answered_field}
+    new_authors, changed_fields, logged = {}, {source.answered_field}, []
     for key, found in batch.found.items():
         for paper in by_key[key]:
-            changed = fill(paper, found)
+            changes = fill(paper, found)
+            changed_fields |= {name for name, _, _ in changes}
+            values = [(field_label(name), old, new) for name, old, new in changes if name not in UNLOGGED_FIELDS]
             if found.authors and paper.pk not in with_authors:
                 new_authors[paper] = list(found.authors)
-                changed.add("authors")
-            report.filled += bool(changed)
-            changed_fields |= changed - {"authors"}
+                values.insert(0, ("Authors", "", ", ".join(clean_names(found.authors))))
+            report.filled += bool(changes) or paper in new_authors
+            if values:
+                logged.append((paper, f"Filled from {source.label} by the metadata refresh.", values))
     for paper in answered:
         setattr(paper, source.answered_field, now)
     Paper.objects.bulk_update(answered, sorted(changed_fields), batch_size=500)
     set_authors(new_authors)
+    log_refresh(user, logged)
     report.asked += len(answered) + sum(len(by_key[key]) for key in batch.failed)
     report.unknown += batch.unknown
     report.failed.update(batch.failed)
 
 
-def fill(paper: Paper, found: SourcePaper) -> set[str]:
-    """Fill what `paper` lacks from what the source `found`; the names of the fields changed."""
-    changed = set()
+def fill(paper: Paper, found: SourcePaper) -> list[Change]:
+    """Fill what `paper` lacks from what the source `found`; the (name, old value, new value) of each field changed."""
+    changes = []
     for name, value in (("abstract", found.abstract), ("doi", found.doi)):
         if value and not getattr(paper, name) and fits(name, value):
+            changes.append((name, getattr(paper, name), value))
             setattr(paper, name, value)
-            changed.add(name)
     for name, value in (("arxiv_primary_category", found.primary_category), ("citation_count", found.citation_count)):
         if value not in ("", None) and getattr(paper, name) != value and fits(name, value):
+            changes.append((name, getattr(paper, name), value))
             setattr(paper, name, value)
-            changed.add(name)
-    return changed
+    return changes
 
 
 def fits(name: str, value) -> bool:

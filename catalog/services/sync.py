@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
@@ -26,6 +24,7 @@ from catalog.services.readme_export import export_readme
 from catalog.services.readme_files import ReadmeProblems
 from catalog.services.readme_import import DocumentWriter, parse_importable, save_line_ending
 from catalog.services.topic_tags import imply_rule_topics, load_rules
+from history.entries import system_account
 from history.values import record_many
 
 SYNC_USERNAME = "readme-sync"
@@ -40,10 +39,7 @@ FIELD_NAMES = {
 
 def sync_user():
     """The account the admin history names for a sync nobody was named for (inactive, no password)."""
-    user, _ = get_user_model().objects.get_or_create(
-        username=SYNC_USERNAME, defaults={"is_active": False, "password": make_password(None)}
-    )
-    return user
+    return system_account(SYNC_USERNAME)
 
 
 @dataclass
