@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.template.defaultfilters import pluralize
 
 from catalog.readme import ERROR, RenderError
-from catalog.services.configured_lint import lint_readme
+from catalog.services.configured_lint import lint_readme, publish_blockers
 from catalog.services.finding_entries import linked_findings
 from catalog.services.readme_export import export_readme
 
@@ -29,10 +29,9 @@ def refused_for_errors(request) -> bool:
     if request.POST.get(PUBLISH_ANYWAY):
         return False
     try:
-        findings = lint_readme(text=export_readme())
+        errors = len(publish_blockers(text=export_readme()))
     except (ValueError, RenderError):
         return False  # said when the page is shown; publishing reports a RenderError itself
-    errors = sum(finding.severity == ERROR for finding in findings)
     if errors:
         messages.error(
             request,

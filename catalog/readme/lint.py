@@ -54,6 +54,10 @@ class Finding:
     def severity(self) -> str:
         return RULES[self.rule]
 
+    def located(self, name: str) -> str:
+        """The finding as `NAME:LINE: rule: message`, `name` being the file's."""
+        return f"{name}:{self.line}: {self.rule}: {self.message}"
+
 
 def lint(text: str, *, disabled=()) -> list[Finding]:
     """The findings of every rule not in `disabled`, ordered by line; ValueError names an unknown rule."""

@@ -14,6 +14,7 @@ from catalog.repository.models import RepositoryEvent
 from catalog.services.readme_export import export_readme
 from tests.admin_support import make_user
 from tests.repository.conftest import add_row
+from tests.test_publish_command import add_a_duplicate
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,18 @@ def test_a_dry_run_shows_the_diff_and_the_message_and_commits_nothing(synced, al
     out = run("publish_readme", "--dry-run")
     assert "+| [**A New Paper**]" in out and "Add 1 paper: A New Paper" in out
     assert synced.head() == head
+
+
+def test_an_error_in_the_export_refuses_the_publish_unless_publish_anyway_is_given(synced, alice):
+    finding = add_a_duplicate()
+    head = synced.head()
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"^Nothing was published: the checks find 1 error in the export"):
+        call_command("publish_readme", "--user", "alice", stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [finding]
+    assert synced.head() == head and not RepositoryEvent.objects.filter(kind="publish").exists(), "nothing pushed"
+    run("publish_readme", "--user", "alice", "--publish-anyway")
+    assert synced.count() == 2 and "[**A copy**]" in synced.show("main:README.md")
 
 
 def test_publishing_is_refused_while_the_repository_has_a_readme_commit_not_taken_in(synced, alice):

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"CATALOG_LINT_DISABLED_RULES: {error}") from error
         for finding in findings:
             style = self.style.ERROR if finding.severity == ERROR else self.style.WARNING
-            self.stdout.write(f"{name}:{finding.line}: {finding.rule}: {finding.message}", style)
+            self.stdout.write(finding.located(name), style)
         errors = sum(1 for finding in findings if finding.severity == ERROR)
         warnings = len(findings) - errors
         summary = f"{name}: {errors} error{pluralize(errors)}, {warnings} warning{pluralize(warnings)}"
