@@ -1,11 +1,12 @@
-"""A reader suggests a paper and a maintainer accepts it, in a real browser; axe finds nothing on the pages used."""
+"""A reader suggests a paper and a maintainer accepts it, previews and publishes the README, in a real browser; axe
+finds nothing on the pages used."""
 
 from catalog.models import Paper, Resource
 from suggestions.models import Suggestion
 from tests.admin_support import make_user
 from tests.axe import axe_violations, require_axe
 from tests.browser import screenshot
-from tests.test_browser_admin import sign_in
+from tests.test_browser_admin import published_readme, sign_in  # noqa: F401 (fixture)
 
 TITLE = "Scaling and Evaluating Sparse Autoencoders"
 SAE = "SAE, Dictionary Learning and Superposition"
@@ -16,7 +17,7 @@ def unexpected_errors(page):
     return [error for error in page.console_errors if not error.startswith("Failed to load resource")]
 
 
-def test_a_reader_suggests_a_paper_and_a_maintainer_accepts_it(seeded, browser_page):
+def test_a_reader_suggests_a_paper_and_a_maintainer_accepts_and_publishes_it(seeded, published_readme, browser_page):  # noqa: F811
     require_axe()
     page = browser_page
     page.goto("/suggest/")
@@ -88,6 +89,17 @@ def test_a_reader_suggests_a_paper_and_a_maintainer_accepts_it(seeded, browser_p
     changed = page.locator(".readme-preview tr.changed")
     assert changed.count() == 1 and TITLE in changed.inner_text()
     screenshot(page, "admin-readme-preview")
+    assert axe_violations(page) == []
+
+    page.console_errors.clear()  # axe's
+    page.click("input[name=publish]")
+    page.wait_for_selector(".messagelist .success")
+    assert "(suggested by @sae-reader)" in page.inner_text(".messagelist")
+    published = [line for line in published_readme.read_text(encoding="utf-8").split("\n") if TITLE in line]
+    assert len(published) == 1 and "(https://arxiv.org/abs/2406.04093)" in published[0]
+    assert "[Github](https://github.com/openai/sparse_autoencoder)" in published[0]
+    assert unexpected_errors(page) == []
+    screenshot(page, "admin-readme-published")
     assert axe_violations(page) == []
 
 

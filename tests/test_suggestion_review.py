@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.test import Client
 from django.utils import timezone
 
 from catalog.models import Paper, PaperLink, Section
 from suggestions.models import Suggestion
 from tests.admin_support import inline_management, make_user
+from tests.test_suggestions import suggestion_data
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +214,24 @@ def test_the_admin_index_counts_the_changes_since_the_last_publish(seeded, maint
 def readme_files(seeded, settings, tmp_path):
     settings.CATALOG_README_PATH = tmp_path / "README.md"
     settings.CATALOG_FIXTURE_PATH = tmp_path / "catalog.json"
+
+
+def test_a_suggestion_goes_from_the_public_form_to_a_published_readme_line(readme_files, maintainer, settings, export):
+    settings.CATALOG_README_PATH.write_text(export(), encoding="utf-8")
+    reader = Client()
+    assert reader.post("/suggest/", suggestion_data(credit="@reader")).status_code == 302
+    suggestion = Suggestion.objects.get()
+    data = accept_data(suggestion, title=suggestion.title)
+    maintainer.post(f"/admin/catalog/paper/add/?suggestion={suggestion.pk}", data)
+    fingerprint = maintainer.get("/admin/readme/").context["preview"].fingerprint
+    published = maintainer.post("/admin/readme/", {"publish": "1", "fingerprint": fingerprint}, follow=True)
+    assert "1 line added, 0 removed (suggested by @reader)" in published.content.decode()
+    line = (
+        "| ![GitHub Repo stars](https://img.shields.io/github/stars/openai/sparse_autoencoder) <br> "
+        f"[**{suggestion.title}**](https://arxiv.org/abs/2406.04093) <br>| arXiv | 2024-06-06 "
+        "| [Github](https://github.com/openai/sparse_autoencoder) | - |"
+    )
+    assert line in settings.CATALOG_README_PATH.read_text(encoding="utf-8").split("\n")
 
 
 def test_an_error_in_the_export_is_linked_to_its_entry_and_needs_publish_anyway(readme_files, maintainer, settings):
