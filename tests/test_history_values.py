@@ -6,7 +6,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 
-from catalog.models import Paper, Venue
+from catalog.models import Author, Paper, Venue
 from history.models import FieldChange
 from tests.admin_support import make_user, paper_form_data
 from tests.fake_sources import ABSTRACT
@@ -99,3 +99,13 @@ def test_a_metadata_refresh_keeps_the_old_and_new_values_it_fills_but_not_the_ci
     client.force_login(make_user("maintainer", superuser=True))
     page = client.get(f"/admin/catalog/paper/{sae.pk}/history/").content.decode()
     assert "metadata-refresh" in page and '<tr><th scope="row">ArXiv primary category</th><td>(empty)</td>' in page
+
+
+def test_an_author_renamed_in_the_admin_keeps_the_old_and_new_name(db, maintainer):
+    author = Author.objects.create(name="Hoagy Cuningham", slug="hoagy-cuningham")
+    data = {"name": "Hoagy Cunningham", "slug": "hoagy-cunningham"}
+    assert maintainer.post(f"/admin/catalog/author/{author.pk}/change/", data).status_code == 302
+    assert changes(author) == [
+        ("Name", "Hoagy Cuningham", "Hoagy Cunningham"),
+        ("Slug", "hoagy-cuningham", "hoagy-cunningham"),
+    ]

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.db.models import Count
 
 from catalog.models import Author
+from history.values import FieldHistoryMixin
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(FieldHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "paper_count"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
