@@ -4,12 +4,14 @@ export find an error and --publish-anyway was not given."""
 from io import StringIO
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from catalog.models import Paper, Section
 from catalog.services.fixtures import catalog_fixture
 from catalog.services.readme_export import export_readme
+from tests.admin_support import make_user, paper_form_data
 
 LISTED_URL = "https://arxiv.org/pdf/2403.00745"
 
@@ -53,10 +55,26 @@ def test_a_publish_writes_the_export_and_the_fixture_and_warnings_do_not_stop_it
     paper.title += " (revised)"
     paper.save()
     out, err = publish()
-    assert out == "Published the README (1 line added, 1 removed) and the fixture.\n" and err == ""
+    assert out == "Published the README: 1 line added, 1 removed; fixture regenerated.\n" and err == ""
     assert files[0].read_text(encoding="utf-8") == export_readme()
     assert "(revised)" in files[1].read_text(encoding="utf-8")
     assert publish()[0].startswith("Nothing to publish")
+
+
+def test_a_publish_is_recorded_as_the_admins_and_the_index_counts_no_change_left(files, client):
+    make_user("alice")
+    paper = Paper.objects.get(url=LISTED_URL)
+    client.force_login(make_user("maintainer", superuser=True))
+    client.post(f"/admin/catalog/paper/{paper.pk}/change/", paper_form_data(paper, title=f"{paper.title} (revised)"))
+    assert ">1 unpublished change<" in client.get("/admin/").content.decode()
+    publish("--user", "alice")
+    assert ">0 unpublished changes<" in client.get("/admin/").content.decode()
+    page = client.get("/admin/readme/").content.decode()
+    assert "by alice: Published the README: 1 line added, 1 removed." in page
+    Paper.objects.filter(pk=paper.pk).update(title="Retitled")
+    publish()
+    entry = LogEntry.objects.filter(object_repr="README").latest("action_time")
+    assert (entry.user.username, entry.user.is_active) == ("readme-publish", False), "no --user: a system account"
 
 
 def test_an_error_in_the_export_refuses_the_publish_and_lists_the_findings(files):

@@ -2,22 +2,21 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from catalog.admin.readme_checks import export_findings, refused_for_errors
 from catalog.readme import RenderError
 from catalog.repository.config import connected as repository_connected
+from catalog.services.publications import record_publication
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
 from catalog.services.readme_preview import added_lines, render_preview
-from suggestions.services import suggesters_since
+from catalog.services.unpublished import PUBLICATION_LOG
 
 PUBLISH_PERMISSION = "catalog.publish_readme"
-PUBLICATION_LOG = {"content_type": None, "object_repr": "README"}
 LINE_KINDS = (("@@", "hunk"), ("+", "added"), ("-", "removed"))
 
 
@@ -78,13 +77,5 @@ def _publish(request):
     except OSError as error:
         messages.error(request, f"Publishing failed: cannot write {error.filename}: {error.strerror}")
     else:
-        diff = written.diff
-        if diff.changed:
-            summary = f"Published the README: {diff.added} line{pluralize(diff.added)} added, {diff.removed} removed"
-        else:
-            summary = "Published the fixture; the README was already the export"
-        last = LogEntry.objects.filter(**PUBLICATION_LOG).order_by("-action_time").first()
-        if suggesters := suggesters_since(last.action_time if last else None):
-            summary += f" (suggested by {', '.join(suggesters)})"
-        LogEntry.objects.create(user=request.user, action_flag=CHANGE, change_message=f"{summary}.", **PUBLICATION_LOG)
-        messages.success(request, f"{summary}; fixture regenerated." if diff.changed else f"{summary}.")
+        summary = record_publication(user=request.user, diff=written.diff)
+        messages.success(request, f"{summary}; fixture regenerated." if written.diff.changed else f"{summary}.")

@@ -12,8 +12,10 @@ from catalog.repository.github import GitHubError
 from catalog.repository.lock import Busy
 from catalog.repository.publish import publish_to_repository
 from catalog.services.configured_lint import publish_blockers
+from catalog.services.publications import PUBLISH_USERNAME, record_publication
 from catalog.services.publish import NothingToPublish, ReviewOutdated, preview_publish, publish
 from catalog.services.readme_export import export_readme
+from history.entries import system_account
 
 
 class Command(BaseCommand):
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             if config.connected():
                 self._to_repository(account, message, dry_run, publish_anyway)
             else:
-                self._to_files(dry_run, publish_anyway)
+                self._to_files(account, dry_run, publish_anyway)
         except RenderError as error:
             raise CommandError(f"Nothing was published: the catalog cannot be exported: {error}") from None
 
@@ -84,7 +86,7 @@ class Command(BaseCommand):
         where = outcome.url or outcome.commit
         self.stdout.write(f"Published {outcome.commit[:7]} ({where}): {outcome.message.splitlines()[0]}")
 
-    def _to_files(self, dry_run, publish_anyway):
+    def _to_files(self, user, dry_run, publish_anyway):
         try:
             preview = preview_publish()
             self._check(preview.exported, Path(settings.CATALOG_README_PATH).name, publish_anyway)
@@ -100,8 +102,5 @@ class Command(BaseCommand):
             raise CommandError("The catalog changed while publishing: run the command again.") from None
         except OSError as error:
             raise CommandError(f"Publishing failed: {error}") from None
-        diff = preview.diff
-        self.stdout.write(
-            f"Published the README ({diff.added} line{pluralize(diff.added)} added, {diff.removed} removed) and the "
-            "fixture."
-        )
+        summary = record_publication(user=user or system_account(PUBLISH_USERNAME), diff=preview.diff)
+        self.stdout.write(f"{summary}; fixture regenerated." if preview.diff.changed else f"{summary}.")
