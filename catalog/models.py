@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from catalog import positions, search
+from catalog import positions, readme, search
 from catalog.dates import Day
 from catalog.readme import inline
 from catalog.search import FTS5_RELATION, TSVECTOR_RELATION, FTS5Field
@@ -397,6 +397,15 @@ class Paper(models.Model):
 
     def get_absolute_url(self):
         return memo_reverse("catalog:paper-detail", pk=self.pk)
+
+    @property
+    def venue_note(self) -> str:
+        """How the README notes the paper was presented at its venue (`Spotlight`, `Oral`), which the venue leaves
+        out; '' if it does not."""
+        if self.venue_id is None:
+            return ""
+        row = readme.PaperRow(self.title, self.url, self.venue.name, self.date, hints=self.render_hints)
+        return readme.venue_note(row)
 
     @property
     def pdf_url(self):

@@ -49,9 +49,11 @@ def position_at_end(section_items):
 
 
 def place_paper(paper, section_items):
-    """Newest first: above the first paper of the section dated on or before this one."""
+    """Newest first: above the first paper of the section dated on or before this one that is not a sub-item (which
+    stays under the item above it)."""
     papers = type(paper).objects.filter(section_id=paper.section_id).exclude(pk=paper.pk).order_by("position", "id")
-    following = papers.filter(date__lte=paper.date).values_list("position", flat=True).first()
+    top_level = papers.exclude(render_hints__has_key="indent")
+    following = top_level.filter(date__lte=paper.date).values_list("position", flat=True).first()
     if following is not None:
         return position_before(section_items, following)
     last = papers.values_list("position", flat=True).last()

@@ -131,3 +131,44 @@ def test_a_published_file_with_added_entries_syncs_back_unchanged(maintainer, tm
     call_command("import_readme", str(published), "--sync", stdout=out, stderr=StringIO())
     assert export_readme() == published.read_text(encoding="utf-8")
     assert "Entries: 0 added, " in out.getvalue() and ", 0 removed;" in out.getvalue()
+
+
+def renumbered(lines: list[str], starts: dict[str, str]) -> list[str]:
+    """`lines` with each line starting with a key of `starts` starting with its value instead."""
+    return [next((starts[key] + line[len(key) :] for key in starts if line.startswith(key)), line) for line in lines]
+
+
+def test_a_paper_added_into_a_numbered_list_takes_the_next_number_and_the_entries_after_it_move_on(maintainer):
+    before = imported("venue_qualifiers.md")
+    add_paper(maintainer, "Steering", "2024-06-01", "ICML")
+    after = renumbered(before, {"2. [Ref": "3. [Ref", "3. [Con": "4. [Con", "4. [Steer": "5. [Steer"})
+    line = "2. [A New Paper](https://example.org/new) (ICML 2024)"
+    assert export_readme() == with_lines(after, "1. [Steering with", [line])
+
+
+def test_a_paper_added_between_numbered_headings_takes_the_next_number_and_the_heading_after_it_moves_on(maintainer):
+    before = imported("headings.md")
+    add_paper(maintainer, "Foundations", "2021-03-01", "ICML")
+    after = renumbered(before, {"### 3. [Zoom In": "### 4. [Zoom In"})
+    heading = "### 3. [A New Paper](https://example.org/new) (ICML 2021)"
+    assert export_readme() == with_lines(after, "Attention heads as independent", ["", heading])
+
+
+@pytest.mark.parametrize(
+    ("section", "after", "line"),
+    [
+        ("Training", "  - Works with any", "- [New Tool](https://example.org/new) - Does things."),
+        ("Analysis", "    Needs no GPU.", "- [New Tool](https://example.org/new) - Does things."),
+    ],
+)
+def test_an_item_added_after_an_item_with_indented_lines_comes_after_them(maintainer, section, after, line):
+    before = imported("continuations.md")
+    add_resource(maintainer, section)
+    assert export_readme() == with_lines(before, after, [line])
+
+
+def test_a_paper_added_by_its_date_goes_after_the_sub_items_of_the_item_above_it(maintainer):
+    before = imported("continuations.md")
+    add_paper(maintainer, "Papers", "2023-09-15", "ICML")
+    line = "- [A New Paper](https://example.org/new) (ICML, 2023-09-15)"
+    assert export_readme() == with_lines(before, "  - [A Replication]", [line])

@@ -38,10 +38,14 @@ ENTRIES = {
     "aligned_tables.md": (7, 0),
     "awesome_lint.md": (0, 15),
     "bracketed.md": (7, 2),
+    "continuations.md": (3, 5),
+    "header_names.md": (8, 0),
     "headings.md": (1, 4),
+    "leading_labels.md": (0, 9),
     "markup.md": (0, 12),
     "paper_tables.md": (6, 0),
     "skeleton.md": (0, 0),
+    "venue_qualifiers.md": (11, 0),
 }
 
 

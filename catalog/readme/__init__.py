@@ -2,7 +2,7 @@
 
 from .document import NOT_AN_ENTRY, normalise_line_endings, parse, render, render_section, rendered_nodes
 from .inline import RenderError, text_problem, url_problem
-from .items import render_list_item
+from .items import render_list_item, venue_note
 from .rows import DEFAULT_TABLE_HEAD, render_paper_row, table_columns
 from .tree import CRLF, ERROR, LF, WARNING, Document, Link, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
@@ -32,4 +32,5 @@ __all__ = [
     "table_columns",
     "text_problem",
     "url_problem",
+    "venue_note",
 ]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 from . import inline
-from .items import LIST_LINE, read_heading_item, read_list_item, render_list_item
+from .items import LIST_LINE, is_list_item, read_heading_item, read_list_item, render_list_item
 from .layout import entry_number, numbered, section_layout
 from .rows import EntryError, read_paper_row, render_paper_row, table_columns, table_widths, with_tables
 from .tree import CRLF, ERROR, LF, Document, PaperRow, Problem, ResourceItem, Section, TableHead, Text
 
 _HEADING = re.compile(r"(?P<marks>#{1,6}) (?P<title>\S(?:.*\S)?)(?P<trailing>[ \t\r]*)")
 NOT_AN_ENTRY = "not recognised as an entry, kept as text"
+# A line indented under a list item: its continuation, unless it is an entry of its own.
+_INDENTED = re.compile(r"[ \t]+\S")
 _ALIGNMENT_ROW = re.compile(r"\|(?: *:?-+:? *\|)+[ \t]*")
 _BLANK_ROW = re.compile(r"\|(?: *\|)+[ \t\r]*")
 
@@ -114,22 +116,37 @@ def _parse_body(lines: list[str], start: int, end: int, document: Document) -> l
                 index += 1
         elif LIST_LINE.match(lines[index]):
             stop = index
-            while stop < end and LIST_LINE.match(lines[stop]):
+            while stop < end and (LIST_LINE.match(lines[stop]) or _INDENTED.match(lines[stop])):
                 stop += 1
             items = [read_list_item(line) for line in lines[index:stop]]
             is_resource_list = any(items)
             for offset, item in enumerate(items):
                 number = index + offset + 1
-                if item is None and is_resource_list:
+                line = lines[number - 1]
+                if item is None and _continues(body, line):
+                    body[-1].hints.setdefault("continuation", []).append(line)
+                    continue
+                if item is None and is_resource_list and LIST_LINE.match(line):
                     document.problems.append(Problem(number, NOT_AN_ENTRY))
                 if item is not None:
                     item.line = number
-                _add(body, item, lines[number - 1], number)
+                _add(body, item, line, number)
             index = stop
         else:
             _add(body, None, lines[index], index + 1)
             index += 1
     return body
+
+
+def _continues(body: list, line: str) -> bool:
+    """Whether `line`, no entry, continues the list item ending `body`: a line indented under it, its text's second
+    line or a sub-item that is no entry (unless the sub-item holds a link: an entry it may be, kept as text)."""
+    return (
+        bool(body)
+        and is_list_item(body[-1])
+        and bool(_INDENTED.match(line))
+        and not (LIST_LINE.match(line) and "](http" in line)
+    )
 
 
 def _starts_table(lines: list[str], index: int, end: int) -> bool:
@@ -185,20 +202,25 @@ def render_section(section: Section) -> list[str]:
 def rendered_nodes(section: Section):
     """(node, its lines, the head of its table) for each node of the section's body as the section writes it: a
     table row in its table's columns, a list entry with its number. What the section writes between nodes (the
-    default table head before a row that has none, blank lines before an entry added with them) comes as
+    default table head before a row that has none, blank lines around an entry added with them) comes as
     (None, lines, None)."""
     previous = None
-    number = 0
+    # The last number written, and the number it was read as.
+    written_number = read_number = 0
     for node, head in with_tables(section.body):
         if node is None:
             yield None, head.lines, None
         elif head is not None:
             yield node, [render_paper_row(node, head.columns, table_widths(tuple(head.lines)))], head
         elif isinstance(node, PaperRow | ResourceItem):
-            if isinstance(previous, PaperRow | ResourceItem) and node.hints.get("blank_lines_before"):
-                yield None, [""] * node.hints["blank_lines_before"], None
-            written = numbered(node, number)
-            number = entry_number(written, number)
+            # An entry added with blank lines before it is set apart from the entry after it too.
+            blank_lines = isinstance(previous, PaperRow | ResourceItem) and (
+                node.hints.get("blank_lines_before") or previous.hints.get("blank_lines_before")
+            )
+            if blank_lines:
+                yield None, [""] * blank_lines, None
+            written = numbered(node, written_number, read_number)
+            written_number, read_number = entry_number(written, written_number), entry_number(node, read_number)
             yield node, [render_list_item(written)], None
         else:
             yield node, node.lines, None

@@ -221,23 +221,32 @@ def split_title_link(text: str, specials: str) -> tuple[str, str, bool, str] | N
     match = LINK_RE.fullmatch(text)
     if not match:
         return None
-    label = match["label"]
-    bold = len(label) > 4 and label.startswith("**") and label.endswith("**")
+    title, bold, label = split_title(match["label"], specials)
+    return title, unescape_url(match["url"], specials), bold, label
+
+
+def split_title(text: str, specials: str) -> tuple[str, bool, str]:
+    """(title, bold, text as written without the bold markers) of a title written `**Title**` or `Title`."""
+    bold = len(text) > 4 and text.startswith("**") and text.endswith("**")
     if bold:
-        label = label[2:-2]
-    return unescape(label, specials), unescape_url(match["url"], specials), bold, label
+        text = text[2:-2]
+    return unescape(text, specials), bold, text
 
 
-def render_title_link(title: str, url: str, *, bold: bool, specials: str, source: str | None = None) -> str:
-    """The link of a title; `source` is the title as it was written, kept while it still reads as `title`."""
+def render_title(title: str, *, bold: bool, specials: str, source: str | None = None) -> str:
+    """A title as text; `source` is the title as it was written, kept while it still reads as `title`."""
     check(text_problem(title), "title", title)
-    check(url_problem(url), "link", url)
     if source is None:
         text = escape(title, specials)
     else:
         text = written(
             title, source, escape=lambda value: escape(value, specials), unescape=lambda text: unescape(text, specials)
         )
-    if bold:
-        text = f"**{text}**"
+    return f"**{text}**" if bold else text
+
+
+def render_title_link(title: str, url: str, *, bold: bool, specials: str, source: str | None = None) -> str:
+    """The link of a title; `source` is the title as it was written, kept while it still reads as `title`."""
+    text = render_title(title, bold=bold, specials=specials, source=source)
+    check(url_problem(url), "link", url)
     return f"[{text}]({escape_url(url, specials)})"

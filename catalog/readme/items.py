@@ -3,6 +3,8 @@
 - this list's own: `- ![GitHub Repo stars](badge) [**Name**](url): Description. ([Doc](url), [Demo](url))`;
 - awesome-lint's: `- [Name](url) - Description.`, with `*`, `+` or `1.` markers, an en or em dash or a colon,
   a bold name (`**[Name](url)**`), and sub-items indented under an item;
+- a label before the link: `- **[Tag]** [Name](url)`, `` - `cli` [Name](url) ``, `- ![badge](img) [Name](url)`,
+  kept as written (`lead`);
 - a bold title and bracketed links: `* **Title** [[paper]](url) [[code]](url)`, a venue and date before the
   links or after them (`**Title** (ICLR 2024) [[paper]](url)`), and text after them (`[[paper]](url) ⭐⭐`);
 - a heading `### 1. [Title](url)` (numbered or at level 3 or deeper) and a one-line summary paragraph under it.
@@ -11,9 +13,11 @@ Any separator between the name and the description is kept (a dash or colon with
 bracket or comma before them). Links inside a description stay in place; a title or description written with
 markup or escapes of its own (`` `code` ``, `*emphasis*`, `x.ai`, `[Lab]`) is kept as written while it is not
 edited (`title_source`, `description_source`). An item ending with a venue and a date, `(ICLR 2024)`, `(NeurIPS,
-2023-12-10)` or `(2023)`, is a paper. How an item is written (marker, indentation, separator, bold) is kept as
-its layout hints (`layout` gives a section's prevailing one to the entries added to it). As for table rows, a line
-is read as an entry only if rendering what was read gives the line back exactly.
+2023-12-10)` or `(2023)`, is a paper; a qualifier after the date (`(ICLR 2025 Spotlight)`) is read as `venues`
+says, and kept as written (`venue_source`) while the venue and date are not edited. How an item is written
+(marker, indentation, separator, bold) is kept as its layout hints (`layout` gives a section's prevailing one to
+the entries added to it), and the lines indented under it that are no entry as its `continuation`. As for table
+rows, a line is read as an entry only if rendering what was read gives the line back exactly.
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ import functools
 import re
 from dataclasses import replace
 
-from . import inline
+from . import inline, venues
 from .inline import LIST_SPECIALS, RenderError
-from .rows import DATE_FORMATS, read_date, render_date
+from .rows import DATE_FORMATS, read_date, render_date, written_venue
 from .tree import Link, PaperRow, ResourceItem
 
 DEFAULT_LAYOUT = {"marker": "-", "separator": ": ", "bold": True}
@@ -40,19 +44,30 @@ _HEADING_HINTS = {"shape", "heading", "gap", "description", "description_source"
 _ENTRY_HEADING = re.compile(r"(?P<marks>#{2,6}) (?P<number>[0-9]{1,9}\. )?(?P<item>\[.*)")
 _SUMMARY = re.compile(r"[^\s#|<>`*+\-0-9].*")
 
+# A label before an item's link (whose own label is no image): a bold or code label, or a badge (an image, or a
+# linked one), not a stars badge.
+_LEAD_LABEL = (
+    r"\*\*(?:(?!\]\()[^\\*]|\\.)+\*\*|`[^`]+`"
+    r"|(?!!\[[^\]]*\]\(https://img\.shields\.io/github/stars/)!\[[^\]\\]*\]\([^\s()]+\)"
+    r"|\[!\[[^\]\\]*\]\([^\s()]+\)\]\([^\s()]+\)"
+)
 _BRACKETED = rf"\[\[{inline.LABEL}\]\]\({inline.URL}\)"
 _BRACKETED_RE = re.compile(rf"\[\[(?P<label>{inline.LABEL})\]\]\((?P<url>{inline.URL})\)")
 _ITEM = re.compile(
     rf"(?P<indent> *)(?P<marker>[-*+]|[0-9]{{1,9}}[.)]) "
+    rf"(?P<lead>(?:(?:{_LEAD_LABEL}) +)+)??"
     rf"(?:{inline.STAR_BADGE_RE.pattern}(?P<sep> +))?"
-    rf"(?:(?P<outer>\*\*)?(?P<link>{inline.LINK})(?(outer)\*\*)"
-    rf"|\*\*(?P<name>(?:\\.|[^\\*])+)\*\*(?P<middle> \([^()]*\))?(?P<gap> *)"
+    rf"(?:(?P<outer>\*\*)?(?!\[!\[)(?P<link>{inline.LINK})(?(outer)\*\*)"
+    rf"|\*\*(?P<name>(?:\\.|[^\\*])+)\*\*(?P<middle> \((?:[^()]|\([^()]*\))*\))?(?P<gap> *)"
     rf"(?P<bracketed>{_BRACKETED}(?: {_BRACKETED})*))"
     rf"(?P<rest>.*)"
 )
 _LINK_GROUP = re.compile(rf" \((?P<links>{inline.LINK_LIST_RE.pattern})\)$")
+# A venue and date (`(ICLR 2024)`, `(NeurIPS, 2023-12-10)`, `(2023)`), and a qualifier after them (`(ICLR 2025
+# Spotlight)`, `(NeurIPS 2024 (Oral))`: see `venues`).
 _VENUE_DATE = re.compile(
-    r" \((?:(?P<venue>(?:\\.|[^\\()])+?)(?P<venue_separator>,? ))?(?P<date>[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)\)$"
+    rf" \((?P<written>(?:(?P<venue>(?:\\.|[^\\()])+?)(?P<venue_separator>,? ))?(?P<date>{venues.DATE})"
+    rf"(?P<qualifier>{venues.QUALIFIER})?)\)$"
 )
 # Spaces, tabs and carriage returns (a stray CR, or the last line of a CR LF file) after an item, kept as a hint.
 _TRAILING = re.compile(r"[ \t\r]*$")
@@ -80,6 +95,7 @@ def read_list_item(line: str) -> ResourceItem | PaperRow | None:
     hints: dict = {}
     _hint(hints, "indent", match["indent"], "")
     _hint(hints, "marker", match["marker"], DEFAULT_LAYOUT["marker"])
+    _hint(hints, "lead", match["lead"] or "", "")
     _hint(hints, "badge_separator", match["sep"] or "", " " if match["repo"] else "")
     if match["repo"]:
         hints.update(inline.badge_hints(match))
@@ -159,20 +175,43 @@ def _paper(name, url, star_repo, links, description, venue_date, date, hints) ->
     _hint(hints, "description", description, "")
     kinds = "".join("c" if CODE_LABEL.search(link.label) else "b" for link in links)
     _hint(hints, "link_kinds", kinds, "".join(sorted(kinds, reverse=True)))
-    venue = venue_date["venue"]
-    if venue is not None:
+    if venue_date["venue"] is not None:
         _hint(hints, "venue_separator", venue_date["venue_separator"], " ")
     _hint(hints, "date_format", DATE_FORMATS[len(venue_date["date"])], None)
+    if venue_date["qualifier"]:
+        hints["venue_source"] = venue_date["written"]
     return PaperRow(
         title=name,
         url=url,
-        venue=None if venue is None else inline.unescape(venue, LIST_SPECIALS),
+        venue=_venue_of(venue_date),
         date=date,
         star_repo=star_repo,
         code_links=[link for link, kind in zip(links, kinds, strict=True) if kind == "c"],
         blog_links=[link for link, kind in zip(links, kinds, strict=True) if kind == "b"],
         hints=hints,
     )
+
+
+def _venue_of(venue_date: re.Match) -> str | None:
+    """The venue of a match of _VENUE_DATE: its name, and the track its qualifier may name (see `venues`)."""
+    if venue_date["venue"] is None:
+        return None
+    return inline.unescape(venues.venue_named(venue_date["venue"], venue_date["qualifier"]), LIST_SPECIALS)
+
+
+def _written_venue_date(row: PaperRow) -> str:
+    """A paper item's venue and date: as written (its `venue_source`) while that reads as its venue and date."""
+    hints = row.hints
+    source = hints.get("venue_source")
+    if source is not None and (written := _VENUE_DATE.fullmatch(f" ({source})")):
+        date = written["date"]
+        if (_venue_of(written), DATE_FORMATS[len(date)], date) == (
+            row.venue,
+            hints.get("date_format"),
+            render_date(row.date, hints.get("date_format")),
+        ):
+            return source
+    return "".join([*_venue(row), render_date(row.date, hints.get("date_format"))])
 
 
 def _hint(hints: dict, key: str, value, default) -> None:
@@ -194,11 +233,12 @@ def is_list_item(node) -> bool:
 
 
 def render_list_item(node: ResourceItem | PaperRow) -> str:
-    """The line of `node`; for an entry written as a heading, its heading line and summary."""
+    """The line of `node`, and the lines continuing it (`continuation`: indented text or sub-items that are no
+    entries); for an entry written as a heading, its heading line and summary."""
     try:
         if node.hints.get("shape") == HEADING:
             return _render_heading(node)
-        return _render(node)
+        return "\n".join([_render(node), *node.hints.get("continuation", ())])
     except RenderError as error:
         if isinstance(node, PaperRow):
             raise RenderError(f"paper {node.title!r}: {error}") from None
@@ -215,7 +255,7 @@ def _render(node) -> str:
     def style(key):
         return hints.get(key, DEFAULT_LAYOUT[key])
 
-    parts = [hints.get("indent", ""), style("marker"), " "]
+    parts = [hints.get("indent", ""), style("marker"), " ", hints.get("lead", "")]
     if node.star_repo:
         parts += [inline.render_star_badge(node.star_repo, hints), hints.get("badge_separator", " ")]
     url_label = hints.get("url_label")
@@ -224,7 +264,7 @@ def _render(node) -> str:
         inline.check(inline.text_problem(name), "title", name)
         parts += ["**", _written(name, title_source, PLAIN), "**"]
         if hints.get("venue_first"):
-            parts += [" (", *_venue(node), render_date(node.date, hints.get("date_format")), ")"]
+            parts += [" (", _written_venue_date(node), ")"]
         bracketed = [_render_bracketed(Link(url_label, node.url)), *map(_render_bracketed, links)]
         parts += [hints.get("bracket_gap", " "), " ".join(bracketed)]
     else:
@@ -243,7 +283,7 @@ def _render(node) -> str:
         separator = hints.get("link_separator", inline.LINK_SEPARATOR)
         parts += [" (", inline.render_links(links, LIST_SPECIALS, separator), ")"]
     if is_paper and not hints.get("venue_first"):
-        parts += [" (", *_venue(node), render_date(node.date, hints.get("date_format")), ")"]
+        parts += [" (", _written_venue_date(node), ")"]
     parts.append(hints.get("trailing", ""))
     return "".join(parts)
 
@@ -338,3 +378,15 @@ RICH = (_escape_rich, _unescape_rich)
 def entry_description(item) -> str:
     """The description of a list entry (a paper's is one of its hints)."""
     return item.hints.get("description", "") if isinstance(item, PaperRow) else item.description
+
+
+def venue_note(row: PaperRow) -> str:
+    """The honour the README notes after a paper's venue and year (`Spotlight` of `ICLR 2025 Spotlight`), which its
+    venue leaves out; '' if none."""
+    if row.venue is None or "venue_source" not in row.hints:
+        return ""
+    if row.hints.get("shape"):
+        written, specials = _written_venue_date(row), LIST_SPECIALS
+    else:
+        written, specials = written_venue(row), inline.TABLE_SPECIALS
+    return venues.note(inline.unescape(written, specials))

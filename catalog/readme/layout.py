@@ -6,7 +6,8 @@ list items, the heading and summary gap of entries written as headings, the padd
 separator of its table rows, and the blank lines between its entries. An entry added in the admin takes it
 (`new_entry_hints`), so that it looks like its neighbours. Where a section numbers its entries one after the other
 (`1.`, `2.`, `3.`; `### 1.`, `### 2.`), a new entry's number is `N`: the number after the entry before it, worked
-out when the section is written (`numbered`).
+out when the section is written (`numbered`), and the entries after it that were numbered one after the other move
+on by one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import Counter
 from dataclasses import replace
 
 from .items import DEFAULT_LAYOUT, HEADING, ITEM, entry_description, is_list_item
-from .rows import column_role, with_tables
+from .rows import column_roles, with_tables
 from .tree import PaperRow, ResourceItem, Text
 
 NEXT = "N"
@@ -69,18 +70,23 @@ def new_entry_hints(section_hints: dict, *, paper: bool) -> dict:
     return hints
 
 
-def numbered(node, previous: int):
-    """`node` with a number in place of `N` in its marker or heading: the one after `previous`."""
+def numbered(node, written: int, read: int):
+    """`node` as its section writes it after entries whose last number was `written` (and was read as `read` from
+    the file): with the number after `written` in place of `N`, and renumbered to follow `written` where its own
+    number followed `read` (an entry added before it, in a list numbered one after the other); else as it is, so
+    that a number is never written twice when entries were numbered with gaps."""
     hints = node.hints
     key = "heading" if hints.get("shape") == HEADING else "marker"
     value = hints.get(key, "")
-    if NEXT not in value:
+    number = _NUMBER.search(value)
+    if number is None or (number.group() != NEXT and (written == read or int(number.group()) != read + 1)):
         return node
-    return replace(node, hints={**hints, key: value.replace(NEXT, str(previous + 1), 1)})
+    value = value[: number.start()] + str(written + 1) + value[number.end() :]
+    return replace(node, hints={**hints, key: value})
 
 
 def entry_number(node, previous: int) -> int:
-    """The number `node` (as `numbered` gives it) is written with, or `previous` if it has none."""
+    """The number `node` is written with, or `previous` if it has none (or is to take the next one, `N`)."""
     hints = node.hints
     value = hints.get("heading" if hints.get("shape") == HEADING else "marker", "")
     number = _NUMBER.search(value)
@@ -135,18 +141,20 @@ def _numbering(value, counting: bool):
 
 
 def _row_layout(row: PaperRow, columns: tuple[str, ...]) -> dict:
-    """The layout hints of a table row (None for its table's default), and its placeholder and link separator
-    only if it shows them: a cell without a value, a cell of several links."""
+    """The layout hints of a table row (None for its table's default), its placeholder and link separator only if
+    it shows them (a cell without a value, a cell of several links), and the label of its link in a Link column."""
     hints = row.hints
     layout = {key: hints.get(key) for key in _ROW_KEYS[:3]}
     if hints.get("fit"):
         layout["padding"] = "fit"
-    roles = set(map(column_role, columns))
+    roles = set(column_roles(columns))
     groups = {"venue": [row.venue] if row.venue else [], "code": row.code_links, "blog": row.blog_links}
     if any(not groups[role] for role in roles & groups.keys()):
         layout["empty"] = hints.get("empty")
     if len(row.code_links) > 1 or len(row.blog_links) > 1:
         layout["link_separator"] = hints.get("link_separator")
+    if "url" in roles:
+        layout["url_label"] = hints.get("url_label")
     return layout
 
 

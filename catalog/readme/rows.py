@@ -12,30 +12,30 @@ import re
 from dataclasses import replace
 from typing import NamedTuple
 
-from . import inline
+from . import inline, venues
 from .inline import TABLE_SPECIALS, RenderError
-from .tree import PaperRow, TableHead, Text
+from .tree import Link, PaperRow, TableHead, Text
 
 # The roles of the paper-table columns the catalog has fields for, by header name; other columns are kept verbatim.
+# A `url` column holds the link of a title written as text (`| Name | Link |`).
 COLUMN_ROLES = {
-    "title": "title",
-    "paper": "title",
-    "name": "title",
-    "venue": "venue",
-    "conference": "venue",
-    "published": "venue",
-    "publication": "venue",
-    "date": "date",
-    "year": "year",
-    "code": "code",
-    "github": "code",
-    "repo": "code",
-    "repository": "code",
-    "implementation": "code",
-    "blog": "blog",
-    "blogs": "blog",
+    **dict.fromkeys(("title", "paper", "papers", "paper title", "paper name", "name", "work", "article"), "title"),
+    **dict.fromkeys(
+        ("venue", "conference", "journal", "conference/journal", "published", "published in", "publication venue"),
+        "venue",
+    ),
+    **dict.fromkeys(("date", "publication date", "published on", "release date", "released"), "date"),
+    **dict.fromkeys(("year", "publication year"), "year"),
+    **dict.fromkeys(("code", "github", "repo", "repository", "implementation", "official code", "source code"), "code"),
+    **dict.fromkeys(("blog", "blogs", "blog post", "post"), "blog"),
+    **dict.fromkeys(("link", "url", "paper link", "paper url"), "url"),
 }
+# A header name holding one role or another: the first its table has no other column for. `Publication` heads the
+# linked titles of some tables and the venues of others.
+AMBIGUOUS_ROLES = {"publication": ("title", "venue")}
 LINK_COLUMNS = {"code": "code_links", "blog": "blog_links"}
+# The label of the link in a `url` column, unless a row's hints say.
+URL_LABEL = "link"
 DEFAULT_TABLE_HEAD = [
     "|  Title  |   Venue  |   Date   |   Code   |   Blog   |",
     "|:--------|:--------:|:--------:|:--------:|:--------:|",
@@ -82,9 +82,16 @@ def split_cells(line: str) -> tuple[list[str], str] | None:
     return cells, rest
 
 
-def column_role(name: str) -> str | None:
-    """What the column headed `name` holds: title, venue, date, year, code or blog; None for a column kept as text."""
-    return COLUMN_ROLES.get(name.strip(" *_").lower())
+@functools.lru_cache(maxsize=64)
+def column_roles(columns: tuple[str, ...]) -> tuple[str | None, ...]:
+    """What each of the columns headed `columns` holds: title, venue, date, year, code, blog or url; None for a
+    column kept as text."""
+    names = [" ".join(column.strip(" *_:").lower().split()) for column in columns]
+    roles = [COLUMN_ROLES.get(name) for name in names]
+    for index, name in enumerate(names):
+        if name in AMBIGUOUS_ROLES:
+            roles[index] = next((role for role in AMBIGUOUS_ROLES[name] if role not in roles), None)
+    return tuple(roles)
 
 
 def table_columns(lines: list[str]) -> tuple[str, ...] | None:
@@ -99,7 +106,7 @@ def table_columns(lines: list[str]) -> tuple[str, ...] | None:
     if not header or not alignment:
         return None
     columns = tuple(cell.strip().lower() for cell in header[0])
-    roles = [role for role in map(column_role, columns) if role]
+    roles = [role for role in column_roles(columns) if role]
     if "title" not in roles or not {"date", "year"} & set(roles) or len(roles) != len(set(roles)):
         return None
     if len(alignment[0]) != len(columns) or not all(_ALIGNMENT_CELL.fullmatch(cell) for cell in alignment[0]):
@@ -116,12 +123,14 @@ class _Layout(NamedTuple):
     absent: tuple[str, ...]
     # The columns kept as text, by index.
     kept: tuple[int, ...]
+    # Whether the title is the link to the entry (else a `url` column holds it).
+    linked_title: bool
 
 
 @functools.lru_cache(maxsize=64)
 def _layout(columns: tuple[str, ...]) -> _Layout:
     """The defaults of a table with `columns`: its own for this list's two layouts, one space around cells else."""
-    roles = tuple(map(column_role, columns))
+    roles = column_roles(columns)
     padding = _SEED_PADDING.get(roles, [[1, 1]] * len(columns))
     absent = tuple(group for role, group in LINK_COLUMNS.items() if role not in roles)
     return _Layout(
@@ -131,6 +140,7 @@ def _layout(columns: tuple[str, ...]) -> _Layout:
         row_format=_row_layout(tuple(map(tuple, padding))),
         absent=absent + (() if "venue" in roles else ("venue",)),
         kept=tuple(index for index, role in enumerate(roles) if not role),
+        linked_title="url" not in roles,
     )
 
 
@@ -147,7 +157,8 @@ def read_paper_row(line: str, columns: tuple[str, ...], widths: tuple | None = N
     if split is None:
         return None
     cells, trailing = split
-    roles, default_padding, default_title_end, _, _, kept = _layout(columns)
+    layout = _layout(columns)
+    roles, default_padding, default_title_end, kept = layout.roles, layout.padding, layout.title_end, layout.kept
     width = len(columns)
     overflow = "|".join(cells[width:]) + "|" if len(cells) > width else ""
     missing = max(width - len(cells), 0)
@@ -162,7 +173,7 @@ def read_paper_row(line: str, columns: tuple[str, ...], widths: tuple | None = N
     date_text = by_role.get("date", by_role.get("year"))
     if not title_cell or not (_DATE if "date" in by_role else _YEAR).fullmatch(date_text):
         return None
-    title_link = inline.split_title_link(title_cell["link"], TABLE_SPECIALS)
+    title_link = _title_link(title_cell["link"], by_role.get("url"))
     venue = by_role.get("venue", empty)
     link_cells = {group: by_role.get(role, empty) for role, group in LINK_COLUMNS.items()}
     links = {
@@ -180,6 +191,8 @@ def read_paper_row(line: str, columns: tuple[str, ...], widths: tuple | None = N
     padding += default_padding[len(padding) :]
     _hint(hints, "padding", padding, default_padding)
     _hint(hints, "bold", title_link[2], True)
+    if not layout.linked_title:
+        _hint(hints, "url_label", title_link[4], URL_LABEL)
     if title_cell["repo"]:
         hints.update(inline.badge_hints(title_cell))
     badge_separator = _DEFAULT_BADGE_SEPARATOR if title_cell["repo"] else ""
@@ -194,6 +207,8 @@ def read_paper_row(line: str, columns: tuple[str, ...], widths: tuple | None = N
         link_separators.pop() if link_separators else inline.LINK_SEPARATOR,
         inline.LINK_SEPARATOR,
     )
+    if venue != empty and _read_venue_cell(venue)[1]:
+        hints["venue_source"] = venue
     _hint(hints, "kept_cells", [contents[index] for index in kept], [])
     _hint(hints, "missing_cells", missing, 0)
     _hint(hints, "overflow", overflow, "")
@@ -201,7 +216,7 @@ def read_paper_row(line: str, columns: tuple[str, ...], widths: tuple | None = N
     row = PaperRow(
         title=title_link[0],
         url=title_link[1],
-        venue=None if venue == empty else inline.unescape(venue, TABLE_SPECIALS),
+        venue=None if venue == empty else _read_venue_cell(venue)[0],
         date=date,
         star_repo=title_cell["repo"] or "",
         hints=hints,
@@ -223,6 +238,27 @@ def read_paper_row(line: str, columns: tuple[str, ...], widths: tuple | None = N
         if _renders_as(line, render_paper_row, candidate, columns, widths):
             return candidate
     return None
+
+
+def _title_link(title: str, url_cell: str | None) -> tuple | None:
+    """(title, url, bold, title as written, label of the link) of a title cell's link, or of its text and the link
+    in its row's `url` cell (`url_cell`); None if they are not written so."""
+    if url_cell is None:
+        link = inline.split_title_link(title, TABLE_SPECIALS)
+        return link and (*link, None)
+    links = inline.parse_links(url_cell, TABLE_SPECIALS)
+    if not links or len(links) != 1:
+        return None
+    text, bold, written = inline.split_title(title, TABLE_SPECIALS)
+    return text, links[0].url, bold, written, links[0].label
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_venue_cell(text: str) -> tuple[str, bool]:
+    """The venue of a Venue cell's contents (`ICLR` of `ICLR 2025 Spotlight`), and whether a year is written in it;
+    cached, as a catalog has few venues for many papers."""
+    written = venues.read_venue(text)
+    return inline.unescape(written.venue if written else text, TABLE_SPECIALS), written is not None
 
 
 def _placeholder(roles, contents: list[str]) -> str | None:
@@ -304,26 +340,29 @@ def render_paper_row(row: PaperRow, columns: tuple[str, ...], widths: tuple | No
 
 
 def _render_paper_row(row: PaperRow, columns: tuple[str, ...], widths: tuple | None) -> str:
-    roles, default_padding, default_title_end, default_layout, absent, _ = _layout(columns)
+    layout = _layout(columns)
+    roles, default_padding, default_layout = layout.roles, layout.padding, layout.row_format
     hints = row.hints
-    for name in absent:
+    for name in layout.absent:
         if getattr(row, name):
             role = name.removesuffix("_links")
             raise RenderError(
                 f"it has {'a venue' if role == name else role + ' links'} but its table has no {role.title()} column"
             )
-    if not hints:  # nearly every row
+    if not hints and layout.linked_title:  # nearly every row
         title = inline.render_title_link(row.title, row.url, bold=True, specials=TABLE_SPECIALS)
         if row.star_repo:
             title = inline.render_star_badge(row.star_repo) + _DEFAULT_BADGE_SEPARATOR + title
-        return default_layout.format(*_contents(row, roles, title + default_title_end, row.date.isoformat()))
-    title = inline.render_title_link(
-        row.title, row.url, bold=hints.get("bold", True), specials=TABLE_SPECIALS, source=hints.get("title_source")
-    )
+        return default_layout.format(*_contents(row, roles, title + layout.title_end, row.date.isoformat()))
+    bold, source = hints.get("bold", True), hints.get("title_source")
+    if layout.linked_title:
+        title = inline.render_title_link(row.title, row.url, bold=bold, specials=TABLE_SPECIALS, source=source)
+    else:
+        title = inline.render_title(row.title, bold=bold, specials=TABLE_SPECIALS, source=source)
     if row.star_repo:
         separator = hints.get("badge_separator", _DEFAULT_BADGE_SEPARATOR)
         title = inline.render_star_badge(row.star_repo, hints) + separator + title
-    title += hints.get("title_end", default_title_end)
+    title += hints.get("title_end", layout.title_end)
     date = render_date(row.date, hints.get("date_format"))
     empty = hints.get("empty", NO_LINKS)
     contents = _contents(row, roles, title, date, empty, hints.get("link_separator", inline.LINK_SEPARATOR), hints)
@@ -342,21 +381,25 @@ def _render_paper_row(row: PaperRow, columns: tuple[str, ...], widths: tuple | N
 
 def _contents(row, roles, title, date, empty=NO_LINKS, separator=inline.LINK_SEPARATOR, hints=None) -> list[str]:
     """The cells' contents of `row`, writing `empty` for a value it has not and `separator` between links."""
-    if roles in _SEED_PADDING and empty == NO_LINKS and separator == inline.LINK_SEPARATOR:
+    hints = hints or {}
+    seed_cells = empty == NO_LINKS and separator == inline.LINK_SEPARATOR and "venue_source" not in hints
+    if roles in _SEED_PADDING and seed_cells:
         # This list's own tables, most rows: no cell looked up by its role.
         contents = [title, _venue_cell(row.venue), date, _render_link_cell(row.code_links)]
         if len(roles) == 5:
             contents.append(_render_link_cell(row.blog_links))
         return contents
-    kept = iter(hints.get("kept_cells", ()) if hints else ())
-    return [_cell(role, row, title, date, kept, empty, separator) for role in roles]
+    kept = iter(hints.get("kept_cells", ()))
+    return [_cell(role, row, title, date, kept, empty, separator, hints) for role in roles]
 
 
-def _cell(role: str | None, row: PaperRow, title: str, date: str, kept, empty: str, separator: str) -> str:
+def _cell(role: str | None, row: PaperRow, title: str, date: str, kept, empty: str, separator: str, hints) -> str:
     if role == "title":
         return title
+    if role == "url":
+        return inline.render_link(Link(hints.get("url_label", URL_LABEL), row.url), TABLE_SPECIALS)
     if role == "venue":
-        return empty if row.venue is None else _venue_cell(row.venue)
+        return empty if row.venue is None else written_venue(row)
     if role == "date":
         return date
     if role == "year":
@@ -386,7 +429,13 @@ def _venue_cell(venue: str | None) -> str:
         return NO_VENUE
     inline.check(inline.text_problem(venue), "venue", venue)
     inline.check("must not be '-' or a dash" if venue in PLACEHOLDERS else None, "venue")
-    return inline.escape(venue, TABLE_SPECIALS)
+    return venues.without_year(inline.escape(venue, TABLE_SPECIALS))
+
+
+def written_venue(row: PaperRow) -> str:
+    """The Venue cell's contents of a row with a venue: as written (`venue_source`) while that reads as its venue."""
+    source = row.hints.get("venue_source")
+    return source if source is not None and _read_venue_cell(source)[0] == row.venue else _venue_cell(row.venue)
 
 
 def _render_link_cell(links) -> str:
@@ -400,7 +449,7 @@ def kept_columns(head_lines: list[str]) -> list[str]:
     if columns is None:
         return []
     names = [cell.strip() for cell in split_cells(head_lines[0])[0]]
-    return [name for name, column in zip(names, columns, strict=True) if column_role(column) is None]
+    return [name for name, role in zip(names, column_roles(columns), strict=True) if role is None]
 
 
 def kept_cell_problem(text: str) -> str | None:

@@ -30,18 +30,21 @@ class CatalogNotEmpty(Exception):
 
 @dataclass(frozen=True)
 class SectionRecognised:
-    """What the import recognised in one section: its entries, and its lines kept as text (of which `unrecognised`
-    stand inside a list or table holding entries)."""
+    """What the import recognised in one section: its entries (with `indented_lines` under them: text or sub-items
+    kept as part of the list item above), and its lines kept as text (of which `unrecognised` stand inside a list or
+    table holding entries)."""
 
     title: str
     entries: int
     text_lines: int
     unrecognised: int
+    indented_lines: int = 0
 
     def __str__(self):
         heading = self.title or "(text before the first heading)"
+        under = f" (with {self.indented_lines} lines indented under them)" if self.indented_lines else ""
         inside = f" ({self.unrecognised} inside a list or table)" if self.unrecognised else ""
-        return f"{heading}: {self.entries} entries, {self.text_lines} lines kept as text{inside}"
+        return f"{heading}: {self.entries} entries{under}, {self.text_lines} lines kept as text{inside}"
 
 
 def recognised_per_section(document: readme.Document) -> list[SectionRecognised]:
@@ -50,12 +53,14 @@ def recognised_per_section(document: readme.Document) -> list[SectionRecognised]
     report = []
     for section, end in zip(document.sections, starts, strict=True):
         texts = [node for node in section.body if isinstance(node, readme.Text)]
+        entries = [node for node in section.body if isinstance(node, ENTRY_NODES)]
         report.append(
             SectionRecognised(
                 title=section.title,
-                entries=sum(1 for node in section.body if isinstance(node, ENTRY_NODES)),
+                entries=len(entries),
                 text_lines=sum(len(node.lines) for node in texts),
                 unrecognised=sum(1 for line in warnings if section.line <= line < end),
+                indented_lines=sum(len(node.hints.get("continuation", ())) for node in entries),
             )
         )
     return report
