@@ -222,8 +222,8 @@ class EntryTopic(models.Model):
 
 
 class SectionTopic(models.Model):
-    """A topic a section gives its entries: one it implies, or one a section above it implies. A row of a database
-    view that catalog/topics.py declares; read through `Section.topics`."""
+    """A topic a section gives its entries: one it implies, or one a section above it implies. A row of a table of
+    derived data that catalog/topics.py makes and its database triggers keep; read through `Section.topics`."""
 
     pk = models.CompositePrimaryKey("section", "tag")
     section = models.ForeignKey("Section", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")

@@ -127,56 +127,101 @@ def without_topic(model):
     return model.objects.exclude(pk__in=model.topics.through.objects.values("entry"))
 
 
-def _sql(rows, connection, view) -> str:
+def _sql(rows, connection) -> str:
     sql, params = rows.query.get_compiler(connection=connection).as_sql()
     if params:
-        raise ValueError(f"The view {view} would need parameters: {params}")
+        raise ValueError(f"A view or trigger cannot hold parameters: {params}")
     return sql
 
 
 def _views(connection) -> list[tuple[str, str]]:
-    """The views, each after those it reads: (name, definition)."""
-    section = SectionTopic._meta
-    views = [
-        (
-            section.db_table,
-            f"({section.get_field('section').column}, {section.get_field('tag').column}) "
-            f"AS {_sql(section_rows(), connection, section.db_table)}",
-        )
-    ]
+    """The views of the entries' topics: (name, definition)."""
+    views = []
     for model in ENTRY_MODELS:
         topic = model.topics.through._meta
         selects = [
-            _sql(rows.values_list("entry", "topic"), connection, topic.db_table)
-            for rows in (tag_rows(model), implied_rows(model))
+            _sql(rows.values_list("entry", "topic"), connection) for rows in (tag_rows(model), implied_rows(model))
         ]
         columns = f"{topic.get_field('entry').column}, {topic.get_field('tag').column}"
         views.append((topic.db_table, f"({columns}) AS {' UNION ALL '.join(selects)}"))
     return views
 
 
-# The tables the views read.
+SECTION_TOPICS = SectionTopic._meta.db_table
+REFRESH = f"{SECTION_TOPICS}_refresh"
+# The writes that change sections' topics: (table, the events of its triggers).
+SECTION_WRITES = (
+    (Section._meta.db_table, ("INSERT", "UPDATE OF parent_id", "DELETE")),
+    (Section.implied_topics.through._meta.db_table, ("INSERT", "UPDATE", "DELETE")),
+)
+# The tables the views and the section's topics read.
 TABLES = (
-    Section._meta.db_table,
-    Section.implied_topics.through._meta.db_table,
+    *(table for table, _ in SECTION_WRITES),
     *(model._meta.db_table for model in ENTRY_MODELS),
     *(model.tags.through._meta.db_table for model in ENTRY_MODELS),
 )
 
 
+def _refresh(connection) -> list[str]:
+    """The statements that make the sections' topics again from `section_rows`."""
+    section, tag = (SectionTopic._meta.get_field(name).column for name in ("section", "tag"))
+    rows = _sql(section_rows(), connection)
+    return [f"DELETE FROM {SECTION_TOPICS}", f"INSERT INTO {SECTION_TOPICS} ({section}, {tag}) {rows}"]
+
+
+def _triggers(connection) -> list[str]:
+    """The triggers that make the sections' topics again after every write that may change them: on SQLite for each
+    row written, on PostgreSQL once per statement, one transaction at a time (the table is locked)."""
+    refresh = _refresh(connection)
+    if connection.vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER {REFRESH}_{table}_{event.split()[0].lower()} AFTER {event} ON {table} "
+            f"BEGIN {'; '.join(refresh)}; END"
+            for table, events in SECTION_WRITES
+            for event in events
+        ]
+    function = (
+        f"CREATE OR REPLACE FUNCTION {REFRESH}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"LOCK TABLE {SECTION_TOPICS} IN EXCLUSIVE MODE; {'; '.join(refresh)}; RETURN NULL; END; $$"
+    )
+    return [
+        function,
+        *(
+            f"CREATE TRIGGER {REFRESH} AFTER {' OR '.join(events)} OR TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {REFRESH}()"
+            for table, events in SECTION_WRITES
+        ),
+    ]
+
+
 def drop(connection) -> None:
-    """Set the views aside, each before those it reads."""
+    """Set the views aside, then the sections' topics and their triggers."""
     with connection.cursor() as cursor:
-        for model in (*ENTRY_MODELS, Section):
+        for model in ENTRY_MODELS:
             cursor.execute(f"DROP VIEW IF EXISTS {model.topics.through._meta.db_table}")
+        if connection.vendor == "sqlite":
+            for table, events in SECTION_WRITES:
+                for event in events:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {REFRESH}_{table}_{event.split()[0].lower()}")
+        else:
+            cursor.execute(f"DROP FUNCTION IF EXISTS {REFRESH}() CASCADE")
+        cursor.execute(f"DROP TABLE IF EXISTS {SECTION_TOPICS}")
 
 
 def build(connection) -> bool:
-    """Make the views again, as declared, when the tables they read exist; True if they were made."""
+    """Make the sections' topics (with their triggers) and the views again, as declared, when the tables they read
+    exist; True if they were made."""
     if not set(TABLES) <= set(connection.introspection.table_names()):
         return False
     drop(connection)
+    with connection.schema_editor() as editor:
+        editor.create_model(SectionTopic)
+    section, tag = (SectionTopic._meta.get_field(name).column for name in ("section", "tag"))
+    # The primary key reads a section's topics; this index, a topic's sections (and the topics in order, to count).
+    by_topic = f"CREATE INDEX {SECTION_TOPICS}_by_topic ON {SECTION_TOPICS} ({tag}, {section})"
     with connection.cursor() as cursor:
+        for statement in [by_topic, *_refresh(connection), f"ANALYZE {SECTION_TOPICS}", *_triggers(connection)]:
+            cursor.execute(statement)
         for name, definition in _views(connection):
             cursor.execute(f"CREATE VIEW {name} {definition}")
     return True
