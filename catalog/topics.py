@@ -2,7 +2,8 @@
 once, for both kinds of entry.
 
 A section's topics are `section_rows`, one (section, topic) row per topic the section or one of the sections above
-it implies, once each: a database view, read as `Section.topics`. An entry's topics are two sets of (entry, topic)
+it implies, once each: kept in a table, read as `Section.topics`, which database triggers make again after every
+write to the sections' parents or implied topics. An entry's topics are two sets of (entry, topic)
 rows: `tag_rows`, one per tag of an entry, and `implied_rows`, one per topic of the entry's section that is not
 one of its tags already (so that no topic is counted twice). Everything reads the topics from them:
 
@@ -15,8 +16,10 @@ one of its tags already (so that no topic is counted twice). Everything reads th
 
 Implied topics are not stored with the entries: an entry moved to another section has the topics of that one, and
 a tag removed from an entry stays one of its topics only while its section (or one above it) implies it. The
-views are derived data: `migrate` sets them aside before it applies anything and makes them again afterwards
-(catalog/apps.py), once the tables they read exist.
+views and the sections' topics are derived data: `migrate` sets them aside before it applies anything and makes
+them again afterwards (catalog/apps.py), once the tables they read exist. The views join tables only: a view
+joined to another gives SQLite's planner no statistics (it read one paper's topics by building a Bloom filter
+over every paper).
 """
 
 from collections import Counter

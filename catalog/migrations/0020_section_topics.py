@@ -1,6 +1,6 @@
 """A subsection's entries have the topics the sections above it imply: a section's topics (`Section.topics`) are
-read from a database view, which catalog/topics.py declares and `migrate` makes after applying the migrations
-(catalog/apps.py); its model is unmanaged."""
+read from a table of derived data, which catalog/topics.py declares and `migrate` makes after applying the
+migrations, with the triggers that keep it (catalog/apps.py); its model is unmanaged."""
 
 import django.db.models.deletion
 from django.db import migrations, models
