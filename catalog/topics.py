@@ -67,7 +67,8 @@ def having(model, tag) -> Q:
     """The entries of `model` that have the topic `tag` (a Tag): tagged with it, or listed in a section that has it
     (the entries of both sets of rows, each read along its own index)."""
     tagged = model.tags.through.objects.filter(tag=tag).values("content_object")
-    return Q(pk__in=tagged) | Q(section__in=SectionTopic.objects.filter(tag=tag).values("section"))
+    # The section first: an entry of a section with the topic is not looked up among the tagged ones.
+    return Q(section__in=SectionTopic.objects.filter(tag=tag).values("section")) | Q(pk__in=tagged)
 
 
 def among(model, tags):
