@@ -47,8 +47,8 @@ PAPER_ENTRY_COLUMNS = (
     "repo_archived",
 )
 SUBSECTION_INDENT = "\u00a0" * 3
-# The papers sharing a topic with a paper, and those at its venue, that its related papers are chosen from.
-RELATED_CANDIDATES = 100
+# The papers sharing a topic or the venue with a paper that its related papers are chosen from.
+RELATED_CANDIDATES = 200
 
 
 def paper_list_queryset():
@@ -178,20 +178,22 @@ def related_paper_ids(paper, *, limit, leave_out=()):
     """Ids of the papers sharing the most topics with `paper`, then those at the same venue, newest first; none of
     `leave_out`.
 
-    They are ranked among the RELATED_CANDIDATES newest papers sharing a topic with it and as many newest at its
-    venue: each read newest first along the date index (or the venue's), each paper's topics checked along their
-    indexes, until that many are found. A page reads that much of a large catalog, not every paper of its topics;
-    the ranking is that of every paper whenever fewer share a topic (the seed's papers).
+    They are ranked among the RELATED_CANDIDATES newest papers sharing a topic or the venue with it, read newest
+    first along the date index, each paper's topics checked along their indexes, until that many are found: a page
+    reads that much of a large catalog, not every paper of its topics and venue. Whenever fewer share a topic or
+    the venue (the seed's papers), every one of them is ranked.
     """
     tag_ids = [tag.pk for tag in paper.topics.all()]
-    others = Paper.objects.exclude(pk__in=[paper.pk, *leave_out]).order_by("-date", "id").values("pk")
-    candidates = Q(pk__in=[])
+    sharing = Q(pk__in=[])
     if tag_ids:
-        candidates |= Q(pk__in=others.filter(having_any(Paper, tag_ids))[:RELATED_CANDIDATES])
+        sharing |= having_any(Paper, tag_ids)
     if paper.venue_id:
-        candidates |= Q(pk__in=others.filter(venue=paper.venue_id)[:RELATED_CANDIDATES])
+        sharing |= Q(venue=paper.venue_id)
+    candidates = (
+        Paper.objects.exclude(pk__in=[paper.pk, *leave_out]).filter(sharing).order_by("-date", "id").values("pk")
+    )
     related = (
-        Paper.objects.filter(candidates)
+        Paper.objects.filter(pk__in=candidates[:RELATED_CANDIDATES])
         .annotate(
             shared_tags=shared_count(Paper, tag_ids),
             same_venue=Case(When(venue=paper.venue_id, then=1), default=0) if paper.venue_id else Value(0),
