@@ -92,6 +92,14 @@ class SectionManager(models.Manager):
             path += "__parent"
         return self.filter(below)
 
+    def above(self, section):
+        """`section` and every section above it, the highest first."""
+        above, path = models.Q(pk=section.pk), "children"
+        for _ in range(MAX_HEADING_LEVEL):
+            above |= models.Q(**{path: section.pk})
+            path += "__children"
+        return self.filter(pk__in=self.filter(above).values("pk")).order_by("level", "position", "id")
+
 
 class Section(models.Model):
     """A heading of the README; level 0 holds the text before the first heading."""
@@ -109,8 +117,11 @@ class Section(models.Model):
         "taggit.Tag",
         blank=True,
         related_name="implying_sections",
-        help_text="Topics every paper or resource listed in this section has, besides its own tags.",
+        help_text="Topics every paper or resource listed in this section or in one of its subsections has, besides "
+        "its own tags.",
     )
+    # Its implied topics and those of the sections above it (catalog/topics.py).
+    topics = models.ManyToManyField("taggit.Tag", through="SectionTopic", related_name="+", editable=False)
 
     objects = SectionManager()
 
@@ -208,6 +219,22 @@ class EntryTopic(models.Model):
 
     def __str__(self):
         return f"{self.entry_id}: {self.tag_id}"
+
+
+class SectionTopic(models.Model):
+    """A topic a section gives its entries: one it implies, or one a section above it implies. A row of a table of
+    derived data that catalog/topics.py makes and its database triggers keep; read through `Section.topics`."""
+
+    pk = models.CompositePrimaryKey("section", "tag")
+    section = models.ForeignKey("Section", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        managed = False
+        db_table = "catalog_section_topic"
+
+    def __str__(self):
+        return f"{self.section_id}: {self.tag_id}"
 
 
 class PaperTopic(EntryTopic):

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import quote
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
 
 from catalog.dates import Year
@@ -28,7 +28,7 @@ from catalog.models import (
     newest_additions_by_day,
 )
 from catalog.templatetags.calendar_dates import calendar_date
-from catalog.topics import topic_counts
+from catalog.topics import count_of_rows, having_any, shared_count, topic_counts
 from catalog.urls_memo import memo_reverse
 
 PAPER_LIST_RELATED = ("venue", "section")
@@ -47,6 +47,8 @@ PAPER_ENTRY_COLUMNS = (
     "repo_archived",
 )
 SUBSECTION_INDENT = "\u00a0" * 3
+# The papers sharing a topic or the venue with a paper that its related papers are chosen from.
+RELATED_CANDIDATES = 200
 
 
 def paper_list_queryset():
@@ -174,16 +176,27 @@ def papers_per_month():
 
 def related_paper_ids(paper, *, limit, leave_out=()):
     """Ids of the papers sharing the most topics with `paper`, then those at the same venue, newest first; none of
-    `leave_out`."""
+    `leave_out`.
+
+    They are ranked among the RELATED_CANDIDATES newest papers sharing a topic or the venue with it, read newest
+    first along the date index, each paper's topics checked along their indexes, until that many are found: a page
+    reads that much of a large catalog, not every paper of its topics and venue. Whenever fewer share a topic or
+    the venue (the seed's papers), every one of them is ranked.
+    """
     tag_ids = [tag.pk for tag in paper.topics.all()]
-    shares = Q(topics__in=tag_ids)
-    same_venue = Q(venue=paper.venue) if paper.venue_id else Q(pk__in=[])
+    sharing = Q(pk__in=[])
+    if tag_ids:
+        sharing |= having_any(Paper, tag_ids)
+    if paper.venue_id:
+        sharing |= Q(venue=paper.venue_id)
+    candidates = (
+        Paper.objects.exclude(pk__in=[paper.pk, *leave_out]).filter(sharing).order_by("-date", "id").values("pk")
+    )
     related = (
-        Paper.objects.exclude(pk__in=[paper.pk, *leave_out])
-        .filter(shares | same_venue)
+        Paper.objects.filter(pk__in=candidates[:RELATED_CANDIDATES])
         .annotate(
-            shared_tags=Count("topics", filter=shares, distinct=True),
-            same_venue=Count("pk", filter=same_venue, distinct=True),
+            shared_tags=shared_count(Paper, tag_ids),
+            same_venue=Case(When(venue=paper.venue_id, then=1), default=0) if paper.venue_id else Value(0),
         )
         .order_by("-shared_tags", "-same_venue", "-date", "id")
     )
@@ -203,8 +216,7 @@ def venues_with_counts():
 
 def count_of(model, field):
     """The number of `model` rows whose `field` is the outer row, read from the index on `field` (0 for none)."""
-    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(rows), 0)
+    return count_of_rows(model.objects.filter(**{field: OuterRef("pk")}), field)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from taggit.models import Tag
 
-from catalog.models import Paper, PaperLink, Resource, Section, Venue
+from catalog.models import Paper, PaperLink, Resource, Section, SectionKind, Venue
 from history.models import FieldChange
 from tests.admin_support import inline_management, make_user, paper_form_data
 
@@ -492,11 +492,35 @@ def test_topics_a_section_implies_are_set_in_its_form_and_given_to_its_papers(se
     assert "Topics from its section" in form and "circuits, implied by the section" in form
 
 
-def test_a_text_section_cannot_imply_topics(seeded, maintainer):
+def test_a_grouping_section_gives_its_topics_to_the_entries_of_its_subsections(seeded, maintainer, export):
     grouping = Section.objects.get(title="Awesome Interpretability Papers")
+    research = Tag.objects.create(name="research", slug="research")
+    readme = export()
+
+    response = maintainer.post(
+        f"/admin/catalog/section/{grouping.pk}/change/",
+        section_form_data(grouping, position=grouping.position, implied_topics=[research.pk]),
+    )
+
+    assert response.status_code == 302
+    below = Paper.objects.filter(section__in=Section.objects.subtree(grouping))
+    assert topic_count(maintainer, "research") == below.count() == Paper.objects.count()
+    assert export() == readme
+    survey = Paper.objects.filter(section__title="Survey Papers").first()
+    form = maintainer.get(f"/admin/catalog/paper/{survey.pk}/change/").content.decode()
+    assert re.search(
+        r"research, implied by the section <a [^>]*>Awesome Interpretability Papers</a>; "
+        r"survey, implied by the section <a [^>]*>Survey Papers</a>",
+        form,
+    )
+
+
+def test_a_text_section_without_subsections_cannot_imply_topics(seeded, maintainer):
+    notes = Section.objects.create(title="Notes", level=1, kind=SectionKind.TEXT)
     sae = Tag.objects.get(slug="sae")
     response = maintainer.post(
-        f"/admin/catalog/section/{grouping.pk}/change/", section_form_data(grouping, implied_topics=[sae.pk])
+        f"/admin/catalog/section/{notes.pk}/change/",
+        section_form_data(notes, position=notes.position, implied_topics=[sae.pk]),
     )
-    assert "lists no entries" in field_errors(response, "implied_topics")[0]
-    assert not grouping.implied_topics.exists()
+    assert "has no subsections" in field_errors(response, "implied_topics")[0]
+    assert not notes.implied_topics.exists()

@@ -357,10 +357,27 @@ def test_venue_section_and_tag_lists_count_their_entries(seeded, superuser_clien
     for section in sections:
         assert section.paper_count == section.papers.count()
         assert section.resource_count == section.resources.count()
-    tags = superuser_client.get("/admin/taggit/tag/?q=sae").context["cl"].result_list
-    sae = next(tag for tag in tags if tag.name == "sae")
-    assert sae.paper_count == Paper.objects.filter(tags=sae).count() > 0
-    assert sae.resource_count == Resource.objects.filter(tags=sae).count()
+    response = superuser_client.get("/admin/taggit/tag/?q=sae")
+    sae = next(tag for tag in response.context["cl"].result_list if tag.name == "sae")
+    assert sae.paper_count == having_topic(Paper.objects.all(), "sae").count() > Paper.objects.filter(tags=sae).count()
+    assert f'aria-label="{sae.paper_count} papers tagged sae"' in superuser_client.get("/tags/").content.decode()
+    assert sae.tagged_paper_count == Paper.objects.filter(tags=sae).count() > 0
+    assert sae.resource_count == having_topic(Resource.objects.all(), "sae").count()
+    assert sae.tagged_resource_count == Resource.objects.filter(tags=sae).count()
+    headers = response.content.decode()
+    for label in ("Papers with the topic", "Papers tagged", "Resources with the topic", "Resources tagged"):
+        assert f">{label}</a>" in headers
+
+
+def test_the_tag_list_sorts_by_papers_with_the_topic(seeded, superuser_client):
+    tags = superuser_client.get("/admin/taggit/tag/?o=-3").context["cl"].result_list
+    counts = [tag.paper_count for tag in tags]
+    assert counts == sorted(counts, reverse=True)
+    library = Tag.objects.get(slug="library")
+    listed = superuser_client.get("/admin/taggit/tag/?q=library").context["cl"].result_list
+    assert next(tag for tag in listed if tag.pk == library.pk).resource_count == (
+        having_topic(Resource.objects.all(), "library").count()
+    )
 
 
 # Session and user; the choices of the section, venue, year and tag filters; two counts; the page of papers and

@@ -4,11 +4,12 @@ import pytest
 
 from tests.axe import axe_violations, require_axe
 from tests.browser import DESKTOP, PHONE
-from tests.pages import PUBLIC_PAGES, detail_pages
+from tests.pages import PUBLIC_PAGES, SUGGESTION_PAGES, author_page, detail_pages
 
 
 def public_pages():
-    """Every public page, and the paper list filtered, searched, with a bad value and on its second page."""
+    """Every public page (an author's, and a paper's with its authors and abstract, among them), and the paper list
+    filtered, searched, with a bad value and on its second page."""
     variants = [
         "/papers/?venue=ICLR&tag=sae",
         "/papers/?q=monosemanticty",
@@ -16,7 +17,7 @@ def public_pages():
         "/papers/?page=2",
         "/resources/?q=lens",
     ]
-    return [*PUBLIC_PAGES, *detail_pages(), *variants]
+    return [*PUBLIC_PAGES, author_page(), *detail_pages(), *SUGGESTION_PAGES, *variants]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])

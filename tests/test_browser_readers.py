@@ -7,7 +7,7 @@ import pytest
 from catalog.models import Paper, Repository
 from tests.axe import axe_violations
 from tests.browser import PHONE, screenshot
-from tests.pages import PUBLIC_PAGES, detail_pages
+from tests.pages import PUBLIC_PAGES, SUGGESTION_PAGES, author_page, detail_pages
 from tests.test_bibtex import parse_bibtex
 from tests.topics import having_topic
 
@@ -81,7 +81,8 @@ def test_no_page_asks_another_host_for_anything(live_catalog, page, live_server)
     starred = Paper.objects.exclude(star_repo="").first()
     outside = []
     page.on("request", lambda request: request.url.startswith(live_server.url) or outside.append(request.url))
-    for path in [*PUBLIC_PAGES, *detail_pages(), starred.get_absolute_url(), "/papers/?sort=-stars"]:
+    pages = [*PUBLIC_PAGES, author_page(), *detail_pages(), *SUGGESTION_PAGES]
+    for path in [*pages, starred.get_absolute_url(), "/papers/?sort=-stars"]:
         page.goto(path)
         page.wait_for_load_state("networkidle")
     assert outside == []

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.catalog import synthetic_readme
 from catalog.filters import PaperFilter
 from catalog.models import NEWEST_ADDITIONS, Paper, newest_additions_by_day
-from catalog.selectors import PaperTally, newest_additions
+from catalog.selectors import PaperTally, newest_additions, related_paper_ids
 from catalog.services.readme_import import import_readme
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,17 @@ def test_the_feeds_read_the_papers_added_last_along_their_index_without_a_sort(p
     assert plan(Paper.objects.order_by(*NEWEST_ADDITIONS)[:50]) == [
         "SCAN catalog_paper USING INDEX catalog_paper_added_last"
     ]
+
+
+def test_related_papers_are_read_newest_first_along_the_date_index(papers):
+    paper = Paper.objects.filter(venue__isnull=False, tags__isnull=False).prefetch_related("topics").first()
+    with CaptureQueriesContext(connection) as captured:
+        assert related_paper_ids(paper, limit=6)
+
+    (query,) = [query["sql"] for query in captured]
+    steps = plan(sql=query)
+    # The only scan of papers reads the date index until enough share a topic or the venue (the sections' small
+    # tables aside); no view of every entry's topics is made.
+    scans = [step for step in steps if step.startswith("SCAN ") and "catalog_section" not in step]
+    assert scans and all(step.endswith("INDEX catalog_paper_date") for step in scans), steps
+    assert not [step for step in steps if "catalog_paper_topic" in step], steps

@@ -1,14 +1,15 @@
 """Similar papers: a paper's page lists the papers whose titles and abstracts share its most distinctive words,
 beside those sharing its tags."""
 
+import datetime as dt
 from collections import Counter
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog import similar_papers
-from catalog.models import Paper
+from catalog import selectors, similar_papers
+from catalog.models import Paper, Venue
 from catalog.similar_papers import chosen_terms, paper_terms
 from tests.factories import PaperFactory, SectionFactory
 from tests.test_site_pages import page, titles_under
@@ -127,6 +128,32 @@ def test_a_word_held_by_more_papers_than_the_budget_is_never_chosen(client, monk
 
     # "reasoning" and "engines" are in two papers each, and "sparse" now in five: seven papers at most are read.
     assert similar(client, target) == [engines.title]
+
+
+def test_papers_sharing_tags_are_ranked_among_the_newest_sharing_a_topic_or_the_venue(client, monkeypatch):
+    section, venue = SectionFactory(), Venue.objects.create(name="ICLR")
+
+    def paper(title, year, tags=(), **fields):
+        made = PaperFactory(title=title, section=section, date=dt.date(year, 1, 1), **fields)
+        made.tags.add(*tags)
+        return made
+
+    target = paper("Target", 2025, ["sae", "circuits"], venue=venue)
+    both = paper("Alpha", 2020, ["sae", "circuits"])
+    newest = [paper("Bravo", 2024, ["sae"]), paper("Charlie", 2023, ["circuits"])]
+    at_venue = paper("Delta", 2019, venue=venue)
+
+    def related():
+        return titles_under(page(client, target.get_absolute_url()), "related-heading")
+
+    # Among few papers, every one sharing a topic or the venue is ranked: the most topics shared first.
+    assert related() == [both.title, *(p.title for p in newest), at_venue.title]
+
+    monkeypatch.setattr(selectors, "RELATED_CANDIDATES", 2)
+    Paper.objects.filter(pk=target.pk).update(title="Target paper")  # a new version of the catalog
+
+    # The two newest sharing a topic or the venue: the older paper sharing both topics is not read, nor the oldest.
+    assert related() == [p.title for p in newest]
 
 
 def test_a_paper_s_words_leave_out_stop_words_and_numbers_and_weigh_the_title_more():

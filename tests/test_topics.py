@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from taggit.models import Tag
 
-from catalog.models import Paper, Resource, Section
+from catalog.models import Paper, Resource, Section, SectionKind
 from catalog.services.merging import merge_tags
 from tests.test_search_index_migrations import migrate
 from tests.test_sync import add_a_section, move, sync
@@ -89,6 +89,61 @@ def test_the_sae_tag_the_section_and_the_counts_agree(seeded, client):
     assert 'aria-label="31 papers tagged sae"' in client.get("/tags/").content.decode()
     facet = re.search(r'name="tag" value="sae"[^>]*>\s*<label[^>]*>sae <span class="count">(\d+)</span>', page(client))
     assert int(facet[1]) == SAE_PAPERS
+
+
+@pytest.fixture
+def sae_subsections(seeded):
+    """Two papers of the SAE section without an `sae` tag, moved to a subsection of it and to one below that, and
+    a library moved to a subsection of the libraries' section."""
+    sae = Section.objects.get(title="SAE, Dictionary Learning and Superposition")
+    below = Section.objects.create(title="Dictionary Features", level=3, parent=sae)
+    further = Section.objects.create(title="Feature Splitting", level=4, parent=below)
+    first, second = sae.papers.exclude(tags__slug="sae").order_by("pk")[:2]
+    Paper.objects.filter(pk=first.pk).update(section=below)
+    Paper.objects.filter(pk=second.pk).update(section=further)
+    libraries = Section.objects.get(title="Awesome Interpretability Libraries")
+    tools = Section.objects.create(title="Tracing Tools", level=2, parent=libraries, kind=SectionKind.RESOURCES)
+    library = libraries.resources.exclude(tags__slug="library").first()
+    Resource.objects.filter(pk=library.pk).update(section=tools)
+    return first, second, library
+
+
+def test_the_entries_of_a_subsection_have_the_topics_of_the_sections_above_it(sae_subsections, client):
+    first, second, library = sae_subsections
+
+    assert client.get("/papers.json?tag=sae").json()["count"] == SAE_PAPERS
+    listed = client.get(f"/papers.json?id={first.pk},{second.pk}").json()["papers"]
+    assert [paper["tags"].count("sae") for paper in listed] == [1, 1]
+    assert all(
+        "sae" in row for row in client.get(f"/papers.csv?id={first.pk},{second.pk}").content.decode().splitlines()[1:]
+    )
+    assert "sae" in re.search(r"keywords = \{([^}]*)\}", client.get(f"/papers.bib?id={second.pk}").content.decode())[1]
+    assert '<a class="tag" href="/papers/?tag=sae">sae</a>' in page(client, second.get_absolute_url())
+    assert 'aria-label="31 papers tagged sae"' in page(client, "/tags/")
+    assert client.get("/resources/?tag=library").content.decode().count(library.name) >= 1
+    assert "library" in [tag.slug for tag in Resource.objects.get(pk=library.pk).topics.all()]
+    assert topics_of(Paper)[Paper.objects.get(pk=second.pk)] >= {"sae"}
+
+
+def test_a_topic_implied_again_below_is_counted_once(sae_subsections, client):
+    first, _, _ = sae_subsections
+    first.refresh_from_db()
+    first.section.implied_topics.add(Tag.objects.get(slug="sae"))
+
+    assert [tag.slug for tag in Paper.objects.get(pk=first.pk).topics.all()].count("sae") == 1
+    assert client.get("/papers.json?tag=sae").json()["count"] == SAE_PAPERS
+    assert 'aria-label="31 papers tagged sae"' in page(client, "/tags/")
+
+
+def test_a_subsection_moved_out_loses_the_topics_of_its_former_parent(sae_subsections, client):
+    first, second, _ = sae_subsections
+    first.refresh_from_db()
+    others = Section.objects.get(title="Others")
+    Section.objects.filter(pk=first.section_id).update(parent=others)
+
+    for paper in (first, second):
+        assert "sae" not in [tag.slug for tag in Paper.objects.get(pk=paper.pk).topics.all()]
+    assert client.get("/papers.json?tag=sae").json()["count"] == SAE_PAPERS - 2
 
 
 def page(client, url="/papers/"):

@@ -271,13 +271,16 @@ class SectionAdminForm(forms.ModelForm):
             )
         elif "parent" in self.changed_data and self.instance.pk and self.instance.children.exists():
             self.add_error("parent", "This section has subsections: move them to another section first.")
-        if cleaned.get("kind") == SectionKind.TEXT and cleaned.get("implied_topics"):
+        if cleaned.get("kind") == SectionKind.TEXT and cleaned.get("implied_topics") and not self._has_subsections():
             self.add_error(
                 "implied_topics",
-                "A text or grouping section lists no entries, so it has none to give topics to: set them on the "
-                "sections that list the entries.",
+                "A text section lists no entries and has no subsections, so it has none to give topics to: set them "
+                "on the sections that list the entries, or on a section above them.",
             )
         return cleaned
+
+    def _has_subsections(self):
+        return self.instance.pk is not None and self.instance.children.exists()
 
     def _is_self_or_below(self, section):
         seen = set()
