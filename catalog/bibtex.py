@@ -20,6 +20,7 @@ from django.db.models import OuterRef, Subquery
 from catalog.catalog_version import current_state
 from catalog.identity import arxiv_id
 from catalog.models import Paper, PaperAuthor, VenueKind
+from catalog.paper_records import PaperRecord
 
 # BibTeX counts braces whatever stands before them, so `\{` would unbalance a field: braces become commands.
 LATEX_SPECIALS = {
@@ -152,23 +153,19 @@ def catalog_keys() -> dict[int, str]:
     return keys
 
 
-def bibtex_key(paper: Paper, keys: dict[int, str]) -> str:
-    """The paper's key, given `catalog_keys()`; its authors are read in order (prefetch `paper_authors__author`)."""
-    authors = paper.author_list
-    key = base_key(authors[0].name if authors else None, paper.date.year, paper.title)
+def bibtex_key(paper: PaperRecord, keys: dict[int, str]) -> str:
+    """The paper's key, given `catalog_keys()`."""
+    key = base_key(paper.authors[0] if paper.authors else None, paper.date.year, paper.title)
     told_apart = keys.get(paper.pk)
     if told_apart and DISAMBIGUATING_SUFFIX.fullmatch(told_apart, len(key)) and told_apart.startswith(key):
         return told_apart
     return key
 
 
-def paper_bibtex(paper: Paper, keys: dict[int, str]) -> str:
-    """One BibTeX entry, its key from `catalog_keys()`, its keywords the paper's topics; expects `venue`, the
-    authors and the topics loaded with the paper (select_related, prefetch_related, `with_topics()`) to avoid
-    queries."""
+def paper_bibtex(paper: PaperRecord, keys: dict[int, str]) -> str:
+    """One BibTeX entry, its key from `catalog_keys()`, its keywords the paper's topics."""
     entry_type, venue_fields = _entry_type_and_venue(paper)
-    authors = [author.name for author in paper.author_list]
-    fields = [("author", bibtex_authors(authors))] if authors else []
+    fields = [("author", bibtex_authors(paper.authors))] if paper.authors else []
     fields += [("title", "{" + escape_latex(paper.title) + "}"), *venue_fields]
     fields += [("year", str(paper.date.year)), ("month", MONTHS[paper.date.month - 1])]
     if paper.doi:
@@ -177,21 +174,20 @@ def paper_bibtex(paper: Paper, keys: dict[int, str]) -> str:
     if eprint:
         fields += [("eprint", eprint), ("archivePrefix", "arXiv")]
     fields.append(("url", paper.url.replace("{", "%7B").replace("}", "%7D")))
-    if topics := [tag.name for tag in paper.topics.all()]:
-        fields.append(("keywords", escape_latex(", ".join(topics))))
+    if paper.topic_names:
+        fields.append(("keywords", escape_latex(", ".join(paper.topic_names))))
     lines = [f"@{entry_type}{{{bibtex_key(paper, keys)},"]
     lines += [f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}}," for name, value in fields]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _entry_type_and_venue(paper: Paper) -> tuple[str, list[tuple[str, str]]]:
-    venue = paper.venue
-    if venue is None or venue.kind == VenueKind.PREPRINT:
+def _entry_type_and_venue(paper: PaperRecord) -> tuple[str, list[tuple[str, str]]]:
+    if paper.venue is None or paper.venue_kind == VenueKind.PREPRINT:
         return "misc", []
-    name = escape_latex(venue.name)
-    if venue.kind in (VenueKind.CONFERENCE, VenueKind.WORKSHOP):
+    name = escape_latex(paper.venue)
+    if paper.venue_kind in (VenueKind.CONFERENCE, VenueKind.WORKSHOP):
         return "inproceedings", [("booktitle", name)]
-    if venue.kind == VenueKind.JOURNAL:
+    if paper.venue_kind == VenueKind.JOURNAL:
         return "article", [("journal", name)]
     return "misc", [("howpublished", name)]

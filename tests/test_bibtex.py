@@ -17,7 +17,8 @@ from catalog.bibtex import (
     paper_bibtex,
 )
 from catalog.identity import arxiv_id
-from catalog.models import Paper, PaperAuthor, Venue, VenueKind
+from catalog.models import Paper, Venue, VenueKind
+from catalog.paper_records import PaperRecord
 from tests.factories import PaperFactory
 
 ENTRY = re.compile(r"^@(?P<type>\w+)\{(?P<key>[^,\s]+),\n(?P<body>.*?)\n\}\n", re.DOTALL | re.MULTILINE)
@@ -39,12 +40,27 @@ def parse_bibtex(text: str) -> list[dict]:
 
 
 def paper(title="Interpretability in the Wild", url="https://arxiv.org/pdf/2211.00593", venue=None, pk=17):
-    return Paper(pk=pk, title=title, url=url, venue=venue, date=dt.date(2022, 11, 1))
+    """The record of a paper without authors or topics."""
+    venue_name, venue_kind = (venue.name, venue.kind) if venue else (None, None)
+    texts = dict.fromkeys(["star_repo", "abstract", "arxiv_id", "doi", "openreview_id"], "")
+    lists = dict.fromkeys(["code", "blog", "tags", "topic_names", "authors"], [])
+    return PaperRecord(
+        pk=pk,
+        title=title,
+        url=url,
+        venue=venue_name,
+        venue_kind=venue_kind,
+        date=dt.date(2022, 11, 1),
+        section_slug="papers",
+        section_title="Papers",
+        citation_count=None,
+        **texts,
+        **lists,
+    )
 
 
-def bibtex_of(unsaved: Paper, topics=()) -> str:
-    unsaved._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none(), "topics": list(topics)}
-    return paper_bibtex(unsaved, {})
+def bibtex_of(record: PaperRecord, topics=()) -> str:
+    return paper_bibtex(record._replace(topic_names=[tag.name for tag in topics]), {})
 
 
 def only_entry(text: str) -> dict:
@@ -228,14 +244,12 @@ def test_keys_shared_by_papers_of_the_catalog_get_a_letter_in_order_of_the_paper
 
 def test_a_key_of_the_catalog_map_wins_over_the_base_key():
     unsaved = paper()
-    unsaved._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none()}
     assert bibtex_key(unsaved, {17: "anon2022interpretabilityb"}) == "anon2022interpretabilityb"
     assert bibtex_key(unsaved, {}) == "anon2022interpretability"
 
 
 def test_a_key_of_the_catalog_map_is_ignored_once_its_paper_has_another_base_key():
     renamed = paper(title="Circuits in the wild")
-    renamed._prefetched_objects_cache = {"paper_authors": PaperAuthor.objects.none()}
     assert bibtex_key(renamed, {17: "anon2022interpretabilityb"}) == "anon2022circuits"
 
 

@@ -8,15 +8,14 @@ from functools import partial
 from django import forms
 from django.core.paginator import EmptyPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from catalog import downloads
 from catalog.bibtex import catalog_keys, paper_bibtex
-from catalog.models import PaperAuthor
-from catalog.paper_records import EXPORT_CHUNK_SIZE, PaperRecord, paper_records
+from catalog.paper_records import EXPORT_CHUNK_SIZE as EXPORT_CHUNK_SIZE
+from catalog.paper_records import PaperRecord, paper_records
 from catalog.request_filters import bad_filters, filtered_papers, renamed_redirect
 
 JSON_VERSION = 1
@@ -164,11 +163,8 @@ def write_csv(papers, out) -> None:
 
 
 def write_bibtex(papers, out) -> None:
-    """BibTeX reads a paper's own fields, its venue, its authors and its topics."""
-    credits = Prefetch("paper_authors", queryset=PaperAuthor.objects.select_related("author"))
-    papers = papers.prefetch_related(None).select_related("venue").with_topics().prefetch_related(credits)
     keys = catalog_keys()
-    out.writelines(paper_bibtex(paper, keys) + "\n" for paper in papers.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    out.writelines(paper_bibtex(paper, keys) + "\n" for paper in paper_records(papers, with_links=False))
 
 
 def write_json(papers, out, *, request) -> None:

@@ -6,6 +6,7 @@ from catalog.charts import monthly_chart
 from catalog.feeds import FEED_SIZE
 from catalog.filters import MAX_SELECTION, NEWEST_FIRST, SEARCH_MAX_LENGTH, SORT_CHOICES, PaperFilter
 from catalog.models import Author, Paper, Section, VenueKind, repository_value
+from catalog.paper_records import paper_record
 from catalog.selectors import (
     PaperEntryPages,
     catalog_counts,
@@ -103,7 +104,7 @@ class PaperDetailView(DetailView):
         context["authors"] = self.object.author_list
         context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["abstract_line"] = " ".join(self.object.abstract.split())
-        context["bibtex"] = paper_bibtex(self.object, catalog_keys())
+        context["bibtex"] = paper_bibtex(paper_record(self.object), catalog_keys())
         # A paper similar by its words is not listed again among those sharing its tags.
         state = getattr(self.request, "catalog_state", None)
         similar = similar_paper_ids(self.object, limit=SIMILAR_ON_DETAIL, state=state)
