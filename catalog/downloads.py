@@ -12,16 +12,16 @@ its own files, in `CATALOG_DOWNLOADS_DIR`; a download that writes links to the s
 """
 
 import fcntl
+import io
 import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -30,6 +30,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from catalog.catalog_version import current_state
+from catalog.download_entries import EntryWriter, Layout, cut, index_path, write_index
 from catalog.page_cache import HIT, MISS, STATUS_HEADER
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ _writers_lock = threading.Lock()
 class Download:
     filename: str
     content_type: str
-    write: Callable[[QuerySet, TextIO], None]
+    # A layout writes the file with an index of its entries, from which the download of a selection is cut.
+    write: Layout
     # The site (scheme and host) the file links to, for a download that writes the site's own addresses.
     site: str = ""
 
@@ -174,16 +176,35 @@ def _write_or_newest(download: Download, path: Path, papers) -> Path:
 
 
 def _write(download: Download, path: Path, papers) -> Path:
+    """The file and, first, its index of entries (each through a temporary file and a rename)."""
     if path.exists():
         return path
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as out:
+    with temporary.open("wb") as file:
+        out = EntryWriter(file)
         download.write(papers, out)
+    index = index_path(path)
+    temporary_index = index.with_name(f"{index.name}.{os.getpid()}.tmp")
+    write_index(out.index, temporary_index)
+    os.replace(temporary_index, index)
     os.replace(temporary, path)
     for older in download.written():
         if _version_key(older) < _version_key(path):
             older.unlink(missing_ok=True)
+            index_path(older).unlink(missing_ok=True)
     return path
+
+
+def selection(request, download: Download, papers: QuerySet) -> bytes:
+    """The download of `papers` (a filtered part of the catalog), cut from the whole catalog's file of the current
+    version when it is written, else written for the request."""
+    state = getattr(request, "catalog_state", None) or current_state()
+    ids = papers.values_list("pk", flat=True)
+    if (cut_out := cut(download.write, download.path(state.token), ids)) is not None:
+        return cut_out
+    content = io.BytesIO()
+    download.write(papers, EntryWriter(content))
+    return content.getvalue()
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from catalog import downloads
 from catalog.bibtex import catalog_keys, paper_bibtex
+from catalog.download_entries import Layout
 from catalog.paper_records import EXPORT_CHUNK_SIZE as EXPORT_CHUNK_SIZE
 from catalog.paper_records import PaperRecord, paper_records
 from catalog.request_filters import bad_filters, filtered_papers, renamed_redirect
@@ -141,64 +142,73 @@ def links_cell(links) -> str:
     return "; ".join(f"{label}: {url}" for label, url in links)
 
 
-def csv_rows(papers):
-    """The CSV rows of the queryset `papers`, in its order."""
+def csv_row(paper: PaperRecord) -> list[str]:
+    row = [str(paper.pk), paper.title, paper.url, paper.venue or "", paper.venue_kind or ""]
+    row += [paper.date.isoformat(), paper.section_title, paper.star_repo]
+    row += [links_cell(paper.code), links_cell(paper.blog), ", ".join(paper.tags), "; ".join(paper.authors)]
+    row += [paper.abstract, paper.arxiv_id, paper.doi, paper.openreview_id]
+    row.append("" if paper.citation_count is None else str(paper.citation_count))
+    return [spreadsheet_safe(cell) for cell in row]
+
+
+def csv_line(row: list[str]) -> str:
+    line = io.StringIO()
+    csv.writer(line).writerow(row)
+    return line.getvalue()
+
+
+def csv_entries(papers):
+    """Each paper's line of CSV, by its id."""
     for paper in paper_records(papers):
-        row = [str(paper.pk), paper.title, paper.url, paper.venue or "", paper.venue_kind or ""]
-        row += [paper.date.isoformat(), paper.section_title, paper.star_repo]
-        row += [links_cell(paper.code), links_cell(paper.blog), ", ".join(paper.tags), "; ".join(paper.authors)]
-        row += [paper.abstract, paper.arxiv_id, paper.doi, paper.openreview_id]
-        row.append("" if paper.citation_count is None else str(paper.citation_count))
-        yield [spreadsheet_safe(cell) for cell in row]
+        yield paper.pk, csv_line(csv_row(paper))
+
+
+def bibtex_entries(papers):
+    """Each paper's BibTeX entry and a blank line, by its id."""
+    keys = catalog_keys()
+    for paper in paper_records(papers, with_links=False):
+        yield paper.pk, paper_bibtex(paper, keys) + "\n"
+
+
+def json_entries(papers, *, page_urls: Callable[[int], str]):
+    """Each paper as `/papers.json` writes it, by its id."""
+    encoder = HTMLSafeJSONEncoder()
+    for paper in paper_records(papers):
+        yield paper.pk, encoder.encode(paper_json(paper, page_urls))
+
+
+def json_count(count: int) -> str:
+    """The count after the papers, so that it is the number of papers written."""
+    return f'], "count": {count}}}\n'
 
 
 def attachment(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
-def write_csv(papers, out) -> None:
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(csv_rows(papers))
-
-
-def write_bibtex(papers, out) -> None:
-    keys = catalog_keys()
-    out.writelines(paper_bibtex(paper, keys) + "\n" for paper in paper_records(papers, with_links=False))
-
-
-def write_json(papers, out, *, request) -> None:
-    """Every paper of `papers` as `/papers.json` writes it, a chunk at a time, with their count (after them, so
-    that it is the count of the papers written)."""
-    encoder, page_urls = HTMLSafeJSONEncoder(), paper_page_urls(request)
-    out.write(f'{{"version": {JSON_VERSION}, "papers": [')
-    count = 0
-    for count, paper in enumerate(paper_records(papers), start=1):
-        out.write(("" if count == 1 else ", ") + encoder.encode(paper_json(paper, page_urls)))
-    out.write(f'], "count": {count}}}\n')
-
-
+write_csv = Layout(csv_entries, head=csv_line(CSV_HEADER))
+write_bibtex = Layout(bibtex_entries)
 CSV_DOWNLOAD = downloads.Download("papers.csv", "text/csv; charset=utf-8", write_csv)
 BIBTEX_DOWNLOAD = downloads.Download("papers.bib", "application/x-bibtex; charset=utf-8", write_bibtex)
 
 
 def json_download(request) -> downloads.Download:
-    """The whole JSON links each paper's page on the site it is asked from: a file per site."""
+    """Every paper in one JSON document, each linking its page on the site it is asked from: a file per site."""
     site = request.build_absolute_uri("/")
-    write = partial(write_json, request=request)
+    entries = partial(json_entries, page_urls=paper_page_urls(request))
+    write = Layout(entries, head=f'{{"version": {JSON_VERSION}, "papers": [', separator=", ", tail=json_count)
     return downloads.Download("papers-all.json", "application/json", write, site=site)
 
 
 def download(request, kind: downloads.Download, bad=bad_filters):
-    """The papers the filters select, whole (never a truncated download); the full catalog from its file."""
+    """The papers the filters select, whole (never a truncated download); the full catalog from its file, a part
+    of it cut from that file when it is written."""
     paper_filter = filtered_papers(request)
     if not paper_filter.is_valid():
         return renamed_redirect(request, paper_filter) or bad(paper_filter.errors)
     if not request.GET:
         return downloads.serve(request, kind, paper_filter.qs)
-    content = io.StringIO()
-    kind.write(paper_filter.qs, content)
-    response = HttpResponse(content.getvalue(), content_type=kind.content_type)
+    response = HttpResponse(downloads.selection(request, kind, paper_filter.qs), content_type=kind.content_type)
     response["Content-Disposition"] = attachment(kind.filename)
     return response
 
