@@ -11,13 +11,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
-from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import QueryDict
 from taggit.models import Tag
 
 from catalog import search
-from catalog.models import Author, Paper, Resource, Section, Venue, VenueKind, repository_value
+from catalog.models import Author, Paper, Resource, Section, Venue, VenueKind, most_cited_first, repository_value
 from catalog.validators import validate_no_control_characters
 
 SEARCH_MAX_LENGTH = 200
@@ -46,7 +45,7 @@ def paper_ordering(sort):
         "-title": [Lower("title").desc(), "-id"],
         "venue": [Lower("venue__name").asc(nulls_last=True), "-date", "id"],
         "-stars": [repository_value("stars").desc(nulls_last=True), "-date", "position", "id"],
-        "-citations": [F("citation_count").desc(nulls_last=True), "-date", "position", "id"],
+        "-citations": most_cited_first(),
     }[sort]
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
@@ -98,3 +99,16 @@ def test_related_papers_are_read_newest_first_along_the_date_index(papers):
     scans = [step for step in steps if step.startswith("SCAN ") and "catalog_section" not in step]
     assert scans and all(step.endswith("INDEX catalog_paper_date") for step in scans), steps
     assert not [step for step in steps if "catalog_paper_topic" in step], steps
+
+
+def test_the_most_cited_are_read_along_their_index_without_a_sort(papers):
+    Paper.objects.filter(pk__in=Paper.objects.order_by("?").values("pk")[:300]).update(citation_count=F("id") % 97)
+    filterset = PaperFilter(QueryDict("sort=-citations"), queryset=Paper.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    chosen = filterset.qs.values("pk")[:50]
+
+    assert plan(chosen) == ["SCAN catalog_paper USING COVERING INDEX catalog_paper_most_cited"]
+    cited = Paper.objects.exclude(citation_count=None).order_by("-citation_count", "-date", "position", "id")
+    uncited = Paper.objects.filter(citation_count=None).order_by("-date", "position", "id")
+    expected = [*cited.values_list("pk", flat=True), *uncited.values_list("pk", flat=True)]
+    assert list(filterset.qs.values_list("pk", flat=True)) == expected
