@@ -6,15 +6,17 @@ may give the number of entries). Written to a file through an `EntryWriter`, the
 length) in bytes for each entry. `cut` puts the entries of the papers asked for, in their order, between the same
 head and tail: the bytes a Layout would write for them, without reading or formatting a single paper again.
 
-Buys (the synthetic catalog of 50,000 papers on SQLite): `/papers.csv?tag=sae` (14,176 papers) in 0.06 s of CPU
-instead of 0.97.
+Buys (the synthetic catalog of 50,000 papers with authors and abstracts, on SQLite): `/papers.csv?tag=sae` (14,176
+papers, 19 MB) in 0.17 s of CPU instead of 2.5, `/papers.bib?venue=ICLR` in 0.03 instead of 0.5.
 """
 
 import mmap
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -75,24 +77,40 @@ def index_path(path: Path) -> Path:
 
 
 def write_index(index: array, path: Path) -> None:
-    path.write_bytes(index.tobytes())
+    """The index of a file's entries, by paper id."""
+    by_id = sorted(zip(index[0::3], index[1::3], index[2::3], strict=True))
+    path.write_bytes(array(INDEX_TYPECODE, chain.from_iterable(by_id)).tobytes())
+
+
+@dataclass(frozen=True)
+class EntryIndex:
+    """Where each paper's entry lies in a file: ids in ascending order, and each one's offset and length."""
+
+    ids: array
+    offsets: array
+    lengths: array
+
+    def span(self, pk: int) -> tuple[int, int]:
+        at = bisect_left(self.ids, pk)
+        if at == len(self.ids) or self.ids[at] != pk:
+            raise KeyError(pk)
+        return self.offsets[at], self.lengths[at]
 
 
 @lru_cache(maxsize=INDEXES_KEPT)
-def _entries_by_id(path: Path) -> dict[int, tuple[int, int]]:
-    """The (offset, length) of each paper's entry, by id, from the index at `path` (a file never rewritten: each
-    version has its own)."""
+def _entry_index(path: Path) -> EntryIndex:
+    """The index at `path` (a file never rewritten: each version has its own)."""
     numbers = array(INDEX_TYPECODE)
     numbers.frombytes(path.read_bytes())
-    return dict(zip(numbers[0::3], zip(numbers[1::3], numbers[2::3], strict=True), strict=True))
+    return EntryIndex(numbers[0::3], numbers[1::3], numbers[2::3])
 
 
 def cut(layout: Layout, path: Path, ids: Iterable[int]) -> bytes | None:
     """The download of the papers `ids` (in that order) cut from the file at `path` that `layout` wrote with its
     index; None if the file or its index is not there, or a paper is not in it."""
     try:
-        entries = _entries_by_id(index_path(path))
+        index = _entry_index(index_path(path))
         with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return layout.joined([data[start : start + length] for start, length in map(entries.__getitem__, ids)])
+            return layout.joined([data[start : start + length] for start, length in map(index.span, ids)])
     except (FileNotFoundError, KeyError):
         return None
