@@ -264,15 +264,34 @@ def verify_round_trips(folder, numbers) -> dict[int, list[str]]:
     return problems
 
 
+def gunicorn_cpu_seconds() -> float:
+    """CPU seconds used so far by the gunicorn this process started, its workers included (Linux's /proc)."""
+    processes = {}
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (folder / "cmdline").read_bytes()
+        except OSError:  # the process has ended
+            continue
+        processes[int(folder.name)] = (int(fields[1]), b"gunicorn" in command, int(fields[11]) + int(fields[12]))
+    masters = {pid for pid, (parent, gunicorn, _) in processes.items() if parent == os.getpid() and gunicorn}
+    ticks = sum(cpu for pid, (parent, _, cpu) in processes.items() if pid in masters or parent in masters)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values, share):
     return statistics.quantiles(values, n=100, method="inclusive")[share - 1] if len(values) > 1 else values[0]
 
 
-def report(args, results, maintenance, elapsed, problems, database, server_errors):
+def report(args, results, maintenance, elapsed, problems, database, server_errors, machine):
     everything = [value for values in results.latencies.values() for value in values]
     errors = sum(results.errors.values())
     catalog = f"{args.papers} papers" if args.papers else "the seed catalog"
     print(f"gunicorn {args.workers} workers, {database}, {catalog}, {args.clients} clients for {elapsed:.0f} s")
+    # On a shared machine the latencies mostly measure waiting for a core; the server's CPU a request does not.
+    load = f"load average {machine['load_before']:.1f} before, {machine['load_after']:.1f} after"
+    cpu = f"{machine['cpu'] / elapsed:.2f} of {os.cpu_count()} cores, {machine['cpu'] / len(everything) * 1000:.0f} ms"
+    print(f"{load} | gunicorn used {cpu} of CPU a request")
     print(
         f"requests {len(everything)} | {len(everything) / elapsed:.1f} req/s | errors {errors} | "
         f"p50 {percentile(everything, 50):.0f} ms | p99 {percentile(everything, 99):.0f} ms | "
@@ -346,6 +365,7 @@ def main():
             results = Results()
             host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
             print(f"serving on {base}; {args.clients} clients for {args.seconds:.0f} s...", flush=True)
+            load_before, cpu_before = os.getloadavg()[0], gunicorn_cpu_seconds()
             start = time.monotonic()
             deadline = start + args.seconds
             threads = [
@@ -362,6 +382,11 @@ def main():
             for thread in threads:
                 thread.join()
             elapsed = time.monotonic() - start
+            machine = {
+                "load_before": load_before,
+                "load_after": os.getloadavg()[0],
+                "cpu": gunicorn_cpu_seconds() - cpu_before,
+            }
             maintenance = json.loads(maintainer.communicate()[0])
         log = (folder / "gunicorn.log").read_text()
         server_errors = log.count("Traceback") + log.count("Database unavailable")
@@ -370,7 +395,7 @@ def main():
             print(f"gunicorn's log holds errors, the first:\n{log[max(0, first - 500) : first + 3000]}")
         print(f"checking {len(maintenance['publishes'])} published READMEs...", flush=True)
         problems = verify_round_trips(folder, maintenance["publishes"])
-        ok = report(args, results, maintenance, elapsed, problems, database, server_errors)
+        ok = report(args, results, maintenance, elapsed, problems, database, server_errors, machine)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     sys.exit(0 if ok else 1)
