@@ -448,6 +448,22 @@ def test_a_chart_bar_links_to_the_papers_of_its_month(seeded, client):
     assert f"{Paper.objects.filter(date__year=2024, date__month=5).count()} papers" in html
 
 
+def test_a_paper_without_a_venue_or_without_topics_still_lists_related_papers(seeded, client):
+    """Sharing topics and sharing a venue each count on their own: a paper with only one of them has related papers."""
+    with_topics = Paper.objects.get(title__startswith="Interpretability in the Wild")
+    Paper.objects.filter(pk=with_topics.pk).update(venue=None)
+    related = titles_under(page(client, with_topics.get_absolute_url()), "related-heading")
+    circuits = having_topic(Paper.objects.all(), "circuits")
+    assert related and set(related) <= set(circuits.values_list("title", flat=True))
+
+    iclr = Venue.objects.get(name="ICLR")
+    at_venue = Paper.objects.filter(venue=iclr).first()
+    at_venue.tags.clear()
+    Section.objects.get(papers=at_venue).implied_topics.clear()
+    related = titles_under(page(client, at_venue.get_absolute_url()), "related-heading")
+    assert related and set(related) <= set(Paper.objects.filter(venue=iclr).values_list("title", flat=True))
+
+
 def test_paper_detail_shows_every_fact_bibtex_and_related_papers(seeded, client):
     paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
     text = page(client, paper.get_absolute_url())
