@@ -218,13 +218,20 @@ def build(connection) -> bool:
     if not set(TABLES) <= set(connection.introspection.table_names()):
         return False
     drop(connection)
-    with connection.schema_editor() as editor:
-        editor.create_model(SectionTopic)
+    # The table's statement alone: a schema editor cannot be entered on SQLite inside a transaction (a test's, or
+    # a migrate run in one), and the two indexes below are all the table needs.
+    create_table, _ = connection.schema_editor().table_sql(SectionTopic)
     section, tag = (SectionTopic._meta.get_field(name).column for name in ("section", "tag"))
     # The primary key reads a section's topics; this index, a topic's sections (and the topics in order, to count).
     by_topic = f"CREATE INDEX {SECTION_TOPICS}_by_topic ON {SECTION_TOPICS} ({tag}, {section})"
     with connection.cursor() as cursor:
-        for statement in [by_topic, *_refresh(connection), f"ANALYZE {SECTION_TOPICS}", *_triggers(connection)]:
+        for statement in [
+            create_table,
+            by_topic,
+            *_refresh(connection),
+            f"ANALYZE {SECTION_TOPICS}",
+            *_triggers(connection),
+        ]:
             cursor.execute(statement)
         for name, definition in _views(connection):
             cursor.execute(f"CREATE VIEW {name} {definition}")

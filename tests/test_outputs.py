@@ -16,8 +16,9 @@ from django.urls import reverse
 from catalog import sitemaps
 from catalog.models import Paper, PaperLink, Resource, Section, Venue, VenueKind
 from catalog.page_cache import HIT, STATUS_HEADER
+from catalog.paper_records import EXPORT_CHUNK_SIZE
 from catalog.services.authors import set_authors
-from catalog.views.outputs import CSV_HEADER, EXPORT_CHUNK_SIZE, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE, JSON_VERSION
+from catalog.views.outputs import CSV_HEADER, JSON_MAX_PAGE_SIZE, JSON_PAGE_SIZE, JSON_VERSION
 from tests.pages import PUBLIC_PAGES
 from tests.test_bibtex import parse_bibtex
 from tests.topics import having_topic

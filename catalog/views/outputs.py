@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from catalog import downloads
 from catalog.bibtex import catalog_keys, paper_bibtex
 from catalog.download_entries import Layout
-from catalog.paper_records import EXPORT_CHUNK_SIZE as EXPORT_CHUNK_SIZE
 from catalog.paper_records import PaperRecord, paper_records
 from catalog.request_filters import bad_filters, filtered_papers, renamed_redirect
 
