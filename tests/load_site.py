@@ -54,6 +54,7 @@ def make_editors(count: int) -> str:
 class Results:
     latencies: dict = field(default_factory=lambda: defaultdict(list))
     errors: Counter = field(default_factory=Counter)
+    downloads_refused_by_limit: int = 0
     home_latencies: list = field(default_factory=list)
     save_latencies: list = field(default_factory=list)
     failed_saves: list = field(default_factory=list)
@@ -66,6 +67,10 @@ class Results:
                 self.home_latencies.append(milliseconds)
             if error:
                 self.errors[error] += 1
+
+    def record_refused_download(self):
+        with self.lock:
+            self.downloads_refused_by_limit += 1
 
     def record_save(self, milliseconds, failure=None):
         with self.lock:
@@ -192,6 +197,9 @@ def reader(host, port, mix, deadline, results, address):
             response = connection.getresponse()
             response.read()
             connection.close()
+            if response.status == 429 and kind == "download":
+                results.record_refused_download()
+                continue
             if response.status != 200:
                 error = f"{response.status} {path}"
         except OSError as exception:
@@ -304,6 +312,8 @@ def report(args, results, maintenance, elapsed, problems, database, server_error
         print(f"  /        {len(home):>6} | p50 {percentile(home, 50):>5.0f} ms | p99 {percentile(home, 99):>5.0f} ms")
     for error, count in results.errors.most_common(10):
         print(f"  error x{count}: {error}")
+    # A reader drawing downloads at random can exceed the per-address limit: the limit working, not an error.
+    print(f"downloads refused by the per-address limit (429): {results.downloads_refused_by_limit}")
     if results.save_latencies:
         saves = results.save_latencies
         print(

@@ -1,6 +1,7 @@
 """The benchmark harness at a tiny size, so that it keeps working; it times nothing that is asserted."""
 
 import threading
+import time
 from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,6 +17,7 @@ from bench.table import COLUMNS, markdown_table
 from catalog import readme
 from catalog.models import Author, Paper, Section, Venue
 from catalog.services.readme_import import import_readme
+from tests.load_site import Results, reader
 
 
 def test_a_synthetic_readme_has_the_papers_asked_for_spread_over_sections_venues_and_dates():
@@ -109,7 +111,7 @@ def test_the_detail_harness_times_paper_pages_and_their_two_lists_on_a_tiny_cata
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
-        self.send_response(200 if self.path == "/ok" else 404)
+        self.send_response({"/ok": 200, "/limited": 429}.get(self.path, 404))
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"ok")
@@ -133,3 +135,18 @@ def test_the_load_loop_stops_by_itself_and_counts_failed_requests_as_errors():
     assert good.requests > 0 and good.errors == 0 and good.requests_per_second > 0
     assert missing.requests > 0 and missing.errors == missing.requests and missing.requests_per_second == 0
     assert wrong_size.errors == wrong_size.requests > 0
+
+
+def test_the_readers_count_a_download_refused_by_the_limit_apart_from_errors():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    results = Results()
+    mix = {"download": lambda: "/limited", "list": lambda: "/limited"}
+    try:
+        reader("127.0.0.1", server.server_address[1], mix, time.monotonic() + 0.3, results, "10.0.0.7")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert results.downloads_refused_by_limit > 0
+    assert results.errors == {"429 /limited": len(results.latencies["list"])} and results.latencies["list"]
