@@ -229,7 +229,11 @@ class PaperFilter(CatalogFilterSet):
         label="Code", choices=HAS_CODE_CHOICES, method="filter_has_code", empty_label="With or without code"
     )
     id = IdListFilter(
-        label="Selected papers", field_name="id", min_value=1, help_text="Paper ids, separated by commas: 1,2,3."
+        label="Selected papers",
+        field_name="id",
+        min_value=1,
+        max_value=models.BigIntegerField.MAX_BIGINT,
+        help_text="Paper ids, separated by commas: 1,2,3.",
     )
     sort = SortFilter(label="Sort", choices=SORT_CHOICES, orderings=paper_ordering)
 

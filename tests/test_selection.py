@@ -33,7 +33,9 @@ def test_a_selection_combines_with_filters_and_forgets_deleted_papers(chosen, cl
     assert sorted(paper["id"] for paper in body["papers"]) == chosen[1:]
 
 
-@pytest.mark.parametrize("ids", ["1,abc", "0", "-3", ",".join(str(n) for n in range(1, MAX_SELECTION + 2))])
+@pytest.mark.parametrize(
+    "ids", ["1,abc", "0", "-3", "1," + "9" * 26, ",".join(str(n) for n in range(1, MAX_SELECTION + 2))]
+)
 def test_a_bad_selection_is_a_400_for_machines_and_left_out_on_the_page(seeded, client, ids):
     for path in ("/papers.json", "/papers.csv", "/papers.bib"):
         response = client.get(f"{path}?id={ids}")
