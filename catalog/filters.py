@@ -253,9 +253,9 @@ class PaperFilter(CatalogFilterSet):
         text = self.form.cleaned_data.get("q")
         return text if text and not self.sort() else None
 
-    def page_papers(self):
-        """A function giving the papers whose ids a subquery gives (the ids of a page, in the list's order), ordered
-        as the list is; or None to read a page of the list in one query.
+    def chooses_page_by_id(self):
+        """Whether a page's papers are best chosen by id first (see PaperEntryPages), rather than read with the
+        list in one query.
 
         By title, venue, stars or citations the whole list is sorted to find a page, and ranked best match first
         every match is ranked: the page's ids are chosen first (for the best matches, from the search index and an
@@ -263,12 +263,7 @@ class PaperFilter(CatalogFilterSet):
         reads the papers along an index and stops at the end of the page.
         """
         sort = self.form.cleaned_data.get("sort") or []
-        if SORTED_IN_FULL.intersection(sort):
-            return lambda chosen: Paper.objects.filter(pk__in=chosen).order_by(*ordering_terms(paper_ordering, sort))
-        if text := self.ranked_search():
-            # The rank exists only within the search: the page's papers are ranked by searching again among them.
-            return lambda chosen: best_match_first(search.matching_among(Paper.objects.all(), text, chosen), text)
-        return None
+        return bool(SORTED_IN_FULL.intersection(sort) or self.ranked_search())
 
     def queryset_without(self, *names, queryset=None):
         """`queryset` (by default the filter set's) narrowed by every valid parameter except `names`: the base of

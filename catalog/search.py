@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models.functions import Coalesce, Concat, NullIf, Replace
-from django.db.models.lookups import In
 from django.utils.text import smart_split, unescape_string_literal
 
 from catalog.search_index import TSVECTOR_CONFIG, index_of
@@ -27,6 +26,7 @@ from catalog.search_index import TSVECTOR_CONFIG, index_of
 # The relation from Paper and Resource to their row in each backend's index (see models.py).
 FTS5_RELATION = "fts"
 TSVECTOR_RELATION = "search_vector"
+INDEX_RELATIONS = {"sqlite": FTS5_RELATION, "postgresql": TSVECTOR_RELATION}
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -108,25 +108,28 @@ def matching(queryset, value):
     phrases = search_phrases(value)
     if not phrases:
         return queryset.none()
-    if _vendor(queryset) == "sqlite":
-        return queryset.filter(**{f"{FTS5_RELATION}__document__match": fts5_query(phrases)})
-    return queryset.filter(**{f"{TSVECTOR_RELATION}__document": _search_query(phrases)})
+    vendor = _vendor(queryset)
+    return queryset.filter(**_match(vendor, phrases, through=INDEX_RELATIONS[vendor]))
 
 
-def matching_among(queryset, value, ids):
-    """`matching(queryset, value)` narrowed to the entries whose ids the subquery `ids` gives: a few entries known to
-    match, to rank (`relevance` needs the search in the same query).
+def matching_ids(model, value):
+    """The ids of `model`'s entries that match the search `value`, read from the search index alone: a subquery
+    for a condition on many entries that needs nothing else of them."""
+    phrases = search_phrases(value)
+    entries = model.objects.all()
+    vendor = _vendor(entries)
+    if not phrases:
+        return entries.none().values("pk")
+    index = model._meta.get_field(INDEX_RELATIONS[vendor]).related_model
+    return index.objects.filter(**_match(vendor, phrases)).values("pk")
 
-    On SQLite the ids are checked against the FTS5 table's rowids as the search reads them. Written `+rowid`, they
-    are not handed to the table, which would run the search once per id; checked against the entry's own id, every
-    match's row would be read first."""
-    matched = matching(queryset, value)
-    if _vendor(queryset) == "sqlite":
-        rowid = models.Func(
-            models.F(f"{FTS5_RELATION}__pk"), template="+%(expressions)s", output_field=models.BigIntegerField()
-        )
-        return matched.filter(In(rowid, ids))
-    return matched.filter(pk__in=ids)
+
+def _match(vendor, phrases, *, through=None) -> dict:
+    """The filter() condition of an index row (or, `through` a relation, of an entry) that matches `phrases`."""
+    document = f"{through}__document" if through else "document"
+    if vendor == "sqlite":
+        return {f"{document}__match": fts5_query(phrases)}
+    return {document: _search_query(phrases)}
 
 
 def relevance(queryset, value):

@@ -12,6 +12,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 
+from catalog import search
 from catalog.dates import Year
 from catalog.filters import HAS_CODE_CHOICES
 from catalog.models import (
@@ -117,27 +118,27 @@ def paper_entries(papers):
 class PaperEntryPages:
     """The papers of a filtered list as its pages show them, for a paginator to slice.
 
-    Given `page_papers`, a page's papers are chosen by id first, in a subquery that reads the order alone (from
-    indexes where they hold it); their other columns are then read for those papers only. Without it, the page is
-    cut from the list itself.
+    `by_id`: a page's ids are chosen first, in a query that reads the order alone (from indexes where they hold it),
+    and the other columns are then read for those papers only. Otherwise the page is cut from the list itself.
     """
 
     model = Paper
     ordered = True
 
-    def __init__(self, papers, *, page_papers=None):
-        """`papers`: the list, filtered and ordered; `page_papers`: a function giving the papers whose ids a
-        subquery gives, in the list's order (see PaperFilter.page_papers), or None."""
+    def __init__(self, papers, *, by_id=False):
+        """`papers`: the list, filtered and ordered."""
         self.papers = papers
-        self.page_papers = page_papers
+        self.by_id = by_id
 
     def count(self):
         return self.papers.count()
 
     def __getitem__(self, page: slice):
-        if self.page_papers is None:
+        if not self.by_id:
             return paper_entries(self.papers[page])
-        return paper_entries(self.page_papers(self.papers.values("pk")[page]))
+        ids = list(self.papers.values_list("pk", flat=True)[page])
+        entries = {entry["pk"]: entry for entry in paper_entries(Paper.objects.filter(pk__in=ids))}
+        return [entries[pk] for pk in ids if pk in entries]
 
 
 def resource_list_queryset():
@@ -311,8 +312,7 @@ def paper_facets(filterset):
     sections = Section.objects.values_list("pk", "slug", "title", "level", "position", "parent_id")
     section = cleaned.get("section")
     year = cleaned.get("year")
-    # Without a filter, every paper's topics count: no need to look each one's paper up among all papers.
-    tag_rows = topic_counts(Paper, in_result.values("pk") if in_force else None)
+    tag_rows = topic_counts(Paper, topic_entries(in_result, in_force, cleaned))
     return PaperFacets(
         choices={
             "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
@@ -336,6 +336,16 @@ def paper_facets(filterset):
         },
         total=result.total,
     )
+
+
+def topic_entries(in_result, in_force, cleaned):
+    """The papers whose topics the tag choices count, as paper_facets has them: None for all of them (no need to
+    look each one up among all papers), and the matches of a search alone read from the search index only."""
+    if not in_force:
+        return None
+    if in_force == {"q"}:
+        return search.matching_ids(Paper, cleaned["q"])
+    return in_result.values("pk")
 
 
 def narrows(value):

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.catalog import synthetic_readme
 from catalog.filters import PaperFilter
 from catalog.models import NEWEST_ADDITIONS, Paper, newest_additions_by_day
-from catalog.selectors import PaperTally, newest_additions, related_paper_ids
+from catalog.selectors import PaperEntryPages, PaperTally, newest_additions, related_paper_ids
 from catalog.services.readme_import import import_readme
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +68,10 @@ def test_a_search_chooses_its_page_of_best_matches_from_indexes(papers):
 
     reads = paper_reads(plan(chosen))
     assert reads and all("USING COVERING INDEX catalog_paper_id_facets" in step for step in reads), reads
-    # The page's papers, ranked again among themselves, come in the order of the whole list.
-    page = filterset.page_papers()(chosen)
-    assert list(page.values_list("pk", flat=True)) == list(filterset.qs.values_list("pk", flat=True)[:50])
+    # The page's papers, read by their ids, come in the order of the whole list.
+    assert filterset.chooses_page_by_id()
+    page = PaperEntryPages(filterset.qs, by_id=True)[:50]
+    assert [entry["pk"] for entry in page] == list(filterset.qs.values_list("pk", flat=True)[:50])
 
 
 def test_the_newest_additions_are_read_along_their_index_without_a_sort(papers):

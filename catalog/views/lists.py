@@ -133,7 +133,7 @@ class PaperListView(FilteredPageListView):
         return Paper.objects.all()
 
     def entries(self, queryset):
-        return PaperEntryPages(queryset, page_papers=self.filterset.page_papers())
+        return PaperEntryPages(queryset, by_id=self.filterset.chooses_page_by_id())
 
     def get_context_data(self, **kwargs):
         # The facets count the papers of the list on their way: the pages need no count of their own.
