@@ -80,7 +80,10 @@ KEY_STOPWORDS = frozenset(
 # Lower-case words that belong to the last name that follows them: "Jan van der Berg" is "van der Berg, Jan".
 NAME_PARTICLES = frozenset({"da", "de", "del", "della", "der", "di", "du", "la", "le", "ten", "ter", "van", "von"})
 KEYS_CACHE_KEY = "bibtex-keys"
+KEYS_STAMP_CACHE_KEY = "bibtex-keys-stamp"
 KEYS_CACHE_SECONDS = 7 * 24 * 3600
+# (stamp, keys) as this process last read them from the cache or worked them out.
+_keys_read = None
 # What `disambiguated_keys` adds to a base key.
 DISAMBIGUATING_SUFFIX = re.compile(r"[b-z]|-[0-9]+")
 
@@ -137,20 +140,37 @@ def catalog_keys() -> dict[int, str]:
     """The keys that differ from the base key, for the whole catalog: worked out for the catalog's version, or,
     while the catalog changes every few seconds, at most `CATALOG_DOWNLOAD_REFRESH_SECONDS` ago (as the download
     files are), since working them out reads every paper. `bibtex_key` ignores a key whose paper has since taken
-    another base key."""
+    another base key.
+
+    The keys (tens of thousands in a large catalog, a megabyte or two) are shared through the cache with a small
+    stamp of when they were worked out; each process keeps the last keys it read, and reads them from the cache
+    again only when the stamp there is another: a page needs only the stamp."""
+    global _keys_read
     version = current_state().version
-    cached = cache.get(KEYS_CACHE_KEY)
-    if cached is not None:
-        cached_version, worked_out_at, keys = cached
-        if cached_version == version or time.time() - worked_out_at < settings.CATALOG_DOWNLOAD_REFRESH_SECONDS:
-            return keys
+    stamp = cache.get(KEYS_STAMP_CACHE_KEY)
+    if stamp is not None and _keys_read is not None and _keys_read[0] == stamp:
+        keys = _keys_read[1]
+    else:
+        cached = cache.get(KEYS_CACHE_KEY) if stamp is not None else None
+        stamp, keys = cached or (None, None)
+    if stamp is None or not _current(stamp, version):
+        stamp, keys = (version, time.time()), _work_out_keys()
+        cache.set_many({KEYS_CACHE_KEY: (stamp, keys), KEYS_STAMP_CACHE_KEY: stamp}, KEYS_CACHE_SECONDS)
+    _keys_read = (stamp, keys)
+    return keys
+
+
+def _current(stamp, version) -> bool:
+    worked_out_for, worked_out_at = stamp
+    return worked_out_for == version or time.time() - worked_out_at < settings.CATALOG_DOWNLOAD_REFRESH_SECONDS
+
+
+def _work_out_keys() -> dict[int, str]:
     first_author = PaperAuthor.objects.filter(paper=OuterRef("pk")).order_by("position", "id")
     rows = Paper.objects.annotate(first_author=Subquery(first_author.values("author__name")[:1])).values_list(
         "pk", "first_author", "date", "title"
     )
-    keys = disambiguated_keys((pk, author, date.year, title) for pk, author, date, title in rows)
-    cache.set(KEYS_CACHE_KEY, (version, time.time(), keys), KEYS_CACHE_SECONDS)
-    return keys
+    return disambiguated_keys((pk, author, date.year, title) for pk, author, date, title in rows)
 
 
 def bibtex_key(paper: PaperRecord, keys: dict[int, str]) -> str:

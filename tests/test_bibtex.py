@@ -2,12 +2,16 @@
 
 import datetime as dt
 import re
+import time
 
 import pybtex.database
 import pytest
+from django.core.cache import cache
 from taggit.models import Tag
 
 from catalog.bibtex import (
+    KEYS_CACHE_KEY,
+    KEYS_STAMP_CACHE_KEY,
     base_key,
     bibtex_authors,
     bibtex_key,
@@ -16,6 +20,7 @@ from catalog.bibtex import (
     escape_latex,
     paper_bibtex,
 )
+from catalog.catalog_version import current_state
 from catalog.identity import arxiv_id
 from catalog.models import Paper, Venue, VenueKind
 from catalog.paper_records import PaperRecord
@@ -266,4 +271,47 @@ def test_while_the_catalog_changes_the_keys_are_worked_out_again_at_most_once_a_
         assert catalog_keys() == {}, "within the period, the keys worked out a moment ago"
 
     settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 0
+    assert catalog_keys() == {newer.pk: "anon2023grokkingb"}
+
+
+class CacheReads:
+    """The keys of the cache entries read, through a wrapper of the default cache's get()."""
+
+    def __init__(self, monkeypatch):
+        self.keys = []
+        get = cache.get
+        monkeypatch.setattr(
+            cache, "get", lambda key, *args, **kwargs: self.keys.append(key) or get(key, *args, **kwargs)
+        )
+
+
+@pytest.mark.django_db
+def test_a_process_reads_the_keys_from_the_cache_only_when_another_worked_them_out(monkeypatch):
+    first = PaperFactory(title="Grokking explained", date=dt.date(2023, 1, 1))
+    second = PaperFactory(title="Grokking revisited", date=dt.date(2023, 5, 1))
+    assert catalog_keys() == {second.pk: "anon2023grokkingb"}
+    reads = CacheReads(monkeypatch)
+
+    assert catalog_keys() == {second.pk: "anon2023grokkingb"}
+    assert reads.keys == [KEYS_STAMP_CACHE_KEY], "the stamp only, not the keys again"
+
+    # Another process works the keys out for a newer catalog: this one reads them.
+    first.delete()
+    other_keys = {second.pk: "anon2023grokkingz"}
+    stamp = (current_state().version, time.time())
+    cache.set_many({KEYS_CACHE_KEY: (stamp, other_keys), KEYS_STAMP_CACHE_KEY: stamp})
+    reads.keys.clear()
+    assert catalog_keys() == other_keys
+    assert reads.keys == [KEYS_STAMP_CACHE_KEY, KEYS_CACHE_KEY]
+
+
+@pytest.mark.django_db
+def test_keys_are_worked_out_again_when_the_cache_lost_them(settings):
+    settings.CATALOG_DOWNLOAD_REFRESH_SECONDS = 60
+    PaperFactory(title="Grokking explained", date=dt.date(2023, 1, 1))
+    assert catalog_keys() == {}
+    newer = PaperFactory(title="Grokking revisited", date=dt.date(2023, 5, 1))
+    assert catalog_keys() == {}, "within the period, the keys worked out a moment ago"
+
+    cache.clear()  # nothing tells this process any more when its keys were worked out
     assert catalog_keys() == {newer.pk: "anon2023grokkingb"}
