@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import quote
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 
@@ -29,7 +29,7 @@ from catalog.models import (
     newest_additions_by_day,
 )
 from catalog.templatetags.calendar_dates import calendar_date
-from catalog.topics import count_of_rows, having_any, shared_count, topic_counts
+from catalog.topics import count_of_rows, having_any, topic_counts
 from catalog.urls_memo import memo_reverse
 
 PAPER_LIST_RELATED = ("venue", "section")
@@ -136,9 +136,8 @@ class PaperEntryPages:
     def __getitem__(self, page: slice):
         if not self.by_id:
             return paper_entries(self.papers[page])
-        ids = list(self.papers.values_list("pk", flat=True)[page])
-        entries = {entry["pk"]: entry for entry in paper_entries(Paper.objects.filter(pk__in=ids))}
-        return [entries[pk] for pk in ids if pk in entries]
+        (entries,) = paper_entry_lists(list(self.papers.values_list("pk", flat=True)[page]))
+        return entries
 
 
 def resource_list_queryset():
@@ -182,7 +181,8 @@ def related_paper_ids(paper, *, limit, leave_out=()):
     They are ranked among the RELATED_CANDIDATES newest papers sharing a topic or the venue with it, read newest
     first along the date index, each paper's topics checked along their indexes, until that many are found: a page
     reads that much of a large catalog, not every paper of its topics and venue. Whenever fewer share a topic or
-    the venue (the seed's papers), every one of them is ranked.
+    the venue (the seed's papers), every one of them is ranked. The candidates' shared topics are read in one more
+    query, and ranked here.
     """
     tag_ids = [tag.pk for tag in paper.topics.all()]
     sharing = Q(pk__in=[])
@@ -190,18 +190,24 @@ def related_paper_ids(paper, *, limit, leave_out=()):
         sharing |= having_any(Paper, tag_ids)
     if paper.venue_id:
         sharing |= Q(venue=paper.venue_id)
-    candidates = (
-        Paper.objects.exclude(pk__in=[paper.pk, *leave_out]).filter(sharing).order_by("-date", "id").values("pk")
+    candidates = list(
+        Paper.objects.exclude(pk__in=[paper.pk, *leave_out])
+        .filter(sharing)
+        .order_by("-date", "id")
+        .values_list("pk", "venue_id")[:RELATED_CANDIDATES]
     )
-    related = (
-        Paper.objects.filter(pk__in=candidates[:RELATED_CANDIDATES])
-        .annotate(
-            shared_tags=shared_count(Paper, tag_ids),
-            same_venue=Case(When(venue=paper.venue_id, then=1), default=0) if paper.venue_id else Value(0),
-        )
-        .order_by("-shared_tags", "-same_venue", "-date", "id")
-    )
-    return list(related.values_list("pk", flat=True)[:limit])
+    shared = Counter()
+    if tag_ids and candidates:
+        topics = PaperTopic.objects.filter(entry__in=[pk for pk, _ in candidates], tag__in=tag_ids)
+        shared.update(topics.values_list("entry", flat=True))
+
+    def rank(candidate):
+        pk, venue_id = candidate
+        return -shared[pk], venue_id is None or venue_id != paper.venue_id
+
+    # Newest first among equals: the candidates come newest first, and sorted() keeps their order.
+    ranked = sorted(candidates, key=rank)
+    return [pk for pk, _ in ranked[:limit]]
 
 
 def paper_entry_lists(*id_lists):

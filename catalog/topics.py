@@ -10,7 +10,7 @@ one of its tags already (so that no topic is counted twice). Everything reads th
 - a database view per kind is their UNION ALL, made from their SQL; the models read it as `Paper.topics` and
   `Resource.topics` (`with_topics()` reads them along with a list);
 - `having()` is the condition of the tag filter (`with_topic()`): a tag of the entry, or one of its section's topics;
-  `having_any()` and `shared_count()` check and count the topics of one entry after another (related papers);
+  `having_any()` checks the topics of one entry after another (related papers);
 - `topic_counts()` counts each set apart, along its own indexes, and adds the counts up (a count over the view
   would sort every row of both); `topic_count()` is the same count for one topic, as a subquery.
 
@@ -24,7 +24,7 @@ over every paper).
 
 from collections import Counter
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
@@ -82,14 +82,6 @@ def having_any(model, tags) -> Q:
     read that stops after a few entries (an index ordered otherwise, and a LIMIT)."""
     tagged, implied = among(model, tags)
     return Q(Exists(tagged)) | Q(Exists(implied))
-
-
-def shared_count(model, tags):
-    """How many of the topics `tags` (ids) the outer entry has, as an expression for annotate()."""
-    if not tags:
-        return Value(0)
-    tagged, implied = (count_of_rows(rows, "entry") for rows in among(model, tags))
-    return tagged + implied
 
 
 def topic_count(model):

@@ -93,8 +93,11 @@ def test_related_papers_are_read_newest_first_along_the_date_index(papers):
     with CaptureQueriesContext(connection) as captured:
         assert related_paper_ids(paper, limit=6)
 
-    (query,) = [query["sql"] for query in captured]
-    steps = plan(sql=query)
+    # The candidates, then those of their topics that the paper has, each candidate's looked up along indexes.
+    candidates, topics = [query["sql"] for query in captured]
+    assert "catalog_paper_topic" in topics
+    assert not [step for step in plan(sql=topics) if step.startswith("SCAN ")], plan(sql=topics)
+    steps = plan(sql=candidates)
     # The only scan of papers reads the date index until enough share a topic or the venue (the sections' small
     # tables aside); no view of every entry's topics is made.
     scans = [step for step in steps if step.startswith("SCAN ") and "catalog_section" not in step]

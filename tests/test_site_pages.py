@@ -188,16 +188,16 @@ def test_the_papers_page_runs_a_pinned_number_of_queries(seeded, client, django_
 def test_paper_detail_runs_a_fixed_number_of_queries(seeded, client, django_assert_num_queries):
     paper = Paper.objects.get(title__startswith="Interpretability in the Wild")
     # the catalog's version, the paper, its tags, links and authors, the papers similar by their words (two), those
-    # sharing its tags (one), the papers of both lists with their authors, links and tags; and, once per version,
-    # the BibTeX keys of the catalog and its word counts (the number of papers and the frequent words, which SQLite
-    # reads through a vocabulary table it makes first)
+    # sharing its tags (two: the candidates, then their topics), the papers of both lists with their authors, links
+    # and tags; and, once per version, the BibTeX keys of the catalog and its word counts (the number of papers and
+    # the frequent words, which SQLite reads through a vocabulary table it makes first)
     word_counts = 3 if connection.vendor == "sqlite" else 2
-    with django_assert_num_queries(14 + word_counts):
+    with django_assert_num_queries(15 + word_counts):
         client.get(paper.get_absolute_url())
     with django_assert_num_queries(1):
         assert client.get(paper.get_absolute_url())[STATUS_HEADER] == HIT
     other = Paper.objects.exclude(pk=paper.pk).first()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(other.get_absolute_url())
 
 
