@@ -183,12 +183,26 @@ def request_mix(base, papers):
     return mix
 
 
-def reader(host, port, mix, deadline, results, address):
+@dataclass
+class Phases:
+    """The readers' figures: those of the requests started before `measured_from` (time.monotonic()), the warm-up,
+    apart from the others."""
+
+    measured_from: float
+    warm_up: Results = field(default_factory=Results)
+    measured: Results = field(default_factory=Results)
+
+    def results_from(self, started: float) -> Results:
+        return self.measured if started >= self.measured_from else self.warm_up
+
+
+def reader(host, port, mix, deadline, phases, address):
     """Requests from the mix, one after another, from `address` (given to the site as through a proxy)."""
     kinds = list(mix)
     while time.monotonic() < deadline:
         kind = random.choice(kinds)
         path = mix[kind]()
+        results = phases.results_from(time.monotonic())
         start = time.perf_counter()
         error = None
         try:
@@ -232,7 +246,8 @@ def editor(base, number, papers, every, deadline, results):
 
 def start_maintainer(args, env, folder):
     command = [sys.executable, "-m", "tests.load_maintainer"]
-    command += [str(value) for value in (args.seconds, args.edit_every, args.publish_every, folder)]
+    seconds = args.warm_up + args.seconds
+    command += [str(value) for value in (seconds, args.edit_every, args.publish_every, folder)]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
 
 
@@ -291,9 +306,17 @@ def percentile(values, share):
     return statistics.quantiles(values, n=100, method="inclusive")[share - 1] if len(values) > 1 else values[0]
 
 
-def report(args, results, maintenance, elapsed, problems, database, server_errors, machine):
+def report(args, results, warm_up, maintenance, elapsed, problems, database, server_errors, machine):
     everything = [value for values in results.latencies.values() for value in values]
-    errors = sum(results.errors.values())
+    errors = sum(results.errors.values()) + sum(warm_up.errors.values())
+    if args.warm_up:
+        # Not in the figures below, but in the count of errors: the warm-up is the caches filling from empty.
+        warm = [value for values in warm_up.latencies.values() for value in values] or [0]
+        print(
+            f"warm-up {args.warm_up:.0f} s, not counted below (the caches filling): requests {len(warm)} | "
+            f"errors {sum(warm_up.errors.values())} | p50 {percentile(warm, 50):.0f} ms | "
+            f"p99 {percentile(warm, 99):.0f} ms"
+        )
     catalog = f"{args.papers} papers" if args.papers else "the seed catalog"
     print(f"gunicorn {args.workers} workers, {database}, {catalog}, {args.clients} clients for {elapsed:.0f} s")
     # On a shared machine the latencies mostly measure waiting for a core; the server's CPU a request does not.
@@ -310,7 +333,7 @@ def report(args, results, maintenance, elapsed, problems, database, server_error
         print(f"  {kind:<8} {len(values):>6} | p50 {p50:>5.0f} ms | p99 {p99:>5.0f} ms")
     if home := results.home_latencies:
         print(f"  /        {len(home):>6} | p50 {percentile(home, 50):>5.0f} ms | p99 {percentile(home, 99):>5.0f} ms")
-    for error, count in results.errors.most_common(10):
+    for error, count in (results.errors + warm_up.errors).most_common(10):
         print(f"  error x{count}: {error}")
     # A reader drawing downloads at random can exceed the per-address limit: the limit working, not an error.
     print(f"downloads refused by the per-address limit (429): {results.downloads_refused_by_limit}")
@@ -347,7 +370,13 @@ def report(args, results, maintenance, elapsed, problems, database, server_error
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=64, help="concurrent readers (default 64)")
-    parser.add_argument("--seconds", type=float, default=60, help="how long the readers run (default 60)")
+    parser.add_argument("--seconds", type=float, default=60, help="how long the readers are measured (default 60)")
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=0,
+        help="seconds the readers run first, their figures printed apart (default 0: measured from the first)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument(
         "--edit-every", type=float, default=3, help="seconds between catalog edits (default 3; 0: no edits)"
@@ -372,14 +401,13 @@ def main():
             papers = served_papers(base)
             mix = request_mix(base, papers)
             paper_ids = [paper["id"] for paper in papers]
-            results = Results()
             host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
-            print(f"serving on {base}; {args.clients} clients for {args.seconds:.0f} s...", flush=True)
-            load_before, cpu_before = os.getloadavg()[0], gunicorn_cpu_seconds()
-            start = time.monotonic()
-            deadline = start + args.seconds
+            print(f"serving on {base}; {args.clients} clients for {args.warm_up + args.seconds:.0f} s...", flush=True)
+            phases = Phases(measured_from=time.monotonic() + args.warm_up)
+            results, measured_from = phases.measured, phases.measured_from
+            deadline = measured_from + args.seconds
             threads = [
-                threading.Thread(target=reader, args=(host, port, mix, deadline, results, f"10.1.{n // 250}.{n % 250}"))
+                threading.Thread(target=reader, args=(host, port, mix, deadline, phases, f"10.1.{n // 250}.{n % 250}"))
                 for n in range(args.clients)
             ]
             threads += [
@@ -389,9 +417,11 @@ def main():
             maintainer = start_maintainer(args, env, folder)
             for thread in threads:
                 thread.start()
+            time.sleep(max(0.0, measured_from - time.monotonic()))
+            load_before, cpu_before = os.getloadavg()[0], gunicorn_cpu_seconds()
             for thread in threads:
                 thread.join()
-            elapsed = time.monotonic() - start
+            elapsed = time.monotonic() - measured_from
             machine = {
                 "load_before": load_before,
                 "load_after": os.getloadavg()[0],
@@ -405,7 +435,7 @@ def main():
             print(f"gunicorn's log holds errors, the first:\n{log[max(0, first - 500) : first + 3000]}")
         print(f"checking {len(maintenance['publishes'])} published READMEs...", flush=True)
         problems = verify_round_trips(folder, maintenance["publishes"])
-        ok = report(args, results, maintenance, elapsed, problems, database, server_errors, machine)
+        ok = report(args, results, phases.warm_up, maintenance, elapsed, problems, database, server_errors, machine)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     sys.exit(0 if ok else 1)

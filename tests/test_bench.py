@@ -17,7 +17,7 @@ from bench.table import COLUMNS, markdown_table
 from catalog import readme
 from catalog.models import Author, Paper, Section, Venue
 from catalog.services.readme_import import import_readme
-from tests.load_site import Results, reader
+from tests.load_site import Phases, reader
 
 
 def test_a_synthetic_readme_has_the_papers_asked_for_spread_over_sections_venues_and_dates():
@@ -141,12 +141,27 @@ def test_the_readers_count_a_download_refused_by_the_limit_apart_from_errors():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    results = Results()
+    phases = Phases(measured_from=time.monotonic())
+    results = phases.measured
     mix = {"download": lambda: "/limited", "list": lambda: "/limited"}
     try:
-        reader("127.0.0.1", server.server_address[1], mix, time.monotonic() + 0.3, results, "10.0.0.7")
+        reader("127.0.0.1", server.server_address[1], mix, time.monotonic() + 0.3, phases, "10.0.0.7")
     finally:
         server.shutdown()
         server.server_close()
     assert results.downloads_refused_by_limit > 0
     assert results.errors == {"429 /limited": len(results.latencies["list"])} and results.latencies["list"]
+
+
+def test_the_readers_count_the_requests_of_the_warm_up_apart():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    phases = Phases(measured_from=time.monotonic() + 0.3)
+    try:
+        reader("127.0.0.1", server.server_address[1], {"list": lambda: "/ok"}, phases.measured_from + 0.3, phases, "")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert phases.warm_up.latencies["list"] and phases.measured.latencies["list"]
+    assert not phases.warm_up.errors and not phases.measured.errors
