@@ -147,17 +147,15 @@ def catalog_keys() -> dict[int, str]:
     again only when the stamp there is another: a page needs only the stamp."""
     global _keys_read
     version = current_state().version
+    read = _keys_read
     stamp = cache.get(KEYS_STAMP_CACHE_KEY)
-    if stamp is not None and _keys_read is not None and _keys_read[0] == stamp:
-        keys = _keys_read[1]
-    else:
-        cached = cache.get(KEYS_CACHE_KEY) if stamp is not None else None
-        stamp, keys = cached or (None, None)
-    if stamp is None or not _current(stamp, version):
-        stamp, keys = (version, time.time()), _work_out_keys()
-        cache.set_many({KEYS_CACHE_KEY: (stamp, keys), KEYS_STAMP_CACHE_KEY: stamp}, KEYS_CACHE_SECONDS)
-    _keys_read = (stamp, keys)
-    return keys
+    if read is None or read[0] != stamp:
+        read = cache.get(KEYS_CACHE_KEY) if stamp is not None else None
+    if read is None or not _current(read[0], version):
+        read = ((version, time.time()), _work_out_keys())
+        cache.set_many({KEYS_CACHE_KEY: read, KEYS_STAMP_CACHE_KEY: read[0]}, KEYS_CACHE_SECONDS)
+    _keys_read = read
+    return read[1]
 
 
 def _current(stamp, version) -> bool:
