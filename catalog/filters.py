@@ -129,6 +129,11 @@ def best_match_first(papers, text):
     return papers.order_by(*search.ahead_then_relevance(papers, text, title_match(text)), *NEWEST_FIRST)
 
 
+def narrows(value):
+    """Whether a cleaned filter value narrows the entries: django-filter skips empty values."""
+    return bool(value) if isinstance(value, models.QuerySet | list) else value not in (None, "")
+
+
 class IdListFilter(django_filters.BaseInFilter, IntegerFilter):
     """Comma-separated ids: `id=1,2,3`."""
 
@@ -252,6 +257,15 @@ class PaperFilter(CatalogFilterSet):
         """The search whose best matches come first (a `q` without `sort`), or None."""
         text = self.form.cleaned_data.get("q")
         return text if text and not self.sort() else None
+
+    def ranked_search_alone(self):
+        """The ranked search when no other filter narrows the papers (its page can be chosen from the search index
+        alone, see catalog/best_matches.py), or None."""
+        return self.ranked_search() if self.in_force() == {"q"} else None
+
+    def in_force(self):
+        """The names of the parameters that narrow the papers (django-filter skips empty values)."""
+        return {name for name, value in self.form.cleaned_data.items() if name != "sort" and narrows(value)}
 
     def chooses_page_by_id(self):
         """Whether a page's papers are best chosen by id first (see PaperEntryPages), rather than read with the

@@ -64,6 +64,12 @@ def fts5_query(phrases) -> str:
     return query + "*"
 
 
+def fts5_column_start_query(column, phrases) -> str:
+    """An FTS5 query for the entries whose `column` begins with the words of `phrases`, in order, the last one a
+    prefix."""
+    return f'{{{column}}} : ^"' + " ".join(word for words in phrases for word in words) + '"*'
+
+
 def tsquery(phrases) -> list:
     """A to_tsquery expression in pieces: its syntax as text and each word as a `Lexeme`. The phrases AND together,
     the words of a phrase follow each other, the last word is a prefix."""

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import quote
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 
-from catalog import search
+from catalog import best_matches, search
 from catalog.dates import Year
 from catalog.filters import HAS_CODE_CHOICES
 from catalog.models import (
@@ -30,7 +30,7 @@ from catalog.models import (
 )
 from catalog.templatetags.calendar_dates import calendar_date
 from catalog.topics import count_of_rows, having_any, topic_counts
-from catalog.urls_memo import memo_reverse
+from catalog.urls_memo import memo_reverser
 
 PAPER_LIST_RELATED = ("venue", "section")
 AUTHORS_ON_ENTRIES = 3
@@ -69,7 +69,8 @@ def paper_entries(papers):
     entries = {}
     venues, sections = {}, {}
     language = get_language()
-    paper_list_url = memo_reverse("catalog:paper-list")
+    reverse_url = memo_reverser()
+    paper_list_url = reverse_url("catalog:paper-list")
     for pk, title, url, day, venue, section_slug, section_title, star_repo, stars, archived in rows:
         if venue is not None and venue not in venues:
             venues[venue] = Venue(name=venue).get_absolute_url()
@@ -80,7 +81,7 @@ def paper_entries(papers):
             "pk": pk,
             "title": title,
             "url": url,
-            "page_url": memo_reverse("catalog:paper-detail", pk=pk),
+            "page_url": reverse_url("catalog:paper-detail", pk=pk),
             "venue": venue,
             "venue_url": venues.get(venue),
             "iso_date": day.isoformat(),
@@ -100,7 +101,7 @@ def paper_entries(papers):
         for pk, name, slug in credits.values_list("paper", "author__name", "author__slug"):
             authors = entries[pk]["authors"]
             if len(authors) < AUTHORS_ON_ENTRIES:
-                authors.append({"name": name, "url": memo_reverse("catalog:author-detail", slug=slug)})
+                authors.append({"name": name, "url": reverse_url("catalog:author-detail", slug=slug)})
             else:
                 entries[pk]["more_authors"] = True
         links = PaperLink.objects.filter(paper__in=list(entries)).order_by("kind", "position", "id")
@@ -120,15 +121,18 @@ class PaperEntryPages:
 
     `by_id`: a page's ids are chosen first, in a query that reads the order alone (from indexes where they hold it),
     and the other columns are then read for those papers only. Otherwise the page is cut from the list itself.
+    `search_alone`: the list is that search's best matches and nothing else, whose page the search index can often
+    choose alone (catalog/best_matches.py).
     """
 
     model = Paper
     ordered = True
 
-    def __init__(self, papers, *, by_id=False):
+    def __init__(self, papers, *, by_id=False, search_alone=None):
         """`papers`: the list, filtered and ordered."""
         self.papers = papers
-        self.by_id = by_id
+        self.by_id = by_id or bool(search_alone)
+        self.search_alone = search_alone
 
     def count(self):
         return self.papers.count()
@@ -136,7 +140,10 @@ class PaperEntryPages:
     def __getitem__(self, page: slice):
         if not self.by_id:
             return paper_entries(self.papers[page])
-        (entries,) = paper_entry_lists(list(self.papers.values_list("pk", flat=True)[page]))
+        ids = best_matches.page_ids(self.search_alone, page.start, page.stop) if self.search_alone else None
+        if ids is None:
+            ids = list(self.papers.values_list("pk", flat=True)[page])
+        (entries,) = paper_entry_lists(ids)
         return entries
 
 
@@ -290,7 +297,7 @@ def paper_facets(filterset):
     force has its own choices counted once more, without it. Without any filter, each count reads one index.
     """
     cleaned = filterset.form.cleaned_data
-    in_force = {name for name, value in cleaned.items() if name != "sort" and narrows(value)}
+    in_force = filterset.in_force()
 
     def base(*leave_out):
         # From the plain model rather than the list's queryset: no star repo columns to compute for every paper.
@@ -318,7 +325,7 @@ def paper_facets(filterset):
     sections = Section.objects.values_list("pk", "slug", "title", "level", "position", "parent_id")
     section = cleaned.get("section")
     year = cleaned.get("year")
-    tag_rows = topic_counts(Paper, topic_entries(in_result, in_force, cleaned))
+    tag_rows = topic_counts(Paper, topic_entries(in_result, in_force, cleaned), per_section=result.sections)
     return PaperFacets(
         choices={
             "venue": choices(venue_rows, selected=[(venue.name, venue.name) for venue in cleaned.get("venue") or []]),
@@ -354,11 +361,6 @@ def topic_entries(in_result, in_force, cleaned):
     return in_result.values("pk")
 
 
-def narrows(value):
-    """Whether a cleaned filter value narrows the papers: django-filter skips empty values."""
-    return bool(value) if isinstance(value, QuerySet | list) else value not in (None, "")
-
-
 @dataclass
 class PaperTally:
     """Numbers of papers by venue id, by year and by section id, with code, and in all."""
@@ -378,12 +380,13 @@ class PaperTally:
         if count_code:
             counts["with_code"] = Count("pk", filter=has_code_link())
         rows = papers.annotate(year=Year("date")).values("venue_id", "year", "section_id").annotate(**counts)
-        for row in rows:
-            tally.venues[row["venue_id"]] += row["count"]
-            tally.years[row["year"]] += row["count"]
-            tally.sections[row["section_id"]] += row["count"]
-            tally.with_code += row.get("with_code", 0)
-            tally.total += row["count"]
+        venues, years, sections = tally.venues, tally.years, tally.sections
+        for venue, year, section, count, *with_code in rows.values_list("venue_id", "year", "section_id", *counts):
+            venues[venue] += count
+            years[year] += count
+            sections[section] += count
+            tally.total += count
+            tally.with_code += with_code[0] if with_code else 0
         return tally
 
     @classmethod

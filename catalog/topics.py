@@ -11,8 +11,9 @@ one of its tags already (so that no topic is counted twice). Everything reads th
   `Resource.topics` (`with_topics()` reads them along with a list);
 - `having()` is the condition of the tag filter (`with_topic()`): a tag of the entry, or one of its section's topics;
   `having_any()` checks the topics of one entry after another (related papers);
-- `topic_counts()` counts each set apart, along its own indexes, and adds the counts up (a count over the view
-  would sort every row of both); `topic_count()` is the same count for one topic, as a subquery.
+- `topic_counts()` counts the tagged entries along the tags' index, and the implied ones from the number of
+  entries of each section (a count over the view would sort every row of both, and the implied rows look every
+  entry up); `topic_count()` counts one topic's rows of both sets, as a subquery.
 
 Implied topics are not stored with the entries: an entry moved to another section has the topics of that one, and
 a tag removed from an entry stays one of its topics only while its section (or one above it) implies it. The
@@ -97,24 +98,48 @@ def count_of_rows(rows, column):
     return Coalesce(Subquery(rows.order_by().values(column).annotate(n=Count("*")).values("n")), 0)
 
 
-def topic_counts(model, entries=None) -> list[tuple[str, str, int]]:
+def topic_counts(model, entries=None, *, per_section=None) -> list[tuple[str, str, int]]:
     """(slug, name, count) of the topics of `model`'s entries whose pk is in `entries` (a values("pk") queryset;
-    None: every entry), most used first, in one query."""
+    None: every entry), most used first.
+
+    The tagged entries are counted along the tags' index; those of the sections that imply a topic are added up
+    from the number of entries of each section (`per_section`, a Counter by section id, when the caller has counted
+    them already; counted along the sections' index otherwise), less those among them tagged with the topic too:
+    the implied rows would look every entry up, and check its tags. Two queries.
+    """
+    within = {} if entries is None else {"content_object__in": entries}
     tag = Tag.objects.filter(pk=OuterRef("topic"))
-    counts = [
-        rows.filter(**({} if entries is None else {"entry__in": entries}))
+    tagged = (
+        tag_rows(model)
+        .filter(**within)
         .values("topic")
         .annotate(count=Count("*"))
         # Annotated apart from the count, the slug and name stay out of the GROUP BY.
         .annotate(slug=Subquery(tag.values("slug")), name=Subquery(tag.values("name")))
         .values_list("topic", "count", "slug", "name")
-        for rows in (tag_rows(model), implied_rows(model))
-    ]
+    )
     totals, labels = Counter(), {}
-    for pk, count, slug, name in counts[0].union(counts[1], all=True):
+    for pk, count, slug, name in tagged:
         totals[pk] += count
         labels[pk] = (slug, name)
-    ranked = sorted(totals, key=lambda pk: (-totals[pk], labels[pk][1]))
+    tagged_too = model.tags.through.objects.filter(
+        content_object__section=OuterRef("section"), tag=OuterRef("tag"), **within
+    )
+    implied = SectionTopic.objects.annotate(tagged_too=count_of_rows(tagged_too, "tag"))
+    if per_section is None:
+        counted = model.objects.filter(section=OuterRef("section"))
+        counted = counted if entries is None else counted.filter(pk__in=entries)
+        implied = implied.annotate(in_section=count_of_rows(counted, "section"))
+        rows = implied.values_list("tag", "tag__slug", "tag__name", "tagged_too", "in_section")
+    else:
+        rows = (
+            (*row, per_section[section])
+            for section, *row in implied.values_list("section", "tag", "tag__slug", "tag__name", "tagged_too")
+        )
+    for pk, slug, name, already, in_section in rows:
+        totals[pk] += in_section - already
+        labels[pk] = (slug, name)
+    ranked = sorted((pk for pk in totals if totals[pk]), key=lambda pk: (-totals[pk], labels[pk][1]))
     return [(*labels[pk], totals[pk]) for pk in ranked]
 
 

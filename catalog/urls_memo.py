@@ -15,7 +15,14 @@ MEMO_SIZE = 20_000
 
 
 def memo_reverse(viewname, **kwargs):
-    return _reverse(get_resolver(get_urlconf()), get_script_prefix(), viewname, tuple(sorted(kwargs.items())))
+    return memo_reverser()(viewname, **kwargs)
+
+
+def memo_reverser():
+    """memo_reverse for the URL configuration and script prefix of the moment: for many URLs in a row, each
+    without looking those two up again."""
+    resolver, prefix = get_resolver(get_urlconf()), get_script_prefix()
+    return lambda viewname, **kwargs: _reverse(resolver, prefix, viewname, tuple(sorted(kwargs.items())))
 
 
 @lru_cache(maxsize=MEMO_SIZE)

@@ -3,6 +3,7 @@ have it, and the tag filter, the counts and the README's coverage figures agree;
 section implies from the rules; the topic views survive migrations that rebuild the tables they read."""
 
 import re
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from taggit.models import Tag
 
 from catalog.models import Paper, Resource, Section, SectionKind
 from catalog.services.merging import merge_tags
+from catalog.topics import topic_counts
 from tests.test_search_index_migrations import migrate
 from tests.test_sync import add_a_section, move, sync
 from tests.topics import ENTRY_TOPICS_RELATED, expected_topics
@@ -144,6 +146,23 @@ def test_a_subsection_moved_out_loses_the_topics_of_its_former_parent(sae_subsec
     for paper in (first, second):
         assert "sae" not in [tag.slug for tag in Paper.objects.get(pk=paper.pk).topics.all()]
     assert client.get("/papers.json?tag=sae").json()["count"] == SAE_PAPERS - 2
+
+
+def test_topic_counts_agree_with_the_topic_views_for_any_entries(sae_subsections):
+    """Tagged entries, entries of sections implying a topic (or of sections below them), and entries both tagged and
+    implied, counted once: the catalog, a part of it, and a part whose entries per section are known."""
+    for model in (Paper, Resource):
+        pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        for part in (pks, pks[::2], pks[1::3], []):
+            entries = model.objects.filter(pk__in=part).values("pk")
+            expected = Counter(model.topics.through.objects.filter(entry__in=part).values_list("tag__slug", flat=True))
+            per_section = Counter(model.objects.filter(pk__in=part).values_list("section", flat=True))
+            for counts in (topic_counts(model, entries), topic_counts(model, entries, per_section=per_section)):
+                assert {slug: count for slug, _, count in counts} == expected, (model, len(part))
+                assert [count for _, _, count in counts] == sorted(expected.values(), reverse=True)
+        assert {slug: count for slug, _, count in topic_counts(model)} == Counter(
+            model.topics.through.objects.values_list("tag__slug", flat=True)
+        )
 
 
 def page(client, url="/papers/"):

@@ -133,7 +133,10 @@ class PaperListView(FilteredPageListView):
         return Paper.objects.all()
 
     def entries(self, queryset):
-        return PaperEntryPages(queryset, by_id=self.filterset.chooses_page_by_id())
+        filterset = self.filterset
+        return PaperEntryPages(
+            queryset, by_id=filterset.chooses_page_by_id(), search_alone=filterset.ranked_search_alone()
+        )
 
     def get_context_data(self, **kwargs):
         # The facets count the papers of the list on their way: the pages need no count of their own.
