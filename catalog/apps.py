@@ -6,18 +6,19 @@ from django.db.models.signals import post_migrate, pre_migrate
 
 def set_derived_data_aside(sender, using, plan=None, **kwargs):
     """Before `migrate` applies anything: no trigger or view may name a table a migration is about to rebuild."""
-    from catalog import catalog_version, search_index, topics
+    from catalog import catalog_version, code_links, search_index, topics
 
     if plan:
         catalog_version.remove_triggers(connections[using])
         search_index.drop(connections[using])
         topics.drop(connections[using])
+        code_links.drop(connections[using])
 
 
 def rebuild_derived_data(sender, using, **kwargs):
-    """After `migrate` (and `flush`): the catalog's version triggers, its search index and its topic views as
-    declared."""
-    from catalog import catalog_version, search_index, topics
+    """After `migrate` (and `flush`): the catalog's version triggers, its search index, its topic views and its
+    papers' code flags as declared."""
+    from catalog import catalog_version, code_links, search_index, topics
 
     connection = connections[using]
     if catalog_version.sync_triggers(connection):
@@ -28,6 +29,7 @@ def rebuild_derived_data(sender, using, **kwargs):
     ):
         search_index.build(connection)
     topics.build(connection)
+    code_links.build(connection)
 
 
 class CatalogConfig(AppConfig):

@@ -296,9 +296,10 @@ def unique_author_slug(name, *, exclude_pk=None, taken=None):
     return slug
 
 
-def has_code_link():
-    """Whether a paper has a code link, as a condition for filter() or a value for annotate()."""
-    return models.Exists(PaperLink.objects.filter(paper=models.OuterRef("pk"), kind=PaperLink.Kind.CODE))
+def having_code(value):
+    """The papers with a code link (`value` True) or without one, as a condition. Written `IN (...)`: Django
+    writes `has_code = true` as the column alone, which SQLite reads from no index."""
+    return models.Q(has_code__in=[value])
 
 
 class EntryQuerySet(models.QuerySet):
@@ -353,10 +354,10 @@ def most_cited_first():
 
 class PaperQuerySet(EntryQuerySet):
     def with_code(self):
-        return self.filter(has_code_link())
+        return self.filter(having_code(True))
 
     def without_code(self):
-        return self.filter(~has_code_link())
+        return self.filter(having_code(False))
 
 
 class Paper(models.Model):
@@ -388,6 +389,8 @@ class Paper(models.Model):
     topics = models.ManyToManyField("taggit.Tag", through=PaperTopic, related_name="+", editable=False)
     authors = models.ManyToManyField(Author, through="PaperAuthor", related_name="papers", blank=True)
     abstract = models.TextField(blank=True)
+    # Derived from its links, kept by database triggers (catalog/code_links.py): the code filter and counts read it.
+    has_code = models.BooleanField(default=False, db_default=False, editable=False)
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_one_line])
     openreview_id = models.CharField("OpenReview id", max_length=100, blank=True, validators=[validate_one_line])
     arxiv_primary_category = models.CharField("arXiv primary category", max_length=40, blank=True)
@@ -408,16 +411,22 @@ class Paper(models.Model):
         ordering = ["-date", "position", "id"]
         permissions = [("publish_readme", "Can publish the README")]
         indexes = [
-            models.Index(fields=["section", "position"], name="catalog_paper_section_pos"),
+            # A section's papers in README order; and, with their code flags, their numbers with code or without.
+            models.Index(fields=["section", "position", "has_code"], name="catalog_paper_section_pos"),
             models.Index(fields=["date"], name="catalog_paper_date"),
-            # The papers of a venue newest first, and their year and section read from the index alone (facets).
-            models.Index(fields=["venue", "date", "section"], name="catalog_paper_venue_facets"),
+            # The papers of a venue newest first, and their year, section and code read from the index alone (facets).
+            models.Index(fields=["venue", "date", "section", "has_code"], name="catalog_paper_venue_facets"),
             # What the pages need of a set of papers (a search's matches, a tag's papers), read without the papers'
             # rows, which an abstract makes several times wider: their venue, year and section counts, and the choice
             # of a page of them best match, title or venue first.
             models.Index(
                 fields=["id", "venue", "date", "section", "position", "title"], name="catalog_paper_id_facets"
             ),
+            # A set of papers' counts by venue, year, section and code, read by id (a search's matches): the
+            # narrowest index holding them.
+            models.Index(fields=["id", "venue", "date", "section", "has_code"], name="catalog_paper_id_counts"),
+            # The papers with code (or without) newest first, and their counts by venue, year and section.
+            models.Index(fields=["has_code", "date", "venue", "section"], name="catalog_paper_code_facets"),
             models.Index(fields=["arxiv_id"], name="catalog_paper_arxiv_id"),
             # The papers added last, in the feeds' order and in the home page's (by day of entry): read along these
             # indexes, without sorting every paper.

@@ -285,7 +285,8 @@ def _postgresql_trigger_function(name, body) -> str:
     )
 
 
-def _postgresql_triggers(name, table, function, events) -> list[str]:
+def postgresql_statement_triggers(name, table, function, events) -> list[str]:
+    """Triggers running `function` once per statement of each of `events` on `table`, with the rows it wrote."""
     transitions = {
         "insert": "REFERENCING NEW TABLE AS new_rows ",
         "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows ",
@@ -318,7 +319,7 @@ def _postgresql_statements(index) -> list[str]:
             f"ELSIF TG_OP = 'DELETE' THEN DELETE FROM {search} WHERE {name}_id IN (SELECT id FROM old_rows); "
             f"ELSE TRUNCATE {search}; END IF;",
         ),
-        *_postgresql_triggers(search, table, f"{search}_sync", ("insert", "update", "delete", "truncate")),
+        *postgresql_statement_triggers(search, table, f"{search}_sync", ("insert", "update", "delete", "truncate")),
     ]
     for text in index.texts:
         for text_name, source in text.named_sources():
@@ -346,7 +347,10 @@ def _postgresql_source_statements(index, name, source) -> list[str]:
             f"ELSE PERFORM {refresh}(ARRAY(SELECT id FROM {index.table})); END IF;"
         )
         events = ("insert", "update", "delete", "truncate")
-    return [_postgresql_trigger_function(function, body), *_postgresql_triggers(name, source.table, function, events)]
+    return [
+        _postgresql_trigger_function(function, body),
+        *postgresql_statement_triggers(name, source.table, function, events),
+    ]
 
 
 def _postgresql_fingerprint(index) -> str:

@@ -25,7 +25,7 @@ from catalog.models import (
     SectionKind,
     Venue,
     VenueKind,
-    has_code_link,
+    having_code,
     newest_additions_by_day,
 )
 from catalog.templatetags.calendar_dates import calendar_date
@@ -378,7 +378,7 @@ class PaperTally:
         tally = cls()
         counts = {"count": Count("*")}
         if count_code:
-            counts["with_code"] = Count("pk", filter=has_code_link())
+            counts["with_code"] = Count("pk", filter=having_code(True))
         rows = papers.annotate(year=Year("date")).values("venue_id", "year", "section_id").annotate(**counts)
         venues, years, sections = tally.venues, tally.years, tally.sections
         for venue, year, section, count, *with_code in rows.values_list("venue_id", "year", "section_id", *counts):
@@ -411,7 +411,7 @@ class PaperTally:
         if name == "section":
             return cls(sections=count_by(papers, "section_id"))
         if narrowed:
-            counts = papers.aggregate(total=Count("*"), with_code=Count("pk", filter=has_code_link()))
+            counts = papers.aggregate(total=Count("*"), with_code=Count("pk", filter=having_code(True)))
             return cls(**counts)
         return cls(with_code=papers_with_code(), total=papers.count())
 
@@ -430,8 +430,8 @@ def papers_per_year(papers):
 
 
 def papers_with_code():
-    """The number of papers with a code link, read from the links' index alone."""
-    return PaperLink.objects.filter(kind=PaperLink.Kind.CODE).aggregate(n=Count("paper", distinct=True))["n"]
+    """The number of papers with a code link, read from the index of papers by code alone."""
+    return Paper.objects.with_code().count()
 
 
 def section_counts(sections, counts):

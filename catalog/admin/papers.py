@@ -29,7 +29,7 @@ from catalog.admin.parameters import CheckedParametersMixin
 from catalog.admin.readme_text import README_FIELDSET, readme_lines, with_kept_cells, without_kept_cells
 from catalog.admin.section_topics import SectionTopicsMixin
 from catalog.admin.tag_input import NewTagNamesMixin
-from catalog.models import Paper, PaperAuthor, PaperLink, has_code_link
+from catalog.models import Paper, PaperAuthor, PaperLink
 from history.values import FieldHistoryMixin
 from suggestions.accepting import AcceptSuggestionMixin
 
@@ -146,7 +146,7 @@ class PaperAdmin(
         return lookup == "venue__name" or super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(has_code=has_code_link()).prefetch_related("tags")
+        return super().get_queryset(request).prefetch_related("tags")
 
     @admin.display(description="date", ordering="date")
     def iso_date(self, paper):

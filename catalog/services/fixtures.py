@@ -11,10 +11,11 @@ from taggit.models import Tag
 from catalog.entry_kinds import KINDS
 from catalog.models import Author, LineEnding, PaperAuthor, ReadmeFormat, Section, TextBlock, Venue
 
-# Filled by refresh_metadata from other fields or from the sources it asks (and when they answered), so the
-# fixture keeps only what maintainers edit.
+# Filled by refresh_metadata from other fields or from the sources it asks (and when they answered), or by the
+# database from the links (has_code), so the fixture keeps only what maintainers edit.
 DERIVED_FIELDS = {
     "catalog.paper": (
+        "has_code",
         "arxiv_id",
         "canonical_url",
         "citation_count",
