@@ -25,7 +25,7 @@ over every paper).
 
 from collections import Counter
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
@@ -104,28 +104,26 @@ def topic_counts(model, entries=None, *, per_section=None) -> list[tuple[str, st
 
     The tagged entries are counted along the tags' index; those of the sections that imply a topic are added up
     from the number of entries of each section (`per_section`, a Counter by section id, when the caller has counted
-    them already; counted along the sections' index otherwise), less those among them tagged with the topic too:
-    the implied rows would look every entry up, and check its tags. Two queries.
+    them already; counted along the sections' index otherwise), less those tagged with the topic too: the implied
+    rows would look every entry up, and check its tags. Those tagged too are counted with the tags for a set of
+    entries (each tag of a topic some section implies checked against its entry's section), and per section
+    topic for every entry (along the index of the topic's tags). Two queries.
     """
-    within = {} if entries is None else {"content_object__in": entries}
     tag = Tag.objects.filter(pk=OuterRef("topic"))
-    tagged = (
-        tag_rows(model)
-        .filter(**within)
-        .values("topic")
-        .annotate(count=Count("*"))
-        # Annotated apart from the count, the slug and name stay out of the GROUP BY.
-        .annotate(slug=Subquery(tag.values("slug")), name=Subquery(tag.values("name")))
-        .values_list("topic", "count", "slug", "name")
-    )
+    tagged = tag_rows(model).values("topic").annotate(count=Count("*"))
+    implied = SectionTopic.objects.all()
+    if entries is None:
+        tagged = tagged.annotate(tagged_too=Value(0))
+        implied = implied.annotate(tagged_too=count_of_rows(_tagged_in_section(model), "tag"))
+    else:
+        tagged = tagged.filter(content_object__in=entries).annotate(tagged_too=_tagged_too(model))
+        implied = implied.annotate(tagged_too=Value(0))
+    # Annotated apart from the counts, the slug and name stay out of the GROUP BY.
+    tagged = tagged.annotate(slug=Subquery(tag.values("slug")), name=Subquery(tag.values("name")))
     totals, labels = Counter(), {}
-    for pk, count, slug, name in tagged:
-        totals[pk] += count
+    for pk, count, already, slug, name in tagged.values_list("topic", "count", "tagged_too", "slug", "name"):
+        totals[pk] += count - already
         labels[pk] = (slug, name)
-    tagged_too = model.tags.through.objects.filter(
-        content_object__section=OuterRef("section"), tag=OuterRef("tag"), **within
-    )
-    implied = SectionTopic.objects.annotate(tagged_too=count_of_rows(tagged_too, "tag"))
     if per_section is None:
         counted = model.objects.filter(section=OuterRef("section"))
         counted = counted if entries is None else counted.filter(pk__in=entries)
@@ -141,6 +139,18 @@ def topic_counts(model, entries=None, *, per_section=None) -> list[tuple[str, st
         labels[pk] = (slug, name)
     ranked = sorted((pk for pk in totals if totals[pk]), key=lambda pk: (-totals[pk], labels[pk][1]))
     return [(*labels[pk], totals[pk]) for pk in ranked]
+
+
+def _tagged_in_section(model):
+    """The tag rows of `model` whose tag is the outer section topic's and whose entry is in its section."""
+    return model.tags.through.objects.filter(content_object__section=OuterRef("section"), tag=OuterRef("tag"))
+
+
+def _tagged_too(model):
+    """The number of the grouped tag rows whose entry's section implies their tag, as an aggregate."""
+    entries = model._meta.get_field("section").related_query_name()
+    implies = SectionTopic.objects.filter(tag=OuterRef("tag"), **{f"section__{entries}": OuterRef("content_object")})
+    return Count("pk", filter=Q(tag__in=SectionTopic.objects.values("tag")) & Q(Exists(implies)))
 
 
 def without_topic(model):
