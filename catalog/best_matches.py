@@ -17,7 +17,6 @@ from django.db import connections, models
 from catalog import search
 from catalog.filters import title_match
 from catalog.models import Paper, PaperFTS
-from catalog.search_index import index_of
 
 # Matches read past the page's end, to see that the ranks there differ from the page's last.
 SPARE = 20
@@ -73,11 +72,9 @@ def _ranked(phrases, ahead, *, limit):
         default=2,
         output_field=models.IntegerField(),
     )
-    weights = [models.Value(weight) for weight in index_of(Paper).bm25_weights]
-    bm25 = models.Func(models.F("document"), *weights, function="bm25", output_field=models.FloatField())
     return (
         PaperFTS.objects.filter(document__match=search.fts5_query(phrases))
-        .annotate(ahead=titles_first, rank=bm25)
+        .annotate(ahead=titles_first, rank=search.bm25(Paper, "document"))
         .order_by("ahead", "rank")
         .values_list("pk", "ahead", "rank")[:limit]
     )

@@ -164,10 +164,14 @@ def ahead_then_relevance(queryset, value, ahead):
 
 
 def _bm25(queryset):
-    weights = [models.Value(weight) for weight in index_of(queryset.model).bm25_weights]
-    return models.Func(
-        models.F(f"{FTS5_RELATION}__document"), *weights, function="bm25", output_field=models.FloatField()
-    )
+    return bm25(queryset.model, f"{FTS5_RELATION}__document")
+
+
+def bm25(model, document):
+    """SQLite: the bm25 rank of `model`'s entries with the declared weights of their texts, lower for a better
+    match; `document` is the path to the FTS5 table's hidden column (from the entry or from its index row)."""
+    weights = [models.Value(weight) for weight in index_of(model).bm25_weights]
+    return models.Func(models.F(document), *weights, function="bm25", output_field=models.FloatField())
 
 
 def _rank(phrases):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import quote
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
@@ -421,7 +422,10 @@ def plain_rows(queryset):
     """The rows of a values() `queryset` as the database cursor gives them, without Django's conversions: a broad
     search has about 2,000 groups of venue, year and section, which Django's rows cost more to read than to add
     up."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a queryset that can match nothing (none(), an empty IN list)
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
