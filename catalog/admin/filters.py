@@ -25,7 +25,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 class HasCodeFilter(admin.SimpleListFilter):
-    """Needs the `has_code` annotation of the paper admin's queryset."""
+    """The papers with a code link or without one, read from the papers' code flags."""
 
     title = "code"
     parameter_name = "has_code"
@@ -35,7 +35,7 @@ class HasCodeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
-            return queryset.filter(has_code=self.value() == "yes")
+            return queryset.with_code() if self.value() == "yes" else queryset.without_code()
         return queryset
 
 
