@@ -18,6 +18,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from catalog.models import CatalogState, CheckRun, FormerTagSlug, FormerVenueName, LinkCheck, ReadmeFormat
+from catalog.triggers import sqlite_trigger_names
 
 STATE_TABLE = CatalogState._meta.db_table
 STATE_QUERY = f"SELECT version, changed_at FROM {STATE_TABLE} WHERE id = 1"
@@ -137,11 +138,7 @@ def remove_triggers(connection) -> None:
     _upsert(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s ESCAPE '\\'",
-                [SQLITE_TRIGGER_PREFIX.replace("_", "\\_") + "%"],
-            )
-            for (name,) in cursor.fetchall():
+            for name in sqlite_trigger_names(cursor, SQLITE_TRIGGER_PREFIX):
                 cursor.execute(f"DROP TRIGGER {name}")
         else:
             cursor.execute(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}() CASCADE")

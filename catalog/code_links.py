@@ -10,7 +10,12 @@ right once at the end (catalog/services/row_triggers.py).
 """
 
 from catalog.models import Paper, PaperLink
-from catalog.search_index import POSTGRESQL_FUNCTION_SETTINGS, postgresql_statement_triggers
+from catalog.triggers import (
+    POSTGRESQL_FUNCTION_SETTINGS,
+    postgresql_statement_triggers,
+    postgresql_trigger_function,
+    sqlite_trigger_names,
+)
 
 PAPERS = Paper._meta.db_table
 LINKS = PaperLink._meta.db_table
@@ -25,17 +30,11 @@ def has_code(paper_id: str) -> str:
     return f"EXISTS (SELECT 1 FROM {LINKS} l WHERE l.paper_id = {paper_id} AND l.kind = '{PaperLink.Kind.CODE}')"
 
 
-def _put_right(connection, paper_ids: str) -> str:
-    """SQL: set the value of the papers whose id is in `paper_ids` (SQL) where it is wrong."""
+def fill_statement(connection, paper_ids: str | None = None) -> str:
+    """SQL: put right every paper whose value is wrong, or only those whose id is in `paper_ids` (SQL)."""
     value = has_code(f"{PAPERS}.id")
-    differs = DIFFERS[connection.vendor]
-    return f"UPDATE {PAPERS} SET has_code = {value} WHERE id IN ({paper_ids}) AND has_code {differs} {value}"
-
-
-def fill_statement(connection) -> str:
-    """SQL: put right every paper whose value is wrong."""
-    value = has_code(f"{PAPERS}.id")
-    return f"UPDATE {PAPERS} SET has_code = {value} WHERE has_code {DIFFERS[connection.vendor]} {value}"
+    among = f"id IN ({paper_ids}) AND " if paper_ids else ""
+    return f"UPDATE {PAPERS} SET has_code = {value} WHERE {among}has_code {DIFFERS[connection.vendor]} {value}"
 
 
 def _sqlite_triggers(connection) -> list[str]:
@@ -47,7 +46,7 @@ def _sqlite_triggers(connection) -> list[str]:
         ("paper_update", f"UPDATE OF has_code ON {PAPERS}", "NEW.id"),
     ]
     return [
-        f"CREATE TRIGGER {TRIGGER_PREFIX}{name} AFTER {event} BEGIN {_put_right(connection, ids)}; END"
+        f"CREATE TRIGGER {TRIGGER_PREFIX}{name} AFTER {event} BEGIN {fill_statement(connection, ids)}; END"
         for name, event, ids in writes
     ]
 
@@ -59,12 +58,11 @@ def _postgresql_statements(connection) -> list[str]:
         "DELETE": "SELECT paper_id FROM old_rows",
     }
     branches = " ".join(
-        f"{'IF' if not index else 'ELSIF'} TG_OP = '{operation}' THEN {_put_right(connection, ids)};"
+        f"{'IF' if not index else 'ELSIF'} TG_OP = '{operation}' THEN {fill_statement(connection, ids)};"
         for index, (operation, ids) in enumerate(written.items())
     )
     return [
-        f"CREATE FUNCTION {PG_LINKS_FUNCTION}() RETURNS trigger LANGUAGE plpgsql {POSTGRESQL_FUNCTION_SETTINGS} "
-        f"AS $$ BEGIN {branches} END IF; RETURN NULL; END $$",
+        postgresql_trigger_function(PG_LINKS_FUNCTION, f"{branches} END IF;"),
         *postgresql_statement_triggers(PG_LINKS_FUNCTION, LINKS, PG_LINKS_FUNCTION, ["insert", "update", "delete"]),
         f"CREATE FUNCTION {PG_PAPER_FUNCTION}() RETURNS trigger LANGUAGE plpgsql {POSTGRESQL_FUNCTION_SETTINGS} "
         f"AS $$ BEGIN NEW.has_code := {has_code('NEW.id')}; RETURN NEW; END $$",
@@ -77,11 +75,7 @@ def drop(connection) -> None:
     """Remove the triggers (found by name)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s ESCAPE '\\'",
-                [TRIGGER_PREFIX.replace("_", "\\_") + "%"],
-            )
-            for (name,) in cursor.fetchall():
+            for name in sqlite_trigger_names(cursor, TRIGGER_PREFIX):
                 cursor.execute(f"DROP TRIGGER {name}")
         else:
             for function in (PG_LINKS_FUNCTION, PG_PAPER_FUNCTION):

@@ -21,6 +21,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 
+from catalog.triggers import (
+    POSTGRESQL_FUNCTION_SETTINGS,
+    postgresql_statement_triggers,
+    postgresql_trigger_function,
+    sqlite_trigger_names,
+)
+
 # A text's weight: a word found in an A text outranks one in a B text, and so on (PostgreSQL's four classes).
 A, B, C, D = "A", "B", "C", "D"
 # SQLite's bm25 weight for each class: far enough apart that a title match outranks a venue match, which
@@ -252,10 +259,8 @@ def _sqlite_installed(cursor, index) -> set[str]:
 
 
 def _sqlite_drop(cursor, index) -> list[str]:
-    cursor.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s ESCAPE '\\'", [f"{index.fts}\\_%"]
-    )
-    return [f"DROP TRIGGER {name}" for (name,) in cursor.fetchall()] + [f"DROP TABLE IF EXISTS {index.fts}"]
+    names = sqlite_trigger_names(cursor, f"{index.fts}_")
+    return [f"DROP TRIGGER {name}" for name in names] + [f"DROP TABLE IF EXISTS {index.fts}"]
 
 
 # PostgreSQL
@@ -273,33 +278,6 @@ def _postgresql_document(index) -> str:
     )
 
 
-# The functions re-index the rows a statement wrote: little work, which PostgreSQL's JIT would compile first at a
-# cost of about a second a statement whenever the planner overestimates it (as on tables not analyzed yet).
-POSTGRESQL_FUNCTION_SETTINGS = "SET jit = off"
-
-
-def _postgresql_trigger_function(name, body) -> str:
-    return (
-        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql {POSTGRESQL_FUNCTION_SETTINGS} "
-        f"AS $$ BEGIN {body} RETURN NULL; END $$"
-    )
-
-
-def postgresql_statement_triggers(name, table, function, events) -> list[str]:
-    """Triggers running `function` once per statement of each of `events` on `table`, with the rows it wrote."""
-    transitions = {
-        "insert": "REFERENCING NEW TABLE AS new_rows ",
-        "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows ",
-        "delete": "REFERENCING OLD TABLE AS old_rows ",
-        "truncate": "",
-    }
-    return [
-        f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {table} {transitions[event]}"
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-        for event in events
-    ]
-
-
 def _postgresql_statements(index) -> list[str]:
     search, table, name = index.search, index.table, index.name
     refresh = f"{search}_refresh"
@@ -311,7 +289,7 @@ def _postgresql_statements(index) -> list[str]:
         f"DELETE FROM {search} WHERE {name}_id = ANY(ids); "
         f"INSERT INTO {search} ({name}_id, document) "
         f"SELECT e.id, {_postgresql_document(index)} FROM {table} e WHERE e.id = ANY(ids); $$",
-        _postgresql_trigger_function(
+        postgresql_trigger_function(
             f"{search}_sync",
             f"IF TG_OP = 'INSERT' THEN PERFORM {refresh}(ARRAY(SELECT id FROM new_rows)); "
             f"ELSIF TG_OP = 'UPDATE' THEN PERFORM {refresh}(ARRAY("
@@ -348,7 +326,7 @@ def _postgresql_source_statements(index, name, source) -> list[str]:
         )
         events = ("insert", "update", "delete", "truncate")
     return [
-        _postgresql_trigger_function(function, body),
+        postgresql_trigger_function(function, body),
         *postgresql_statement_triggers(name, source.table, function, events),
     ]
 
